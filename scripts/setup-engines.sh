@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Real-engine test bed. On Debian (root, apt) it installs and starts dockerd and Podman (with its
+# Docker-compatible socket) and imports the busybox test image into both, with no registry.
+# Elsewhere (e.g. a laptop with Docker Desktop) it only checks what is there.
+# Idempotent and quick when everything is up. Prints one `engine=state` line per engine at the end
+# (state: ok | unavailable); exits 0 either way — callers decide whether a missing engine is fatal.
+set -uo pipefail
+
+TEST_IMAGE="${CWS_TEST_IMAGE:-localhost/cws-test/busybox:latest}"
+DOCKER_SOCK="/var/run/docker.sock"
+PODMAN_SOCK="/run/podman/podman.sock"
+LOG_DIR="${CWS_ENGINE_LOG_DIR:-/tmp/cws-engines}"
+mkdir -p "$LOG_DIR"
+
+log() { echo "[setup-engines] $*" >&2; }
+can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ "$(uname -s)" = Linux ]; }
+apt_updated=0
+apt_install() {
+  can_apt || return 1
+  if [ $apt_updated = 0 ]; then apt-get update -qq >&2 || true; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+# GET /_ping on a unix socket, with Node (always there) rather than curl.
+ping_sock() {
+  node -e '
+    const req = require("http").get({ socketPath: process.argv[1], path: "/_ping", timeout: 2000 },
+      (res) => process.exit(res.statusCode === 200 ? 0 : 1));
+    req.on("error", () => process.exit(1)); req.on("timeout", () => { req.destroy(); process.exit(1); });
+  ' "$1" 2>/dev/null
+}
+wait_sock() { # socket, seconds
+  local i; for ((i = 0; i < $2 * 4; i++)); do ping_sock "$1" && return 0; sleep 0.25; done; return 1
+}
+busybox_rootfs_tar() { # writes a tarball of a minimal busybox root to $1
+  local bb; bb="$(command -v busybox || true)"
+  if [ -z "$bb" ] || ! file_is_static "$bb"; then apt_install busybox-static || return 1; bb=/bin/busybox; fi
+  local root; root="$(mktemp -d)"; mkdir -p "$root/bin" "$root/tmp" "$root/etc"
+  cp "$bb" "$root/bin/busybox"
+  for c in sh ash ls echo cat sleep env ps top wc id uname head tail grep sed mkdir rm touch true false yes date hostname dd; do
+    ln -s busybox "$root/bin/$c"
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+  tar -C "$root" -cf "$1" . && rm -rf "$root"
+}
+file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+
+image_tar=""
+ensure_tar() {
+  [ -n "$image_tar" ] && return 0
+  image_tar="$LOG_DIR/busybox-rootfs.tar"
+  busybox_rootfs_tar "$image_tar"
+}
+
+# ---- Docker ----
+docker_state=unavailable
+if ping_sock "$DOCKER_SOCK" || { [ -n "${DOCKER_HOST:-}" ] && docker version >/dev/null 2>&1; }; then
+  docker_state=ok
+elif can_apt; then
+  command -v dockerd >/dev/null || { log "installing docker.io"; apt_install docker.io busybox-static; }
+  if command -v dockerd >/dev/null; then
+    # A dockerd that died leaves its pid file behind and refuses to start again.
+    if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then rm -f /var/run/docker.pid; fi
+    if ! pgrep -x dockerd >/dev/null; then
+      log "starting dockerd (log: $LOG_DIR/dockerd.log)"
+      setsid nohup /usr/sbin/dockerd --host "unix://$DOCKER_SOCK" >"$LOG_DIR/dockerd.log" 2>&1 < /dev/null &
+    fi
+    wait_sock "$DOCKER_SOCK" 30 && docker_state=ok || log "dockerd did not answer; see $LOG_DIR/dockerd.log"
+  fi
+fi
+if [ $docker_state = ok ] && command -v docker >/dev/null; then
+  if ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1; then
+    log "importing $TEST_IMAGE into Docker"
+    ensure_tar && docker import "$image_tar" "$TEST_IMAGE" >/dev/null || { log "could not import the test image into Docker"; docker_state=unavailable; }
+  fi
+fi
+
+# ---- Podman (Docker-compatible socket) ----
+podman_state=unavailable
+if ping_sock "$PODMAN_SOCK"; then
+  podman_state=ok
+elif can_apt; then
+  command -v podman >/dev/null || { log "installing podman"; apt_install podman; }
+  if command -v podman >/dev/null; then
+    # Podman's default ulimits exceed this VM's hard limit (runc: "error setting rlimit type 7").
+    conf=/etc/containers/containers.conf
+    if ! grep -qs default_ulimits "$conf"; then
+      mkdir -p /etc/containers
+      printf '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]\n' >> "$conf"
+    fi
+    mkdir -p "$(dirname "$PODMAN_SOCK")"
+    log "starting podman system service (log: $LOG_DIR/podman.log)"
+    setsid nohup podman system service --time=0 "unix://$PODMAN_SOCK" >"$LOG_DIR/podman.log" 2>&1 < /dev/null &
+    wait_sock "$PODMAN_SOCK" 30 && podman_state=ok || log "podman service did not answer; see $LOG_DIR/podman.log"
+  fi
+fi
+if [ $podman_state = ok ] && command -v podman >/dev/null; then
+  if ! podman image exists "$TEST_IMAGE" 2>/dev/null; then
+    log "importing $TEST_IMAGE into Podman"
+    ensure_tar && podman import "$image_tar" "$TEST_IMAGE" >/dev/null || { log "could not import the test image into Podman"; podman_state=unavailable; }
+  fi
+fi
+
+echo "docker=$docker_state"
+echo "podman=$podman_state"

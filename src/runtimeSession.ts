@@ -1,0 +1,118 @@
+import * as vscode from 'vscode';
+import { RuntimeError, fromEngineError, startHint } from './runtime/errors';
+import { createRuntime, pickRuntimeId, type SelectionInput } from './runtime/select';
+import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './runtime/types';
+import { RUNTIME_LABELS } from './runtime/types';
+
+export type RuntimeState = 'checking' | 'ready' | 'unreachable';
+
+/**
+ * The active runtime and whether it answers. Views and the status bar read it and listen to
+ * onDidChange; nothing here waits on an engine when it is created.
+ */
+export class RuntimeSession implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  private rt: ContainerRuntime | undefined;
+  private _id: RuntimeId | undefined;
+  private _state: RuntimeState = 'checking';
+  private _info: RuntimeInfo | undefined;
+  private _error: RuntimeError | undefined;
+  /** Bumped on every connect/switch so a late answer from an old attempt is ignored. */
+  private generation = 0;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly selection: () => SelectionInput,
+  ) {
+    this.select();
+  }
+
+  get state(): RuntimeState { return this._state; }
+  get info(): RuntimeInfo | undefined { return this._info; }
+  get error(): RuntimeError | undefined { return this._error; }
+  get runtimeId(): RuntimeId | undefined { return this._id; }
+  get label(): string { return this._id ? RUNTIME_LABELS[this._id] : 'Container runtime'; }
+  /** The active runtime, or undefined when the selection itself is invalid. */
+  get runtime(): ContainerRuntime | undefined { return this.rt; }
+
+  private select(): void {
+    this.rt?.close();
+    this.rt = undefined;
+    this._info = undefined;
+    this._error = undefined;
+    try {
+      const input = this.selection();
+      this._id = pickRuntimeId(input);
+      this.rt = createRuntime(this._id, input);
+      this.log.info(`Runtime: ${this.rt.label} at ${this.rt.endpoint}`);
+    } catch (err) {
+      this._id = undefined;
+      this._error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+      this.log.error(`Runtime selection failed: ${this._error.message}`);
+    }
+  }
+
+  /** Switches to whatever the settings now say: old streams and sockets are closed first. */
+  reselect(): Promise<void> {
+    this.select();
+    return this.connect();
+  }
+
+  /** Pings the active runtime and reads its version. Never throws. */
+  async connect(): Promise<void> {
+    const gen = ++this.generation;
+    const rt = this.rt;
+    if (!rt) return this.setState('unreachable');
+    this.setState('checking');
+    try {
+      const info = await rt.info();
+      if (gen !== this.generation) return;
+      this._info = info;
+      this._error = undefined;
+      this.log.info(`${rt.label} ${info.version} (API ${info.apiVersion ?? '?'}) at ${rt.endpoint}`);
+      this.setState('ready');
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.fail(err);
+    }
+  }
+
+  /**
+   * Views call this when a request fails. An unreachable engine flips the state (the welcome view
+   * then explains); other errors are returned for the caller to show.
+   */
+  reportFailure(err: unknown): RuntimeError {
+    const e = this.rt ? fromEngineError(err, this.rt.id, this.rt.endpoint) : (err as RuntimeError);
+    if (e.code === 'unavailable' || e.code === 'permission' || e.code === 'timeout') this.fail(e);
+    else this.log.error(e.message);
+    return e;
+  }
+
+  /** The hint for getting the active runtime going. */
+  hint(): string | undefined {
+    return this._error?.hint ?? (this._id ? startHint(this._id) : undefined);
+  }
+
+  private fail(err: unknown): void {
+    const rt = this.rt;
+    this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : (err as RuntimeError);
+    this._info = undefined;
+    if (this._state !== 'unreachable') this.log.warn(`${this._error.message} ${this._error.hint ?? ''}`.trim());
+    this.setState('unreachable');
+  }
+
+  private setState(s: RuntimeState): void {
+    this._state = s;
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtimeState', s);
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtime', this._id ?? 'none');
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.rt?.close();
+    this.changed.dispose();
+  }
+}
