@@ -73,6 +73,10 @@ export function fromEngineError(err: unknown, runtime: RuntimeId, endpoint: stri
     case 403:
       return new RuntimeError('permission', firstLine(engineMessage), undefined, { cause: err });
   }
+  // Podman answers some conflicts with 500 rather than 409.
+  if (/already in use|is in use by/i.test(engineMessage)) {
+    return new RuntimeError('conflict', firstLine(engineMessage), undefined, { cause: err });
+  }
   return new RuntimeError('internal', firstLine(engineMessage), undefined, { cause: err });
 }
 

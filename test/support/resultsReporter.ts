@@ -1,0 +1,34 @@
+// A mocha reporter: the usual spec output, plus a JSON summary written to $CWS_RESULTS_FILE so the
+// test orchestrator (scripts/test.mjs) can add every suite into one closing line.
+import Mocha from 'mocha';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+const { EVENT_RUN_END, EVENT_TEST_FAIL, EVENT_TEST_PASS, EVENT_TEST_PENDING } = Mocha.Runner.constants;
+
+interface SuiteResults {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+  skips: string[];
+}
+
+class ResultsReporter extends Mocha.reporters.Spec {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
+    const results: SuiteResults = { passed: 0, failed: 0, skipped: 0, failures: [], skips: [] };
+    runner.on(EVENT_TEST_PASS, () => { results.passed++; });
+    runner.on(EVENT_TEST_FAIL, (t, err) => { results.failed++; results.failures.push(`${t.fullTitle()}: ${err?.message ?? err}`); });
+    runner.on(EVENT_TEST_PENDING, (t) => { results.skipped++; results.skips.push(t.fullTitle()); });
+    runner.once(EVENT_RUN_END, () => {
+      const file = process.env.CWS_RESULTS_FILE;
+      if (!file) return;
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(results, null, 2));
+    });
+  }
+}
+
+// mocha loads a reporter by require() and wants the constructor itself.
+module.exports = ResultsReporter;

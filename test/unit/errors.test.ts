@@ -1,0 +1,47 @@
+import * as assert from 'node:assert/strict';
+import { fromEngineError, startHint } from '../../src/runtime/errors';
+import { normalizeState, toSummary } from '../../src/runtime/docker/normalize';
+
+describe('engine errors become actionable messages', () => {
+  it('a refused or missing socket is "unavailable" with how to start the runtime', () => {
+    for (const code of ['ECONNREFUSED', 'ENOENT']) {
+      const e = fromEngineError(Object.assign(new Error('connect'), { code }), 'docker', 'unix:///var/run/docker.sock');
+      assert.equal(e.code, 'unavailable');
+      assert.equal(e.message, 'Docker is not running (unix:///var/run/docker.sock).');
+      assert.equal(e.hint, startHint('docker'));
+    }
+    assert.match(startHint('podman', 'darwin'), /podman machine start/);
+    assert.match(startHint('docker', 'darwin'), /Docker Desktop/);
+  });
+
+  it('engine status codes map to typed codes with the engine\'s first line', () => {
+    const e404 = fromEngineError({ statusCode: 404, json: { message: 'No such container: abc\nmore' } }, 'podman', 'x');
+    assert.deepEqual([e404.code, e404.message], ['notFound', 'No such container: abc']);
+    assert.equal(fromEngineError({ statusCode: 409, json: { message: 'name in use' } }, 'docker', 'x').code, 'conflict');
+    assert.equal(fromEngineError({ statusCode: 500, json: { message: 'the container name "x" is already in use by f70f' } }, 'podman', 'x').code, 'conflict');
+    assert.equal(fromEngineError({ code: 'EACCES' }, 'docker', 'x').code, 'permission');
+    assert.equal(fromEngineError({ statusCode: 500, json: { message: 'boom' } }, 'docker', 'x').code, 'internal');
+  });
+});
+
+describe('container list normalisation', () => {
+  it('Podman states read as Docker states', () => {
+    assert.equal(normalizeState('configured'), 'created');
+    assert.equal(normalizeState('stopped'), 'exited');
+    assert.equal(normalizeState('Running'), 'running');
+    assert.equal(normalizeState('weird'), 'unknown');
+  });
+
+  it('names lose the slash, ports and Compose labels are kept, created is in ms', () => {
+    const s = toSummary({
+      Id: 'abc123', Names: ['/web-1'], Image: 'nginx', ImageID: 'sha', Command: '', Created: 1700000000, State: 'running',
+      Status: 'Up 2 minutes', Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
+      Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
+      HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: {} }, Mounts: [],
+    });
+    assert.equal(s.name, 'web-1');
+    assert.equal(s.created, 1700000000000);
+    assert.deepEqual(s.ports, [{ containerPort: 80, hostPort: 8080, hostIp: '0.0.0.0', protocol: 'tcp' }]);
+    assert.deepEqual([s.composeProject, s.composeService], ['shop', 'web']);
+  });
+});
