@@ -55,6 +55,8 @@ async function startCodeServer(o) {
     'extensions.autoCheckUpdates': false,
     'extensions.autoUpdate': false,
     'update.mode': 'none',
+    // The sample workspaces live inside this repository: no "open the parent repository?" prompt.
+    'git.openRepositoryInParentFolders': 'never',
     ...o.settings,
   }, null, 2));
   const args = [

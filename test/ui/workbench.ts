@@ -1,0 +1,71 @@
+// Drives the real VS Code workbench (code-server) in Chromium, as a person would.
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as cs from '../support/codeServer';
+import { isCI } from '../support/engines';
+import { repoRoot, sampleWorkspace, screenshotsDir } from '../support/paths';
+
+export interface Workbench {
+  page: Page;
+  screenshot(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Fails in CI, skips elsewhere, when there is no browser to drive. */
+export function requireBrowser(ctx: Mocha.Context): string {
+  const exe = cs.findChromium();
+  if (exe) return exe;
+  const why = 'no Chromium to drive the workbench (install Debian\'s chromium or set CWS_CHROMIUM)';
+  if (isCI) throw new Error(`${why}; CI needs it.`);
+  console.log(`      skipping: ${why}`);
+  ctx.skip();
+}
+
+/** Opens the sample workspace with the extension under development loaded. */
+export async function openWorkbench(o: { env?: NodeJS.ProcessEnv; settings?: object; folder?: string } = {}): Promise<Workbench> {
+  const executablePath = cs.findChromium()!;
+  const bin = cs.ensureCodeServer({ quiet: true });
+  const server = await cs.startCodeServer({ bin, folder: o.folder ?? sampleWorkspace, env: o.env, settings: o.settings });
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath, args: cs.CHROMIUM_ARGS, headless: true });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url({ extensionDevelopmentPath: repoRoot }));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await page.locator('.statusbar').waitFor();
+    const b = browser;
+    return {
+      page,
+      async screenshot(name) {
+        mkdirSync(screenshotsDir, { recursive: true });
+        const path = join(screenshotsDir, `${name}.png`);
+        await page.screenshot({ path });
+        return path;
+      },
+      async close() {
+        await b.close();
+        server.stop();
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    server.stop();
+    throw err;
+  }
+}
+
+/** Clicks the "Containers" entry of the activity bar and returns the view's pane. */
+export async function openContainersView(page: Page): Promise<Locator> {
+  const item = page.locator('.activitybar li.action-item').filter({ has: page.locator('a[aria-label^="Containers"]') }).first();
+  await item.waitFor({ timeout: 30_000 });
+  if (!(await item.getAttribute('class'))?.includes('checked')) await item.click();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Containers"]') }).first();
+  await pane.waitFor();
+  return pane;
+}
+
+/** The status-bar entry of our runtime item. */
+export function runtimeStatusItem(page: Page): Locator {
+  return page.locator('.statusbar-item[id$="containerWorkspaces.runtime"]');
+}
