@@ -1,0 +1,48 @@
+// `npm run package`: a .vsix under 1 MB holding only what runs; a lean bundle.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../support/paths';
+
+describe('packaging', function () {
+  this.timeout(180_000);
+  let files: string[];
+
+  before(() => {
+    execFileSync('npm', ['run', 'package', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+    const out = execFileSync(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+      { cwd: repoRoot, encoding: 'utf8' });
+    files = out.split('\n').map((l) => l.trim()).filter(Boolean);
+  });
+
+  it('makes a .vsix under 1 MB', () => {
+    const size = statSync(join(repoRoot, 'container-workspaces.vsix')).size;
+    console.log(`      container-workspaces.vsix: ${(size / 1024).toFixed(0)} KB`);
+    assert.ok(size < 1024 * 1024, `${size} bytes`);
+  });
+
+  it('holds only what runs: the bundles, media, manifest and README', () => {
+    for (const f of ['dist/extension.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg']) {
+      assert.ok(files.includes(f), `${f} is packaged`);
+    }
+    const stray = files.filter((f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    assert.deepEqual(stray, []);
+  });
+
+  it('the release bundle is minified, has dockerode, and leaves BuildKit\'s grpc/protobuf out', () => {
+    const ext = readFileSync(join(repoRoot, 'dist/extension.js'), 'utf8');
+    const size = Buffer.byteLength(ext);
+    console.log(`      dist/extension.js: ${(size / 1024).toFixed(0)} KB`);
+    assert.ok(size < 300 * 1024, `${size} bytes`);
+    assert.ok(ext.split('\n').length < 50, 'minified');
+    assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
+    assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
+  });
+
+  it('ssh2 sits in its own chunk that loads on demand', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sshAgent = require(join(repoRoot, 'dist/ssh.js')) as unknown;
+    assert.equal(typeof sshAgent, 'function');
+  });
+});
