@@ -60,7 +60,8 @@ elif can_apt; then
   if command -v dockerd >/dev/null; then
     # A dockerd that died leaves its pid file behind and refuses to start again.
     if [ -f /var/run/docker.pid ] && ! kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then rm -f /var/run/docker.pid; fi
-    if ! pgrep -x dockerd >/dev/null; then
+    # Another dockerd (e.g. a private one on another socket) does not count: ours has /var/run/docker.pid.
+    if [ ! -f /var/run/docker.pid ]; then
       log "starting dockerd (log: $LOG_DIR/dockerd.log)"
       setsid nohup /usr/sbin/dockerd --host "unix://$DOCKER_SOCK" >"$LOG_DIR/dockerd.log" 2>&1 < /dev/null &
     fi

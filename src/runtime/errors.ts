@@ -74,7 +74,7 @@ export function fromEngineError(err: unknown, runtime: RuntimeId, endpoint: stri
       return new RuntimeError('permission', firstLine(engineMessage), undefined, { cause: err });
   }
   // Podman answers some conflicts with 500 rather than 409.
-  if (/already in use|is in use by/i.test(engineMessage)) {
+  if (/already in use|is in use by|state improper/i.test(engineMessage)) {
     return new RuntimeError('conflict', firstLine(engineMessage), undefined, { cause: err });
   }
   return new RuntimeError('internal', firstLine(engineMessage), undefined, { cause: err });

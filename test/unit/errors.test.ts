@@ -19,6 +19,7 @@ describe('engine errors become actionable messages', () => {
     assert.deepEqual([e404.code, e404.message], ['notFound', 'No such container: abc']);
     assert.equal(fromEngineError({ statusCode: 409, json: { message: 'name in use' } }, 'docker', 'x').code, 'conflict');
     assert.equal(fromEngineError({ statusCode: 500, json: { message: 'the container name "x" is already in use by f70f' } }, 'podman', 'x').code, 'conflict');
+    assert.equal(fromEngineError({ statusCode: 500, json: { message: 'cannot remove container 12d3 as it is running - running or paused containers cannot be removed without force: container state improper' } }, 'podman', 'x').code, 'conflict');
     assert.equal(fromEngineError({ code: 'EACCES' }, 'docker', 'x').code, 'permission');
     assert.equal(fromEngineError({ statusCode: 500, json: { message: 'boom' } }, 'docker', 'x').code, 'internal');
   });

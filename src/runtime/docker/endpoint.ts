@@ -12,6 +12,14 @@ export interface DockerEndpoint {
   host?: string;
   port?: number;
   username?: string;
+  /** TLS material (PEM text) for https endpoints. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** Passed to ssh2 for ssh:// endpoints (agent, privateKey, hostVerifier, …). */
+  sshOptions?: Record<string, unknown>;
+  /** Where the address came from, for messages: "setting", "DOCKER_HOST", "context \"colima\"", "default socket". */
+  source?: string;
 }
 
 export interface EndpointEnv {

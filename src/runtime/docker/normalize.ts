@@ -1,5 +1,5 @@
-import type { ContainerInfo } from 'dockerode';
-import type { ContainerState, ContainerSummary, PortMapping } from '../types';
+import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
+import type { ContainerDetails, ContainerState, ContainerSummary, HealthState, PortMapping } from '../types';
 
 const STATES: ReadonlySet<string> = new Set(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead']);
 
@@ -33,5 +33,63 @@ export function toSummary(c: ContainerInfo): ContainerSummary {
     ports,
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
+    health: healthFromStatus(c.Status),
+  };
+}
+
+/** "Up 5 minutes (healthy)" → healthy; Docker puts health only in the status text of the list. */
+export function healthFromStatus(status: string | undefined): HealthState | undefined {
+  const m = /\((healthy|unhealthy|health: starting)\)/.exec(status ?? '');
+  if (!m) return undefined;
+  return m[1] === 'health: starting' ? 'starting' : (m[1] as HealthState);
+}
+
+function ms(iso: string | undefined): number | undefined {
+  if (!iso || iso.startsWith('0001-')) return undefined;
+  const t = Date.parse(iso);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/** GET /containers/{id}/json → the normalised details (the raw document is kept for display). */
+export function toDetails(c: ContainerInspectInfo): ContainerDetails {
+  const labels = c.Config?.Labels ?? {};
+  const name = (c.Name ?? '').replace(/^\//, '');
+  const ports: PortMapping[] = [];
+  for (const [key, binds] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+    const [port, protocol = 'tcp'] = key.split('/');
+    if (!binds?.length) ports.push({ containerPort: Number(port), protocol });
+    for (const b of binds ?? []) {
+      ports.push({ containerPort: Number(port), protocol, hostPort: Number(b.HostPort) || undefined, hostIp: b.HostIp || undefined });
+    }
+  }
+  const health = (c.State as { Health?: { Status?: string } }).Health?.Status;
+  const toArray = (v: string | string[] | undefined) => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+  return {
+    id: c.Id,
+    name,
+    names: [name],
+    image: c.Config?.Image ?? c.Image,
+    state: c.State?.Status ? normalizeState(c.State.Status) : 'unknown',
+    status: c.State?.Status ?? '',
+    created: ms(c.Created) ?? 0,
+    labels,
+    ports,
+    composeProject: labels['com.docker.compose.project'],
+    composeService: labels['com.docker.compose.service'],
+    health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
+    command: toArray(c.Config?.Cmd as string | string[] | undefined),
+    entrypoint: toArray(c.Config?.Entrypoint as string | string[] | undefined),
+    workingDir: c.Config?.WorkingDir || undefined,
+    user: c.Config?.User || undefined,
+    tty: !!c.Config?.Tty,
+    startedAt: ms(c.State?.StartedAt),
+    finishedAt: ms(c.State?.FinishedAt),
+    exitCode: c.State?.ExitCode,
+    restartCount: c.RestartCount,
+    mounts: (c.Mounts ?? []).map((m) => ({
+      type: m.Type ?? 'bind', source: (m.Type === 'volume' ? m.Name : m.Source) || undefined, destination: m.Destination, readOnly: m.RW === false,
+    })),
+    networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([n, v]) => ({ name: n, ipAddress: v.IPAddress || undefined })),
+    raw: c,
   };
 }
