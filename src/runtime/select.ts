@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { RuntimeError } from './errors';
 import { DockerRuntime } from './docker/dockerRuntime';
+import { PodmanRuntime } from './docker/podmanRuntime';
 import { resolveDockerEndpoint, resolvePodmanEndpoint, type EndpointEnv } from './docker/endpoint';
 import type { ContainerRuntime, RuntimeId } from './types';
 import { RUNTIME_IDS } from './types';
@@ -66,7 +67,7 @@ export function createRuntime(id: RuntimeId, input: SelectionInput = {}): Contai
     case 'docker':
       return new DockerRuntime('docker', resolveDockerEndpoint(input.dockerHost, o));
     case 'podman':
-      return new DockerRuntime('podman', resolvePodmanEndpoint(input.podmanHost, o));
+      return new PodmanRuntime(resolvePodmanEndpoint(input.podmanHost, o));
     case 'apple':
       throw new RuntimeError('invalidArgument', 'Apple Containers support is not available yet.', 'Choose docker or podman.');
   }

@@ -1,5 +1,6 @@
 // The runtimes the one contract suite (test/engine/runtimeContract.test.ts) runs against.
 import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
 import type { ContainerRuntime, RuntimeId } from '../../src/runtime/types';
 import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, removeTestContainers, requireEngine } from './engines';
 
@@ -30,7 +31,7 @@ export const CONTRACT_TARGETS: ContractTarget[] = [
     runtimeId: 'podman',
     image: TEST_IMAGE,
     require: (ctx) => requireEngine(ctx, 'podman'),
-    make: () => new DockerRuntime('podman', { url: `unix://${ENGINE_SOCKETS.podman}`, socketPath: ENGINE_SOCKETS.podman }),
+    make: () => new PodmanRuntime({ url: `unix://${ENGINE_SOCKETS.podman}`, socketPath: ENGINE_SOCKETS.podman }),
     cleanup: () => removeTestContainers('podman'),
   },
   // The Apple `container` CLI target (a fake executable replaying the real CLI) is added here.

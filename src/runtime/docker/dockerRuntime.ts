@@ -37,12 +37,13 @@ export class DockerRuntime implements ContainerRuntime {
   /** Short requests (keep-alive pool). */
   private readonly docker: Docker;
   /** Long-lived streams (their own pool). */
-  private readonly streamer: Docker;
+  protected readonly streamer: Docker;
   private readonly agents: Agent[] = [];
   private readonly subs = new Set<ManagedSubscription>();
   private readonly lifetime = new AbortController();
 
   constructor(readonly id: 'docker' | 'podman', ep: DockerEndpoint) {
+    // (PodmanRuntime, a subclass, is what select.ts creates for 'podman'.)
     this.label = RUNTIME_LABELS[id];
     this.endpoint = ep.url;
     const make = (keepAlive: boolean) => {
@@ -63,12 +64,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   // ---- plumbing ----
 
-  private fail(err: unknown): RuntimeError {
+  protected fail(err: unknown): RuntimeError {
     return fromEngineError(err, this.id, this.endpoint);
   }
 
   /** A short request with a time-out, cancellable by the caller and by close(). */
-  private async call<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  protected async call<T>(fn: (signal: AbortSignal) => Promise<T>, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signals = [timeout, this.lifetime.signal, ...(signal ? [signal] : [])];
     try {
@@ -301,7 +302,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /** A subscription over a JSON-lines stream that is being opened; closing it early cancels the open. */
-  private openStream(open: () => Promise<Readable>, onObject: (v: unknown) => void, onError?: (err: Error) => void): Subscription {
+  protected openStream(open: () => Promise<Readable>, onObject: (v: unknown) => void, onError?: (err: Error) => void): Subscription {
     let inner: ManagedSubscription | undefined;
     const outer = new ManagedSubscription(this.subs, () => inner?.close());
     open().then((stream) => {
@@ -352,9 +353,9 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       throw new RuntimeError('invalidArgument', `Cannot read the build context ${o.context}.`, undefined, { cause: err });
     }
-    const stream = await this.call(() => this.streamer.buildImage({ context: o.context, src }, {
-      t: o.tag, dockerfile: o.dockerfile ?? 'Dockerfile', target: o.target, buildargs: o.buildArgs, labels: o.labels, rm: true,
-    }) as Promise<Readable>, o.signal);
+    // Leave out what is not set: an empty `buildargs=` or `labels=` is a JSON error to Podman.
+    const query = defined({ t: o.tag, dockerfile: o.dockerfile ?? 'Dockerfile', target: o.target, buildargs: o.buildArgs, labels: o.labels, rm: true });
+    const stream = await this.call(() => this.streamer.buildImage({ context: o.context, src }, query) as Promise<Readable>, o.signal);
     let imageId = '';
     await this.followProgress(stream, (m) => {
       const aux = m.aux as { ID?: string } | undefined;
@@ -399,6 +400,10 @@ export class DockerRuntime implements ContainerRuntime {
   get openStreams(): number {
     return this.subs.size;
   }
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function envList(env: Record<string, string> | undefined): string[] | undefined {
