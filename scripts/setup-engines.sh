@@ -101,5 +101,18 @@ if [ $podman_state = ok ] && command -v podman >/dev/null; then
   fi
 fi
 
+# ---- OpenSSH, for test/engine/sshEndpoint.test.ts (it starts its own sshd on loopback) ----
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v ssh-agent >/dev/null \
+    || ! command -v ssh-add >/dev/null || ! command -v ssh-keyscan >/dev/null; then
+  if can_apt; then
+    log "installing openssh-server openssh-client (for the ssh:// endpoint test)"
+    # The test needs the binaries only: keep the package from starting the system's sshd on port 22.
+    policy=/usr/sbin/policy-rc.d; own_policy=0
+    if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=1; fi
+    apt_install openssh-server openssh-client || log "could not install OpenSSH; the ssh:// endpoint test cannot run"
+    if [ $own_policy = 1 ]; then rm -f "$policy"; fi
+  fi
+fi
+
 echo "docker=$docker_state"
 echo "podman=$podman_state"

@@ -8,7 +8,7 @@ import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
 import { RuntimeError } from '../../src/runtime/errors';
 import type { LogChunk, ProgressEvent, StatsSample } from '../../src/runtime/types';
 import {
-  ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName, type EngineId,
+  ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId,
 } from '../support/engines';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -175,12 +175,4 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await assert.rejects(rt.pullImage('127.0.0.1:9/cws/none:latest'), (e: unknown) => e instanceof RuntimeError && e.message.length > 0);
     });
   });
-}
-
-function parseSize(s: string): number {
-  const m = /([\d.]+)\s*([KMGT]?i?B)/i.exec(s.trim());
-  if (!m) return NaN;
-  const unit = m[2].toUpperCase();
-  const pow = { B: 0, KIB: 1, KB: 1, MIB: 2, MB: 2, GIB: 3, GB: 3, TIB: 4, TB: 4 }[unit] ?? 0;
-  return parseFloat(m[1]) * 1024 ** pow;
 }

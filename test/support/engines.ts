@@ -68,3 +68,11 @@ export async function engineCliList(id: EngineId): Promise<CliContainer[]> {
   return lines.map((l) => JSON.parse(l) as { ID: string; Names: string; Image: string; State: string })
     .map((c) => ({ id: c.ID, name: c.Names.split(',')[0], image: c.Image, state: c.State }));
 }
+
+/** "1.2MiB" (docker, binary) or "540.7kB" (podman, SI) → bytes. */
+export function parseSize(s: string): number {
+  const m = /([\d.]+)\s*([kKMGT]?)(i?)B/.exec(s.trim());
+  if (!m) return NaN;
+  const pow = ['', 'K', 'M', 'G', 'T'].indexOf(m[2].toUpperCase());
+  return parseFloat(m[1]) * (m[3] ? 1024 : 1000) ** pow;
+}

@@ -1,5 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { parseHost, resolveDockerEndpoint, resolvePodmanEndpoint } from '../../src/runtime/docker/endpoint';
+import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import {
+  checkKnownHosts, fingerprint, isEncryptedKey, parseHost, resolveDockerEndpoint, resolvePodmanEndpoint, type DockerEndpoint,
+} from '../../src/runtime/docker/endpoint';
 import { RuntimeError } from '../../src/runtime/errors';
 
 describe('engine endpoint resolution', () => {
@@ -13,6 +20,9 @@ describe('engine endpoint resolution', () => {
     assert.deepEqual(parseHost('ssh://me@build-box:2222'),
       { url: 'ssh://me@build-box:2222', protocol: 'ssh', host: 'build-box', port: 2222, username: 'me' });
     assert.equal(parseHost('npipe:////./pipe/docker_engine').socketPath, '\\\\.\\pipe\\docker_engine');
+    assert.equal(parseHost('tcp://myhost:80').port, 80, 'a port that is some scheme\'s default is still the port');
+    assert.equal(parseHost('ssh://build-box').port, 22);
+    assert.equal(parseHost('ssh://[::1]:2222').host, '::1');
   });
 
   it('rejects an address that is not one, with a hint', () => {
@@ -38,5 +48,181 @@ describe('engine endpoint resolution', () => {
     assert.equal(resolvePodmanEndpoint(undefined, { env, platform: 'linux', exists: (p) => p === '/run/podman/podman.sock' }).socketPath, '/run/podman/podman.sock');
     const machine = '/Users/u/.local/share/containers/podman/machine/podman.sock';
     assert.equal(resolvePodmanEndpoint(undefined, { env: {}, home: '/Users/u', platform: 'darwin', exists: (p) => p === machine }).socketPath, machine);
+  });
+
+  it('sets where the address came from', () => {
+    assert.equal(resolveDockerEndpoint('tcp://h:2375', { env: {}, exists: none }).source, 'setting');
+    assert.equal(resolveDockerEndpoint(undefined, { env: { DOCKER_HOST: 'tcp://h:2375' }, exists: none }).source, 'DOCKER_HOST');
+    assert.equal(resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', exists: none }).source, 'default socket');
+  });
+});
+
+/** An SSH public key blob (wire format) of the given type, random otherwise: all the verifier compares. */
+function fakeKey(type = 'ssh-ed25519'): Buffer {
+  const t = Buffer.from(type);
+  const body = randomBytes(32);
+  const len = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  return Buffer.concat([len(t.length), t, len(body.length), body]);
+}
+function line(hosts: string, key: Buffer, type = 'ssh-ed25519'): string {
+  return `${hosts} ${type} ${key.toString('base64')}`;
+}
+function hashed(name: string): string {
+  const salt = randomBytes(20);
+  return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
+}
+
+describe('known_hosts checking', () => {
+  const key = fakeKey();
+
+  it('plain host on port 22, [host]:port elsewhere', () => {
+    assert.equal(checkKnownHosts(line('build-box', key), 'build-box', 22, key).status, 'match');
+    assert.equal(checkKnownHosts(line('Build-Box', key), 'build-box', 22, key).status, 'match', 'host names are not case-sensitive');
+    assert.equal(checkKnownHosts(line('[build-box]:2222', key), 'build-box', 2222, key).status, 'match');
+    assert.equal(checkKnownHosts(line('build-box', key), 'build-box', 2222, key).status, 'unknown', 'port 22\'s entry is not port 2222\'s');
+    assert.equal(checkKnownHosts(line('[build-box]:2222', key), 'build-box', 22, key).status, 'unknown');
+    assert.equal(checkKnownHosts(line('other,10.0.0.5,build-box', key), 'build-box', 22, key).status, 'match', 'comma lists');
+  });
+
+  it('hashed entries (|1|salt|hash), for host and [host]:port', () => {
+    assert.equal(checkKnownHosts(line(hashed('build-box'), key), 'build-box', 22, key).status, 'match');
+    assert.equal(checkKnownHosts(line(hashed('[127.0.0.1]:2222'), key), '127.0.0.1', 2222, key).status, 'match');
+    assert.equal(checkKnownHosts(line(hashed('other-box'), key), 'build-box', 22, key).status, 'unknown');
+    assert.equal(checkKnownHosts(line('|1|bad', key), 'build-box', 22, key).status, 'unknown');
+  });
+
+  it('wildcards and negation, comments, markers and junk lines', () => {
+    assert.equal(checkKnownHosts(line('*.example.com', key), 'a.example.com', 22, key).status, 'match');
+    assert.equal(checkKnownHosts(line('build-bo?', key), 'build-box', 22, key).status, 'match');
+    assert.equal(checkKnownHosts(line('*.example.com,!evil.example.com', key), 'evil.example.com', 22, key).status, 'unknown');
+    const text = ['# comment', '', 'garbage', `@cert-authority *.example.com ssh-ed25519 ${key.toString('base64')}`].join('\n');
+    assert.equal(checkKnownHosts(text, 'a.example.com', 22, key).status, 'unknown', 'a CA key is not a host key');
+    const revoked = [line('build-box', key), `@revoked build-box ssh-ed25519 ${key.toString('base64')}`].join('\n');
+    assert.equal(checkKnownHosts(revoked, 'build-box', 22, key).status, 'revoked');
+  });
+
+  it('a different key of the same type is a changed key; of another type, unknown', () => {
+    assert.equal(checkKnownHosts(line('build-box', fakeKey()), 'build-box', 22, key).status, 'changed');
+    const rsa = fakeKey('ssh-rsa');
+    assert.deepEqual(checkKnownHosts(line('build-box', rsa, 'ssh-rsa'), 'build-box', 22, key), { status: 'unknown', knownTypes: ['ssh-rsa'] });
+  });
+
+  it('fingerprints as ssh prints them', () => {
+    assert.match(fingerprint(key), /^SHA256:[A-Za-z0-9+/]{43}$/);
+  });
+});
+
+describe('ssh:// endpoints', () => {
+  let home: string;
+  let sys: string;
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'cws-ssh-'));
+    mkdirSync(join(home, '.ssh'));
+    sys = join(home, 'system_known_hosts');
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const resolve = (env: NodeJS.ProcessEnv, url = 'ssh://me@build-box:2222') =>
+    resolveDockerEndpoint(url, { env, home, systemKnownHosts: sys });
+  const verifier = (ep: DockerEndpoint) => ep.sshOptions!.hostVerifier as (key: Buffer) => boolean;
+  const writeKey = (name: string, text: string) => writeFileSync(join(home, '.ssh', name), text, { mode: 0o600 });
+  const pkcs8 = (type: 'ed25519' | 'ec', passphrase?: string) => generateKeyPairSync(type as 'ed25519', {
+    ...(type === 'ec' ? { namedCurve: 'P-256' } : {}),
+    privateKeyEncoding: passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase } : { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  } as never).privateKey as unknown as string;
+
+  it('uses the agent from SSH_AUTH_SOCK when it is there, and reads no key', () => {
+    const sock = join(home, 'agent.sock');
+    writeFileSync(sock, '');
+    writeKey('id_ed25519', pkcs8('ed25519'));
+    const ep = resolve({ SSH_AUTH_SOCK: sock });
+    assert.equal(ep.sshOptions!.agent, sock);
+    assert.equal(ep.sshOptions!.privateKey, undefined);
+  });
+
+  it('without an agent: the first of id_ed25519, id_ecdsa, id_rsa that exists and has no passphrase', () => {
+    const ecdsa = pkcs8('ec');
+    writeKey('id_ecdsa', ecdsa);
+    writeKey('id_rsa', 'not a key');
+    assert.equal(resolve({ SSH_AUTH_SOCK: join(home, 'gone.sock') }).sshOptions!.privateKey, ecdsa, 'an agent socket that is gone does not count');
+    const ed = pkcs8('ed25519');
+    writeKey('id_ed25519', ed);
+    assert.equal(resolve({}).sshOptions!.privateKey, ed);
+    writeKey('id_ed25519', pkcs8('ed25519', 'secret'));
+    assert.equal(resolve({}).sshOptions!.privateKey, ecdsa, 'a key with a passphrase is skipped');
+    rmSync(join(home, '.ssh', 'id_ecdsa'));
+    assert.equal(resolve({}).sshOptions!.privateKey, undefined);
+  });
+
+  it('tells encrypted OpenSSH-format keys from plain ones', () => {
+    const str = (s: string) => { const b = Buffer.from(s); const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return Buffer.concat([l, b]); };
+    const pem = (cipher: string) => `-----BEGIN OPENSSH PRIVATE KEY-----\n${
+      Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), str(cipher), str(cipher === 'none' ? 'none' : 'bcrypt'), str('')]).toString('base64')
+    }\n-----END OPENSSH PRIVATE KEY-----\n`;
+    assert.equal(isEncryptedKey(pem('none')), false);
+    assert.equal(isEncryptedKey(pem('aes256-ctr')), true);
+    assert.equal(isEncryptedKey('-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n'), true);
+  });
+
+  it('keeps private keys out of JSON and console output, but hands them on', () => {
+    const key = pkcs8('ed25519');
+    writeKey('id_ed25519', key);
+    const ep = resolve({});
+    assert.equal(ep.sshOptions!.privateKey, key);
+    assert.equal({ ...ep.sshOptions }.privateKey, key, 'spread / Object.assign (docker-modem) get the key');
+    assert.doesNotMatch(JSON.stringify(ep), /PRIVATE KEY/);
+    assert.doesNotMatch(inspect(ep, { depth: 5 }), /PRIVATE KEY/);
+    assert.match(JSON.stringify(ep), /<redacted>/);
+    assert.deepEqual(JSON.parse(JSON.stringify(ep)).host, 'build-box');
+  });
+
+  it('takes the user from the address, else from USER', () => {
+    assert.equal(resolve({ USER: 'alice' }).username, 'me');
+    assert.equal(resolve({ USER: 'alice' }, 'ssh://build-box').username, 'alice');
+  });
+
+  it('accepts a host in ~/.ssh/known_hosts or the system file; refuses others, and explains with ssh-keyscan', () => {
+    const key = fakeKey();
+    const ep = resolve({});
+    assert.equal(verifier(ep)(key), false, 'no known_hosts at all');
+    const err = ep.explainError!(Object.assign(new Error('Host denied (verification failed)'), { level: 'handshake' }));
+    assert.ok(err instanceof RuntimeError);
+    assert.equal(err.code, 'permission');
+    assert.match(err.message, /\[build-box\]:2222 is not known/);
+    assert.ok(err.message.includes(fingerprint(key)));
+    assert.ok(err.hint?.includes('ssh-keyscan -p 2222 build-box >> ~/.ssh/known_hosts'), err.hint);
+
+    writeFileSync(join(home, '.ssh', 'known_hosts'), `${line('[build-box]:2222', key)}\n`);
+    assert.equal(verifier(ep)(key), true, 'known_hosts is read at each connection');
+    rmSync(join(home, '.ssh', 'known_hosts'));
+    writeFileSync(sys, `${line(hashed('[build-box]:2222'), key)}\n`);
+    assert.equal(verifier(ep)(key), true, 'the system-wide file counts too');
+
+    assert.equal(verifier(ep)(fakeKey()), false);
+    const changed = ep.explainError!(new Error('Host denied (verification failed)'));
+    assert.match(changed!.message, /has changed/);
+    assert.match(changed!.hint ?? '', /ssh-keygen -R '\[build-box\]:2222'.*ssh-keyscan -p 2222 build-box/);
+  });
+
+  it('prefers the host key types known_hosts has for the host', () => {
+    writeFileSync(join(home, '.ssh', 'known_hosts'), `${line('[build-box]:2222', fakeKey('ssh-rsa'), 'ssh-rsa')}\n`);
+    const algos = resolve({}).sshOptions!.algorithms as { serverHostKey: { prepend: string[] } };
+    assert.deepEqual(algos.serverHostKey.prepend, ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']);
+    assert.equal(resolve({}, 'ssh://me@unknown-box').sshOptions!.algorithms, undefined);
+  });
+
+  it('explains refused logins, refused connections and timeouts; leaves other errors alone', () => {
+    const ep = resolve({});
+    const auth = ep.explainError!(Object.assign(new Error('All configured authentication methods failed'), { level: 'client-authentication' }));
+    assert.equal(auth?.code, 'permission');
+    assert.match(auth!.message, /"me" to build-box:2222 was refused/);
+    assert.match(auth!.hint ?? '', /ssh-add/);
+    assert.equal(ep.explainError!(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))?.code, 'unavailable');
+    assert.equal(ep.explainError!(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }))?.code, 'timeout');
+    assert.equal(ep.explainError!(new Error('(HTTP code 404) no such container')), undefined);
+    // A RuntimeError wrapping ssh2's error (as fromEngineError makes) is explained by its cause.
+    const wrapped = new RuntimeError('internal', 'Host denied (verification failed)', undefined, { cause: new Error('Host denied (verification failed)') });
+    assert.match(ep.explainError!(wrapped)?.hint ?? '', /ssh-keyscan/);
   });
 });

@@ -42,7 +42,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly subs = new Set<ManagedSubscription>();
   private readonly lifetime = new AbortController();
 
-  constructor(readonly id: 'docker' | 'podman', ep: DockerEndpoint) {
+  constructor(readonly id: 'docker' | 'podman', private readonly ep: DockerEndpoint) {
     // (PodmanRuntime, a subclass, is what select.ts creates for 'podman'.)
     this.label = RUNTIME_LABELS[id];
     this.endpoint = ep.url;
@@ -50,7 +50,9 @@ export class DockerRuntime implements ContainerRuntime {
       // ssh:// endpoints get their agent from docker-modem (a connection over ssh2).
       let agent: Agent | undefined;
       if (ep.protocol !== 'ssh') {
-        agent = ep.protocol === 'https' ? new HttpsAgent({ keepAlive, ca: ep.ca, cert: ep.cert, key: ep.key }) : new Agent({ keepAlive });
+        agent = ep.protocol === 'https'
+          ? new HttpsAgent({ keepAlive, ca: ep.ca, cert: ep.cert, key: ep.key, rejectUnauthorized: !ep.skipTLSVerify })
+          : new Agent({ keepAlive });
         this.agents.push(agent);
       }
       return new Docker({
@@ -65,7 +67,8 @@ export class DockerRuntime implements ContainerRuntime {
   // ---- plumbing ----
 
   protected fail(err: unknown): RuntimeError {
-    return fromEngineError(err, this.id, this.endpoint);
+    // The endpoint knows its own failure modes (ssh host keys, logins) better than the generic mapping.
+    return this.ep.explainError?.(err) ?? fromEngineError(err, this.id, this.endpoint);
   }
 
   /** A short request with a time-out, cancellable by the caller and by close(). */
