@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { RuntimeError, fromEngineError, startHint } from './runtime/errors';
-import { createRuntime, pickRuntimeId, type SelectionInput } from './runtime/select';
+import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from './runtime/select';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './runtime/types';
 import { RUNTIME_LABELS } from './runtime/types';
 
@@ -21,57 +21,70 @@ export class RuntimeSession implements vscode.Disposable {
   private _error: RuntimeError | undefined;
   /** Bumped on every connect/switch so a late answer from an old attempt is ignored. */
   private generation = 0;
+  private needsSelect = true;
+  /** `auto` looks again on the next connect after a failure: another runtime may be up by then. */
+  private auto = false;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly selection: () => SelectionInput,
-  ) {
-    this.select();
-  }
+  ) {}
 
   get state(): RuntimeState { return this._state; }
   get info(): RuntimeInfo | undefined { return this._info; }
   get error(): RuntimeError | undefined { return this._error; }
   get runtimeId(): RuntimeId | undefined { return this._id; }
   get label(): string { return this._id ? RUNTIME_LABELS[this._id] : 'Container runtime'; }
-  /** The active runtime, or undefined when the selection itself is invalid. */
+  /** The active runtime, or undefined while `auto` is still looking or when the selection is invalid. */
   get runtime(): ContainerRuntime | undefined { return this.rt; }
 
-  private select(): void {
+  /** Picks the runtime the settings ask for (`auto`: the first that answers). Old streams are closed first. */
+  private async select(gen: number): Promise<boolean> {
     this.rt?.close();
     this.rt = undefined;
     this._info = undefined;
     this._error = undefined;
     try {
       const input = this.selection();
-      this._id = pickRuntimeId(input);
-      this.rt = createRuntime(this._id, input);
-      this.log.info(`Runtime: ${this.rt.label} at ${this.rt.endpoint}`);
+      const auto = runtimeChoice(input) === 'auto';
+      this.auto = auto;
+      const id = await resolveRuntimeId(input);
+      if (gen !== this.generation) return false;
+      this._id = id;
+      this.rt = createRuntime(id, input);
+      this.log.info(`Runtime: ${this.rt.label}${auto ? ' (auto)' : ''} at ${this.rt.endpoint}`);
+      return true;
     } catch (err) {
+      if (gen !== this.generation) return false;
       this._id = undefined;
       this._error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
       this.log.error(`Runtime selection failed: ${this._error.message}`);
+      return true;
     }
   }
 
-  /** Switches to whatever the settings now say: old streams and sockets are closed first. */
+  /** Switches to whatever the settings now say, without a window reload. */
   reselect(): Promise<void> {
-    this.select();
+    this.needsSelect = true;
     return this.connect();
   }
 
-  /** Pings the active runtime and reads its version. Never throws. */
+  /** (Re)selects when needed, then reads the active runtime's version. Never throws. */
   async connect(): Promise<void> {
     const gen = ++this.generation;
+    this.setState('checking');
+    if (this.needsSelect) {
+      if (!(await this.select(gen))) return;
+      this.needsSelect = false;
+    }
     const rt = this.rt;
     if (!rt) return this.setState('unreachable');
-    this.setState('checking');
     try {
       const info = await rt.info();
       if (gen !== this.generation) return;
       this._info = info;
       this._error = undefined;
-      this.log.info(`${rt.label} ${info.version} (API ${info.apiVersion ?? '?'}) at ${rt.endpoint}`);
+      this.log.info(`${rt.label} ${info.version}${info.apiVersion ? ` (API ${info.apiVersion})` : ''} at ${rt.endpoint}`);
       this.setState('ready');
     } catch (err) {
       if (gen !== this.generation) return;
@@ -99,6 +112,7 @@ export class RuntimeSession implements vscode.Disposable {
     const rt = this.rt;
     this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : (err as RuntimeError);
     this._info = undefined;
+    if (this.auto) this.needsSelect = true;
     if (this._state !== 'unreachable') this.log.warn(`${this._error.message} ${this._error.hint ?? ''}`.trim());
     this.setState('unreachable');
   }

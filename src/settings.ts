@@ -10,9 +10,10 @@ export function selectionFromSettings(): SelectionInput {
     setting: c.get<string>('runtime') || 'auto',
     dockerHost: c.get<string>('docker.host') || undefined,
     podmanHost: c.get<string>('podman.host') || undefined,
+    appleCliPath: c.get<string>('apple.cliPath') || undefined,
   };
 }
 
 export function affectsRuntimeSelection(e: vscode.ConfigurationChangeEvent): boolean {
-  return ['runtime', 'docker.host', 'podman.host'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+  return ['runtime', 'docker.host', 'podman.host', 'apple.cliPath'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
 }

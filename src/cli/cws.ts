@@ -1,58 +1,70 @@
 #!/usr/bin/env node
 // cws — Container Workspaces' companion CLI. Same runtime layer as the extension, JSON on request.
-// Exit codes: 0 ok, 1 runtime error (message and hint on stderr), 2 usage.
+// Exit codes: 0 ok, 1 runtime error (message and hint on stderr), 2 usage; `exec` exits with the
+// command's own code.
 import { RuntimeError } from '../runtime/errors';
-import { createRuntime, pickRuntimeId } from '../runtime/select';
+import { createRuntime, resolveRuntimeId, type SelectionInput } from '../runtime/select';
 import type { ContainerRuntime } from '../runtime/types';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
-import { formatTable } from './table';
+import { exec } from './commands/exec';
+import { inspect } from './commands/inspect';
+import { restart, rm, start, stop } from './commands/lifecycle';
+import { logs } from './commands/logs';
+import { ls } from './commands/ls';
+import { runtimes } from './commands/runtimes';
+import { stats } from './commands/stats';
+import type { CliCommand, CliContext } from './context';
 
 const USAGE = `Usage: cws <command> [options]
 
 Commands:
-  ls [--all]        List containers (running only unless --all)
+  runtimes                     Which runtimes answer here, and which one cws uses
+  ls [--all]                   List containers (running only unless --all)
+  inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
+  stats [ID...]                One stats snapshot (default: every running container)
+  logs ID [-f] [-n N] [-t]     Print logs; -f follows, -n tails N lines, -t adds timestamps
+  exec ID [-w DIR] [-u USER] -- CMD [ARG...]
+                               Run a command in a container (TTY when attached to one)
+  start|stop|restart ID... [-t SECONDS]
+  rm ID... [--force] [--volumes]
 
 Options:
   --json            Machine-readable output (the normalised shape)
   --runtime NAME    auto | docker | podman | apple (default: CONTAINER_RUNTIME, else auto)
-  -h, --help        Show this help`;
+  -h, --help        Show this help
 
-type Command = (rt: ContainerRuntime, args: ParsedArgs, out: (s: string) => void) => Promise<void>;
+Exit codes: 0 ok, 1 runtime error, 2 usage; exec exits with the command's own code.`;
 
-const ls: Command = async (rt, args, out) => {
-  const list = await rt.listContainers({ all: args.flags.has('all') || args.flags.has('a') });
-  if (args.flags.has('json')) return out(JSON.stringify(list, null, 2));
-  out(formatTable(['CONTAINER ID', 'NAME', 'IMAGE', 'STATE', 'STATUS'],
-    list.map((c) => [c.id.slice(0, 12), c.name, c.image, c.state, c.status])));
-};
-
-const COMMANDS: Record<string, Command> = { ls, ps: ls };
+const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm };
+const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user']);
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, new Set(['runtime']));
+    args = parseArgs(argv, VALUED);
   } catch (e) {
     err(`cws: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const [name] = args.positionals;
-  if (!name || args.flags.has('help') || args.flags.has('h')) {
-    (name || args.flags.size ? out : err)(USAGE);
-    return name || args.flags.size ? 0 : 2;
-  }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (args.flags.has('help') || args.flags.has('h')) { out(USAGE); return 0; }
+  if (!name) { err(USAGE); return 2; }
+  const command = name === 'runtimes' ? undefined : COMMANDS[name];
+  if (!command && name !== 'runtimes') {
     err(`cws: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
+  const runtimeFlag = args.flags.get('runtime');
+  const input: SelectionInput = { setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined, settingSource: '--runtime' };
   let rt: ContainerRuntime | undefined;
+  const ctx: CliContext = {
+    args, out, err,
+    runtime: async () => (rt ??= createRuntime(await resolveRuntimeId(input), input)),
+  };
   try {
-    const runtimeFlag = args.flags.get('runtime');
-    const id = pickRuntimeId({ setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined, settingSource: '--runtime' });
-    rt = createRuntime(id);
-    await command(rt, args, out);
-    return 0;
+    if (command) await command(ctx);
+    else await runtimes(ctx, input);
+    return ctx.exitCode ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`cws: ${e.message}`);

@@ -10,9 +10,10 @@ export const selectRuntime: Command = {
   async run({ session }) {
     const current = vscode.workspace.getConfiguration(SECTION).get<string>('runtime') || 'auto';
     const items: RuntimePick[] = [
-      { value: 'auto', label: 'Auto', description: 'Docker if it is there, else Podman' },
+      { value: 'auto', label: 'Auto', description: 'The first that answers: Apple Containers (macOS), Docker, Podman' },
       { value: 'docker', label: 'Docker' },
       { value: 'podman', label: 'Podman' },
+      { value: 'apple', label: 'Apple Containers' },
     ].map((i) => ({ ...i, detail: i.value === current ? 'current setting' : undefined }));
     const pick = await vscode.window.showQuickPick(items, {
       title: 'Container Runtime',

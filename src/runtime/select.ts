@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { RuntimeError } from './errors';
+import { AppleRuntime } from './apple/appleRuntime';
 import { DockerRuntime } from './docker/dockerRuntime';
-import { PodmanRuntime } from './docker/podmanRuntime';
 import { resolveDockerEndpoint, resolvePodmanEndpoint, type EndpointEnv } from './docker/endpoint';
-import type { ContainerRuntime, RuntimeId } from './types';
-import { RUNTIME_IDS } from './types';
+import { PodmanRuntime } from './docker/podmanRuntime';
+import { RuntimeError } from './errors';
+import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './types';
+import { RUNTIME_IDS, RUNTIME_LABELS } from './types';
 
 export type RuntimeChoice = RuntimeId | 'auto';
 const CHOICES: readonly string[] = ['auto', ...RUNTIME_IDS];
@@ -18,7 +19,10 @@ export interface SelectionInput {
   /** Engine addresses from settings (empty = resolve as the docker / podman CLIs do). */
   dockerHost?: string;
   podmanHost?: string;
+  /** Apple's `container` CLI (default: `container` on PATH). */
+  appleCliPath?: string;
   platform?: NodeJS.Platform;
+  home?: string;
   exists?: (path: string) => boolean;
 }
 
@@ -38,29 +42,11 @@ export function runtimeChoice(input: SelectionInput): RuntimeChoice {
   return 'auto';
 }
 
-/**
- * Which runtime to use, without talking to any engine: explicit choices win; `auto` takes Docker when
- * an address is configured or its socket exists, else Podman when its socket exists, else Docker
- * (whose "not running" message then tells the user what to do).
- */
-export function pickRuntimeId(input: SelectionInput): RuntimeId {
-  const choice = runtimeChoice(input);
-  if (choice !== 'auto') return choice;
-  const o = endpointEnv(input);
-  const env = input.env ?? process.env;
-  const exists = o.exists!;
-  if (input.dockerHost || env.DOCKER_HOST) return 'docker';
-  const docker = resolveDockerEndpoint(undefined, o);
-  if (docker.socketPath && exists(docker.socketPath)) return 'docker';
-  const podman = resolvePodmanEndpoint(input.podmanHost, o);
-  if (podman.socketPath && exists(podman.socketPath)) return 'podman';
-  return 'docker';
+function endpointEnv(input: SelectionInput): EndpointEnv {
+  return { env: input.env, platform: input.platform, home: input.home, exists: input.exists ?? existsSync };
 }
 
-function endpointEnv(input: SelectionInput): EndpointEnv & { exists: (p: string) => boolean } {
-  return { env: input.env, platform: input.platform, exists: input.exists ?? existsSync };
-}
-
+/** Creates a runtime object; talks to nothing yet. */
 export function createRuntime(id: RuntimeId, input: SelectionInput = {}): ContainerRuntime {
   const o = endpointEnv(input);
   switch (id) {
@@ -69,6 +55,55 @@ export function createRuntime(id: RuntimeId, input: SelectionInput = {}): Contai
     case 'podman':
       return new PodmanRuntime(resolvePodmanEndpoint(input.podmanHost, o));
     case 'apple':
-      throw new RuntimeError('invalidArgument', 'Apple Containers support is not available yet.', 'Choose docker or podman.');
+      return new AppleRuntime({ cliPath: input.appleCliPath });
   }
+}
+
+export interface RuntimeAvailability {
+  id: RuntimeId;
+  label: string;
+  available: boolean;
+  /** When available. */
+  info?: RuntimeInfo;
+  /** Where it was looked for. */
+  endpoint?: string;
+  /** Why not, when not. */
+  error?: RuntimeError;
+}
+
+/** Order of preference for `auto`: Apple (macOS), then Docker, then Podman. */
+const AUTO_ORDER: readonly RuntimeId[] = ['apple', 'docker', 'podman'];
+
+/**
+ * Asks every runtime whether it answers, all at once, each with a short time-out. For the picker,
+ * `cws runtimes`, and `auto`. Never throws.
+ */
+export async function detectRuntimes(input: SelectionInput = {}, timeoutMs = 2_000): Promise<RuntimeAvailability[]> {
+  return Promise.all(AUTO_ORDER.map(async (id): Promise<RuntimeAvailability> => {
+    let rt: ContainerRuntime | undefined;
+    try {
+      rt = createRuntime(id, input);
+      const info = await rt.info(AbortSignal.timeout(timeoutMs));
+      return { id, label: RUNTIME_LABELS[id], available: true, info, endpoint: rt.endpoint };
+    } catch (err) {
+      const error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+      return { id, label: RUNTIME_LABELS[id], available: false, endpoint: rt?.endpoint, error };
+    } finally {
+      rt?.close();
+    }
+  }));
+}
+
+/**
+ * The runtime to use. An explicit choice is returned as is (even when it is not running: its
+ * messages then say how to start it). `auto` takes the first that answers of Apple (on macOS only),
+ * Docker, Podman; when none answers, Docker.
+ */
+export async function resolveRuntimeId(input: SelectionInput = {}, timeoutMs = 2_000): Promise<RuntimeId> {
+  const choice = runtimeChoice(input);
+  if (choice !== 'auto') return choice;
+  const platform = input.platform ?? process.platform;
+  const found = await detectRuntimes(input, timeoutMs);
+  const usable = found.filter((r) => r.available && (r.id !== 'apple' || platform === 'darwin'));
+  return usable[0]?.id ?? 'docker';
 }

@@ -68,6 +68,8 @@ export interface RuntimeCapabilities {
   eventsPushed: boolean;
   restart: boolean;
   build: boolean;
+  /** wait() and inspect() know a stopped container's exit code (Apple's CLI does not report it). */
+  exitCodes: boolean;
 }
 
 export interface RuntimeInfo {

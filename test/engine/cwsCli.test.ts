@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, engineCliList, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
+import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, engineCliList, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
 
 const CWS = join(__dirname, '..', '..', '..', 'dist', 'cws.js');
 
@@ -59,6 +59,84 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
   });
 }
 
+for (const engine of ['docker', 'podman'] as EngineId[]) {
+  describe(`cws commands against ${engine} (real engine)`, function () {
+    this.timeout(60_000);
+    const env = engine === 'docker' ? { CONTAINER_RUNTIME: 'docker' } : { CONTAINER_RUNTIME: 'podman' };
+    let id = '';
+    const name = uniqueName(`cws-cmd-${engine}`);
+
+    before(async function () {
+      requireEngine(this, engine);
+      id = await engineCli(engine, ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE,
+        'sh', '-c', 'echo first; echo oops >&2; sleep 300']);
+    });
+    after(async function () { await removeTestContainers(engine); });
+
+    it('`cws runtimes --json` reports this engine as running, with the version its CLI reports', async () => {
+      const r = await cws(['runtimes', '--json'], env);
+      assert.equal(r.code, 0, r.stderr);
+      const rows = JSON.parse(r.stdout) as { id: string; available: boolean; active: boolean; version?: string }[];
+      const me = rows.find((x) => x.id === engine)!;
+      assert.equal(me.available, true);
+      assert.equal(me.active, true);
+      assert.equal(me.version, await engineCli(engine, ['version', '--format', '{{.Server.Version}}']));
+      assert.deepEqual(rows.map((x) => x.id).sort(), ['apple', 'docker', 'podman']);
+    });
+
+    it('`cws inspect` prints normalised JSON without the raw document unless --raw', async () => {
+      const r = await cws(['inspect', name], env);
+      assert.equal(r.code, 0, r.stderr);
+      const d = JSON.parse(r.stdout) as { id: string; name: string; state: string; raw?: unknown };
+      assert.deepEqual([d.id, d.name, d.state, d.raw], [id, name, 'running', undefined]);
+      const raw = JSON.parse((await cws(['inspect', '--raw', id], env)).stdout) as { raw?: { Id?: string } };
+      assert.equal(raw.raw?.Id, id);
+      const missing = await cws(['inspect', 'cws-nope-' + process.pid], env);
+      assert.equal(missing.code, 1);
+    });
+
+    it('`cws logs` keeps stdout and stderr apart and tails with -n', async () => {
+      const r = await cws(['logs', name], env);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'first\n', 'oops\n']);
+      assert.equal((await cws(['logs', '-n', '0', name], env)).stdout, '');
+      assert.equal((await cws(['logs', '-n', 'x', name], env)).code, 2);
+    });
+
+    it('`cws exec` passes arguments untouched and exits with the command\'s code', async () => {
+      const tricky = 'it\'s "$(rm -rf /)" `id` ; ü';
+      const r = await cws(['exec', name, '--', 'echo', tricky], env);
+      assert.deepEqual([r.code, r.stdout], [0, tricky + '\n']);
+      const f = await cws(['exec', name, '--', 'sh', '-c', 'exit 42'], env);
+      assert.equal(f.code, 42);
+      assert.equal((await cws(['exec', name], env)).code, 2, 'no command is a usage error');
+    });
+
+    it('`cws stats --json` agrees with the engine\'s own stats on memory', async () => {
+      const r = await cws(['stats', '--json', id], env);
+      assert.equal(r.code, 0, r.stderr);
+      const [s] = JSON.parse(r.stdout) as { id: string; memoryUsed: number; pids: number }[];
+      assert.equal(s.id, id);
+      assert.ok(s.pids >= 1);
+      const theirs = await engineCli(engine, ['stats', '--no-stream', '--format', '{{.MemUsage}}', id]);
+      const bytes = parseSize(theirs.split('/')[0]);
+      assert.ok(Math.abs(s.memoryUsed - bytes) <= Math.max(bytes * 0.05, 64 * 1024), `ours ${s.memoryUsed} vs ${theirs}`);
+    });
+
+    it('`cws stop` / `start` / `rm` change the container and print its id', async () => {
+      const stop = await cws(['stop', '-t', '0', name], env);
+      assert.deepEqual([stop.code, stop.stdout.trim()], [0, name]);
+      assert.equal(await engineCli(engine, ['inspect', '--format', '{{.State.Running}}', id]), 'false');
+      assert.equal((await cws(['start', name], env)).code, 0);
+      assert.equal(await engineCli(engine, ['inspect', '--format', '{{.State.Running}}', id]), 'true');
+      const rm = await cws(['rm', name], env);
+      assert.equal(rm.code, 1, 'a running container needs --force');
+      assert.match(rm.stderr, /^cws: /);
+      assert.equal((await cws(['rm', '--force', name], env)).code, 0);
+      assert.equal((await cws(['inspect', id], env)).code, 1);
+    });
+  });
+}
+
 describe('cws errors and exit codes', () => {
   it('exit 1 with message and hint when the engine is not there', async () => {
     const r = await cws(['ls'], { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: 'unix:///tmp/cws-no-engine.sock' });
@@ -73,5 +151,6 @@ describe('cws errors and exit codes', () => {
     assert.match(r.stderr, /Use one of: auto, docker, podman, apple/);
     assert.equal((await cws([])).code, 2);
     assert.equal((await cws(['--help'])).code, 0);
+    assert.equal((await cws(['stop'])).code, 2, 'no id');
   });
 });

@@ -116,11 +116,12 @@ for (const target of CONTRACT_TARGETS) {
       await assert.rejects(rt.exec(id, { cmd: ['true'] }));
     });
 
-    it('wait resolves with the exit code', async () => {
-      const id = await create(uniqueName('cws-wait'), ['sh', '-c', 'exit 3']);
-      const waiting = rt.wait(id);
+    it('wait resolves when the container stops, with its exit code where the runtime knows it', async () => {
+      const id = await create(uniqueName('cws-wait'), ['sh', '-c', 'sleep 1; exit 3']);
       await rt.start(id);
-      assert.equal(await waiting, 3);
+      const code = await rt.wait(id);
+      assert.equal((await rt.inspect(id)).state, 'exited');
+      assert.equal(code, rt.capabilities.exitCodes ? 3 : -1);
     });
 
     it('events: create, start, die and destroy arrive while subscribed, none after close', async () => {

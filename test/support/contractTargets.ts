@@ -1,7 +1,13 @@
 // The runtimes the one contract suite (test/engine/runtimeContract.test.ts) runs against.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AppleRuntime } from '../../src/runtime/apple/appleRuntime';
 import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
 import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
 import type { ContainerRuntime, RuntimeId } from '../../src/runtime/types';
+import { repoRoot } from './paths';
 import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, removeTestContainers, requireEngine } from './engines';
 
 export interface ContractTarget {
@@ -35,6 +41,30 @@ export const CONTRACT_TARGETS: ContractTarget[] = [
     cleanup: () => removeTestContainers('podman'),
   },
   // The Apple `container` CLI target (a fake executable replaying the real CLI) is added here.
+  ((): ContractTarget => {
+    // One state directory per run of the suite, shared by the runtimes make() returns until cleanup.
+    const fake = join(repoRoot, 'test/fakes/container');
+    let stateDir: string | undefined;
+    return {
+      name: 'apple (fake container CLI)',
+      runtimeId: 'apple',
+      image: 'docker.io/library/busybox:latest',
+      require: () => undefined, // the fake is part of this repository: never skipped
+      make: () => {
+        stateDir ??= mkdtempSync(join(tmpdir(), 'cws-apple-contract-'));
+        return new AppleRuntime({ cliPath: fake, env: { CWS_FAKE_CONTAINER_STATE: stateDir } });
+      },
+      cleanup: async () => {
+        if (!stateDir) return;
+        const dir = stateDir;
+        stateDir = undefined;
+        // Stops what still runs (the fake's init processes are real host processes), then drops the state.
+        await new Promise<void>((done) => execFile(fake, ['delete', '--all', '--force'],
+          { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: dir }, timeout: 30_000 }, () => done()));
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  })(),
 ];
 
 export { TEST_LABEL };

@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { RuntimeError } from '../../src/runtime/errors';
-import { pickRuntimeId, runtimeChoice } from '../../src/runtime/select';
+import { runtimeChoice } from '../../src/runtime/select';
 
 describe('runtime selection', () => {
   it('setting > CONTAINER_RUNTIME > auto', () => {
     assert.equal(runtimeChoice({ setting: 'podman', env: { CONTAINER_RUNTIME: 'docker' } }), 'podman');
     assert.equal(runtimeChoice({ setting: 'auto', env: { CONTAINER_RUNTIME: 'Podman' } }), 'podman');
+    assert.equal(runtimeChoice({ setting: 'apple', env: {} }), 'apple');
     assert.equal(runtimeChoice({ env: {} }), 'auto');
   });
 
@@ -14,14 +15,5 @@ describe('runtime selection', () => {
       e instanceof RuntimeError && e.code === 'invalidArgument' && /CONTAINER_RUNTIME/.test(e.message)
       && e.hint === 'Use one of: auto, docker, podman, apple.');
     assert.throws(() => runtimeChoice({ setting: 'nope', settingSource: '--runtime' }), /from --runtime/);
-  });
-
-  it('auto: Docker when its socket exists or an address is set, else Podman when its socket exists, else Docker', () => {
-    const only = (path: string) => (p: string) => p === path;
-    const linux = { platform: 'linux' as const };
-    assert.equal(pickRuntimeId({ ...linux, env: {}, exists: only('/var/run/docker.sock') }), 'docker');
-    assert.equal(pickRuntimeId({ ...linux, env: {}, exists: only('/run/podman/podman.sock') }), 'podman');
-    assert.equal(pickRuntimeId({ ...linux, env: { DOCKER_HOST: 'tcp://x:2375' }, exists: only('/run/podman/podman.sock') }), 'docker');
-    assert.equal(pickRuntimeId({ ...linux, env: {}, exists: () => false }), 'docker');
   });
 });

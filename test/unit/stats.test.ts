@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { fromLibpodSamples } from '../../src/runtime/docker/podmanStats';
 import { toStatsSample } from '../../src/runtime/docker/stats';
 
 describe('stats figures as `docker stats` computes them', () => {
@@ -30,5 +31,23 @@ describe('stats figures as `docker stats` computes them', () => {
     assert.equal(v2.memoryUsed, 7_500);
     const odd = toStatsSample('x', { ...base, memory_stats: { usage: 10, limit: 0, stats: { inactive_file: 50 } } });
     assert.deepEqual([odd.memoryUsed, odd.memoryPercent], [10, 0]);
+  });
+});
+
+describe('Podman (libpod) stats', () => {
+  const at = (cpuNs: number, wallNs: number) => ({
+    ContainerID: 'p', CPUNano: cpuNs, SystemNano: wallNs, MemUsage: 300, MemLimit: 1200, NetInput: 1, NetOutput: 2, BlockInput: 3, BlockOutput: 4, PIDs: 5,
+  });
+
+  it('CPU % = Δ CPU time / Δ wall time × 100 (percent of one core)', () => {
+    const s = fromLibpodSamples('p', at(1e9, 1_800_000_000_000_000_000), at(1.75e9, 1_800_000_001_000_000_000));
+    assert.equal(s.cpuPercent, 75);
+    assert.equal(s.read, 1_800_000_001_000);
+    assert.deepEqual([s.memoryUsed, s.memoryPercent, s.netRx, s.netTx, s.blockRead, s.blockWrite, s.pids], [300, 25, 1, 2, 3, 4, 5]);
+  });
+
+  it('no time passed or no CPU used is 0 %', () => {
+    assert.equal(fromLibpodSamples('p', at(5, 10), at(5, 20)).cpuPercent, 0);
+    assert.equal(fromLibpodSamples('p', at(5, 10), at(9, 10)).cpuPercent, 0);
   });
 });

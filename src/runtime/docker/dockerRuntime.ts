@@ -20,7 +20,7 @@ import { toStatsSample, type RawStats } from './stats';
 
 /** Short requests give up after this long; streams are not subject to it. */
 const REQUEST_TIMEOUT_MS = 15_000;
-const CAPABILITIES: RuntimeCapabilities = { pause: true, eventsPushed: true, restart: true, build: true };
+const CAPABILITIES: RuntimeCapabilities = { pause: true, eventsPushed: true, restart: true, build: true, exitCodes: true };
 
 /** dockerode takes an abortSignal on these calls; its type definitions do not say so. */
 type WithSignal = { abortSignal?: AbortSignal };

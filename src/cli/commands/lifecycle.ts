@@ -1,0 +1,30 @@
+import { UsageError } from '../args';
+import { operands, type CliCommand, type CliContext } from '../context';
+
+function each(verb: string, act: (ctx: CliContext, id: string) => Promise<void>): CliCommand {
+  return async (ctx) => {
+    const ids = operands(ctx);
+    if (!ids.length) throw new UsageError(`${verb} needs at least one container id or name`);
+    for (const id of ids) {
+      await act(ctx, id);
+      ctx.out(id);
+    }
+  };
+}
+
+function seconds(ctx: CliContext): number | undefined {
+  const t = ctx.args.flags.get('t') ?? ctx.args.flags.get('time');
+  if (t === undefined) return undefined;
+  const n = Number(t);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError('-t takes a whole number of seconds');
+  return n;
+}
+
+export const start = each('start', async (ctx, id) => (await ctx.runtime()).start(id));
+export const stop = each('stop', async (ctx, id) => (await ctx.runtime()).stop(id, seconds(ctx)));
+export const restart = each('restart', async (ctx, id) => (await ctx.runtime()).restart(id, seconds(ctx)));
+/** Keeps volumes unless --volumes; a running container needs --force. */
+export const rm = each('rm', async (ctx, id) => (await ctx.runtime()).remove(id, {
+  force: ctx.args.flags.has('force') || ctx.args.flags.has('f'),
+  volumes: ctx.args.flags.has('volumes') || ctx.args.flags.has('v'),
+}));

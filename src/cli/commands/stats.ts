@@ -1,0 +1,23 @@
+import { formatBytes, formatPercent } from '../format';
+import { formatTable } from '../table';
+import { json, operands, type CliCommand } from '../context';
+
+/** One snapshot of the given containers, or of every running one. */
+export const stats: CliCommand = async (ctx) => {
+  const rt = await ctx.runtime();
+  let ids = operands(ctx);
+  const names = new Map<string, string>();
+  if (!ids.length) {
+    const running = await rt.listContainers({ all: false });
+    ids = running.map((c) => c.id);
+    running.forEach((c) => names.set(c.id, c.name));
+  }
+  const samples = await Promise.all(ids.map((id) => rt.stats(id)));
+  if (json(ctx)) return ctx.out(JSON.stringify(samples, null, 2));
+  ctx.out(formatTable(['CONTAINER', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'],
+    samples.map((s, i) => [
+      names.get(s.id) ?? ids[i], formatPercent(s.cpuPercent), `${formatBytes(s.memoryUsed)} / ${formatBytes(s.memoryLimit)}`,
+      formatPercent(s.memoryPercent), `${formatBytes(s.netRx)} / ${formatBytes(s.netTx)}`,
+      `${formatBytes(s.blockRead)} / ${formatBytes(s.blockWrite)}`, String(s.pids),
+    ])));
+};
