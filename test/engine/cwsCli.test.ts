@@ -122,6 +122,16 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.ok(Math.abs(s.memoryUsed - bytes) <= Math.max(bytes * 0.05, 64 * 1024), `ours ${s.memoryUsed} vs ${theirs}`);
     });
 
+    // Docker only: Podman's CLI averages CPU since the container started, ours is the last second.
+    if (engine === 'docker') it('`cws stats --json` CPU % of a busy container agrees with `docker stats`', async function () {
+      const busy = await engineCli(engine, ['run', '-d', '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sh', '-c', 'while true; do :; done']);
+      await new Promise((r) => setTimeout(r, 1500));
+      const [r, theirs] = await Promise.all([cws(['stats', '--json', busy], env), engineCli(engine, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', busy])]);
+      const [s] = JSON.parse(r.stdout) as { cpuPercent: number }[];
+      assert.ok(s.cpuPercent > 50, `ours ${s.cpuPercent}`);
+      assert.ok(Math.abs(s.cpuPercent - parseFloat(theirs)) < 15, `ours ${s.cpuPercent.toFixed(1)} vs ${theirs}`);
+    });
+
     it('`cws stop` / `start` / `rm` change the container and print its id', async () => {
       const stop = await cws(['stop', '-t', '0', name], env);
       assert.deepEqual([stop.code, stop.stdout.trim()], [0, name]);
