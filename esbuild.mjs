@@ -53,6 +53,8 @@ const node = {
   external: ['vscode', 'cpu-features', '*.node'],
   plugins: [leanDockerode],
   legalComments: 'none',
+  // ESM builds first: jsonc-parser's UMD build requires its own files at run time, which breaks bundling.
+  mainFields: ['module', 'main'],
 };
 
 function webviewEntries() {
@@ -78,7 +80,7 @@ function tsFiles(dir) {
 }
 
 const configs = [
-  { ...node, entryPoints: { extension: 'src/extension.ts', cws: 'src/cli/cws.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension.ts', cws: 'src/cli/cws.ts', context: 'src/context/index.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { ssh: 'node_modules/docker-modem/lib/ssh.js' }, outdir: 'dist', plugins: [] },
 ];
 const webviews = webviewEntries();
@@ -104,6 +106,6 @@ if (watch) {
   await Promise.all(configs.map((c) => esbuild.build(c)));
   const size = (f) => (existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KB` : '-');
   console.log(`[esbuild] ${release ? 'release' : 'dev'} build in ${Date.now() - t0} ms: ` +
-    `extension ${size('dist/extension.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}` +
+    `extension ${size('dist/extension.js')}, context ${size('dist/context.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}` +
     (withTests ? `, tests → ${relative('.', 'out')}/` : ''));
 }

@@ -4,11 +4,13 @@ import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
 import { ContainersTree } from './views/containersTree';
+import { WorkspaceContextService } from './workspaceContext/workspaceContextService';
 
 /** What the extension exports: used by its own tests and open to other extensions. */
 export interface ContainerWorkspacesApi {
   readonly session: RuntimeSession;
   readonly containers: ContainersTree;
+  readonly workspaceContext: WorkspaceContextService;
 }
 
 /**
@@ -20,9 +22,10 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const session = new RuntimeSession(log, selectionFromSettings);
   const containers = new ContainersTree(session);
   const view = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers });
+  const workspaceContext = new WorkspaceContextService(log);
 
   context.subscriptions.push(
-    log, session, containers, view,
+    log, session, containers, view, workspaceContext,
     new RuntimeStatusItem(session),
     ...registerCommands({ session, containers, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -34,7 +37,9 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     }),
   );
   void session.connect();
-  return { session, containers };
+  // The file scan runs after activate() has returned.
+  setImmediate(() => workspaceContext.start());
+  return { session, containers, workspaceContext };
 }
 
 export function deactivate(): void {

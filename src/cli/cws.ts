@@ -6,6 +6,7 @@ import { RuntimeError } from '../runtime/errors';
 import { createRuntime, resolveRuntimeId, type SelectionInput } from '../runtime/select';
 import type { ContainerRuntime } from '../runtime/types';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { context } from './commands/context';
 import { exec } from './commands/exec';
 import { inspect } from './commands/inspect';
 import { restart, rm, start, stop } from './commands/lifecycle';
@@ -19,6 +20,8 @@ const USAGE = `Usage: cws <command> [options]
 
 Commands:
   runtimes                     Which runtimes answer here, and which one cws uses
+  context [DIR]                The container files detected in DIR: Compose, Dockerfiles,
+                               dev containers, Kubernetes, and problems in them
   ls [--all]                   List containers (running only unless --all)
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
@@ -49,8 +52,9 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   const [name] = args.positionals;
   if (args.flags.has('help') || args.flags.has('h')) { out(USAGE); return 0; }
   if (!name) { err(USAGE); return 2; }
-  const command = name === 'runtimes' ? undefined : COMMANDS[name];
-  if (!command && name !== 'runtimes') {
+  const special = name === 'runtimes' || name === 'context';
+  const command = special ? undefined : COMMANDS[name];
+  if (!command && !special) {
     err(`cws: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
@@ -63,6 +67,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   };
   try {
     if (command) await command(ctx);
+    else if (name === 'context') await context(ctx);
     else await runtimes(ctx, input);
     return ctx.exitCode ?? 0;
   } catch (e) {

@@ -23,7 +23,7 @@ describe('packaging', function () {
   });
 
   it('holds only what runs: the bundles, media, manifest and README', () => {
-    for (const f of ['dist/extension.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg']) {
+    for (const f of ['dist/extension.js', 'dist/context.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg']) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     const stray = files.filter((f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
@@ -38,6 +38,7 @@ describe('packaging', function () {
     assert.ok(ext.split('\n').length < 50, 'minified');
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
+    assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/context.js');
   });
 
   it('ssh2 sits in its own chunk that loads on demand', () => {
