@@ -23,7 +23,7 @@ describe('Compose detection', () => {
       { target: 9000, published: undefined, protocol: 'tcp', hostIp: undefined },
       { target: 6000, published: '5000-5002', protocol: 'tcp', hostIp: undefined },
       { target: 7000, protocol: 'tcp' },
-      { target: 53, published: '5353', protocol: 'udp', hostIp: '0.0.0.0' },
+      { target: 53, published: '5353', protocol: 'udp', hostIp: undefined },
     ]);
     assert.deepEqual(s.web.dependsOn, ['db', 'cache']);
     assert.deepEqual(s.worker.build, { context: join(dir('basic'), 'worker'), dockerfile: undefined, target: undefined });
@@ -32,6 +32,14 @@ describe('Compose detection', () => {
     assert.equal(s.db.containerName, 'basic-db');
     assert.deepEqual(s.cache.profiles, ['debug', 'full']);
     assert.deepEqual([s.web.line, s.worker.line, s.db.line, s.cache.line], [1, 18, 21, 27]);
+  });
+
+  it('reads the specification\'s long port form with host_ip', async () => {
+    const dns = (await detect('ports-spec')).projects[0].services[0];
+    assert.deepEqual(dns.ports, [
+      { target: 53, published: '5353', protocol: 'udp', hostIp: '127.0.0.1' },
+      { target: 9153, published: undefined, protocol: 'tcp', hostIp: undefined },
+    ]);
   });
 
   it('merges the override file: scalars replaced, ports appended, depends_on added, new services', async () => {
