@@ -19,7 +19,8 @@ describe('UI: a broken Compose file', function () {
     // The status bar's problem counter appears once detection has run.
     await page.locator('.statusbar-item[id="status.problems"]').filter({ hasText: /[1-9]/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+Shift+M');
-    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: 'Compose' }).first();
+    // The marker row (not the file row "compose.yaml"): it carries the source and position.
+    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /Compose\s*\[Ln/ }).first();
     await row.waitFor({ timeout: 15_000 });
     await wb!.screenshot('problems-broken-compose');
     const panel = await page.locator('.markers-panel').innerText();

@@ -36,6 +36,8 @@ describe('workspace container context', function () {
 
     it('shows a diagnostic at the right line, keeps the rest detected, and clears once fixed', async () => {
       mkdirSync(dir(), { recursive: true });
+      // Let the recursive file watcher pick up the new directory before a file appears in it.
+      await new Promise((r) => setTimeout(r, 1000));
       const file = join(dir(), 'compose.yaml');
       // Line 4 (0-based 3) has a tab in its indentation: a YAML error.
       writeFileSync(file, 'services:\n  web:\n    image: nginx\n\tports: ["80:80"]\n');
