@@ -114,5 +114,11 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v
   fi
 fi
 
+# Debian's docker-compose (v1): the oracle the Compose detection tests compare with (`config` needs no engine).
+if ! command -v docker-compose >/dev/null && can_apt; then
+  log "installing docker-compose (v1)"
+  apt_install docker-compose || log "could not install docker-compose"
+fi
+
 echo "docker=$docker_state"
 echo "podman=$podman_state"
