@@ -11,6 +11,7 @@ import { AppleRuntime, type AppleRuntimeOptions } from '../../src/runtime/apple/
 import { RuntimeError } from '../../src/runtime/errors';
 import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/runtime/types';
 import { repoRoot } from '../support/paths';
+import { isCode, until } from '../support/until';
 
 const FAKE = join(repoRoot, 'test/fakes/container');
 const IMAGE = 'docker.io/library/busybox:latest';
@@ -18,17 +19,7 @@ const IMAGE = 'docker.io/library/busybox:latest';
 interface Call { pid: number; args: string[]; time: number }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const isCode = (code: string) => (e: unknown) => e instanceof RuntimeError && e.code === code;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function alive(pid: number): boolean {
   try {

@@ -1,22 +1,12 @@
 // One contract for every runtime: the real dockerd, the real Podman socket, and Apple's CLI (through
 // a fake `container` executable). Everything goes through the ContainerRuntime interface.
 import * as assert from 'node:assert/strict';
-import { RuntimeError } from '../../src/runtime/errors';
 import type { ContainerRuntime, RuntimeEvent } from '../../src/runtime/types';
 import { CONTRACT_TARGETS, TEST_LABEL } from '../support/contractTargets';
 import { uniqueName } from '../support/engines';
+import { isCode, until } from '../support/until';
 
-const isCode = (code: string) => (e: unknown) => e instanceof RuntimeError && e.code === code;
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 for (const target of CONTRACT_TARGETS) {
   describe(`runtime contract: ${target.name}`, function () {
