@@ -1,217 +1,215 @@
-import { basename, posix, resolve } from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { yamlErrorDiagnostics } from '../yamlErrors';
-import type { ComposePort, ComposeProject, ComposeService, ContextDiagnostic, ReadText } from '../types';
-import { findProjects } from './files';
-import { interpolate, parseDotEnv } from './interpolate';
+/**
+ * Compose projects of a workspace folder, read the way `docker compose` reads them: file lookup per
+ * directory (one override), COMPOSE_FILE, the project name, variables from the environment and
+ * `.env`, and the override merge. Plain Node: no `vscode` import.
+ */
+import { basename, dirname, resolve } from 'node:path';
+import type { ComposeProject, ComposeService, ContextDiagnostic, ReadText } from '../types';
+import { findProjects, type ProjectFiles } from './files';
+import { parseDotEnv, type DotEnv, type Lookup } from './interpolate';
+import { diagnostic, lineRange, parseComposeFile, type FileLayer, type PortEntry, type ServiceLayer } from './parse';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Obj = { [k: string]: Json };
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export { parsePort } from './ports';
 
-interface Parsed {
-  file: string;
-  model: Obj;
-  /** 0-based line of each service's key in this file. */
-  serviceLines: Map<string, number>;
-}
-
-/** The compose tool's project-name normalisation: lowercase, [a-z0-9_-], starting with a letter or digit. */
+/** Compose's project-name normalisation: lowercase, only [a-z0-9_-], starting with a letter or digit. */
 export function normalizeProjectName(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
+  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[_-]+/, '');
 }
 
-function diag(file: string, message: string, severity: 'error' | 'warning', line: number, column: number, endLine = line, endColumn = column + 1): ContextDiagnostic {
-  return { file, message, severity, source: 'compose', range: { line, column, endLine, endColumn } };
+const EMPTY_ENV: DotEnv = { values: new Map(), lines: new Map() };
+
+interface EnvSource {
+  lookup: Lookup;
+  dotenv: DotEnv;
+  /** Absolute path of the .env file these values come from. */
+  dotenvPath: string;
 }
 
-function nodeRange(node: Node | undefined, lc: LineCounter): { line: number; column: number; endLine: number; endColumn: number } {
-  const [start, , end] = node?.range ?? [0, 0, 1];
-  const a = lc.linePos(start);
-  const b = lc.linePos(end);
-  return { line: a.line - 1, column: a.col - 1, endLine: b.line - 1, endColumn: b.col - 1 };
+async function loadEnv(dir: string, read: ReadText, env: NodeJS.ProcessEnv): Promise<EnvSource> {
+  const dotenvPath = resolve(dir, '.env');
+  const outer: Lookup = (name) => env[name];
+  const text = await read(dotenvPath);
+  const dotenv = text === undefined ? EMPTY_ENV : parseDotEnv(text, outer);
+  return { lookup: (name) => env[name] ?? dotenv.values.get(name), dotenv, dotenvPath };
 }
 
-/** Interpolates every string value (not keys), as compose does before reading the model. */
-function interpolateAll(v: Json, sub: (s: string) => string): Json {
-  if (typeof v === 'string') return sub(v);
-  if (Array.isArray(v)) return v.map((x) => interpolateAll(x, sub));
-  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, interpolateAll(x, sub)]));
-  return v;
+interface Draft {
+  name: string;
+  file: string;
+  line: number;
+  column: number;
+  image?: string;
+  containerName?: string;
+  build?: { context?: string; dockerfile?: string; target?: string };
+  ports: PortEntry[];
+  profiles: string[];
+  dependsOn: string[];
+  extends: boolean;
 }
 
-function parseFile(file: string, text: string, sub: (s: string) => string, diagnostics: ContextDiagnostic[]): Parsed | undefined {
-  const lc = new LineCounter();
-  let doc: Document;
-  try {
-    doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
-  } catch (err) {
-    diagnostics.push(diag(file, `Cannot parse this Compose file: ${(err as Error).message}`, 'error', 0, 0));
-    return undefined;
+const union = (a: string[], b: string[]) => [...new Set([...a, ...b])];
+
+/** Applies one file's service onto what the earlier files said, as Compose merges overrides. */
+function apply(d: Draft, s: ServiceLayer): void {
+  if (s.image !== undefined) d.image = s.image ?? undefined;
+  if (s.containerName !== undefined) d.containerName = s.containerName ?? undefined;
+  if (s.build) {
+    const { mode, ...fields } = s.build;
+    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    d.build = mode === 'reset' ? undefined : mode === 'override' ? defined : { ...d.build, ...defined };
   }
-  if (doc.errors.length) {
-    diagnostics.push(...yamlErrorDiagnostics(file, text, doc.errors, 'compose'));
-    return undefined;
-  }
-  const raw = doc.toJS({ maxAliasCount: 1000 }) as Json;
-  if (raw === null || raw === undefined) return { file, model: {}, serviceLines: new Map() };
-  if (!isObj(raw)) {
-    diagnostics.push(diag(file, 'A Compose file must be a mapping (top-level keys such as services:).', 'error', 0, 0));
-    return undefined;
-  }
-  const serviceLines = new Map<string, number>();
-  const servicesNode = doc.get('services', true) as Node | undefined;
-  if (raw.services !== undefined && raw.services !== null && !isObj(raw.services)) {
-    const r = nodeRange(servicesNode, lc);
-    diagnostics.push(diag(file, '`services` must be a mapping of service names to definitions.', 'warning', r.line, r.column, r.endLine, r.endColumn));
-    delete raw.services;
-  } else if (isMap(servicesNode)) {
-    for (const item of servicesNode.items) {
-      const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
-      serviceLines.set(key, nodeRange(item.key as Node, lc).line);
-      if (item.value !== null && !isMap(item.value)) {
-        const r = nodeRange(item.value as Node, lc);
-        diagnostics.push(diag(file, `Service "${key}" must be a mapping.`, 'warning', r.line, r.column, r.endLine, r.endColumn));
-        delete (raw.services as Obj)[key];
-      }
+  if (s.ports) {
+    // Appended, then one entry per key: a later entry with the same key replaces the earlier one in place.
+    const all = s.ports.mode === 'merge' ? [...d.ports, ...s.ports.entries] : s.ports.entries;
+    const byKey = new Map<string, number>();
+    d.ports = [];
+    for (const e of all) {
+      const at = byKey.get(e.key);
+      if (at === undefined) { byKey.set(e.key, d.ports.length); d.ports.push(e); } else d.ports[at] = e;
     }
   }
-  return { file, model: interpolateAll(raw, sub) as Obj, serviceLines };
+  if (s.profiles) d.profiles = s.profiles.mode === 'merge' ? union(d.profiles, s.profiles.values) : s.profiles.values;
+  if (s.dependsOn) d.dependsOn = s.dependsOn.mode === 'merge' ? union(d.dependsOn, s.dependsOn.values) : s.dependsOn.values;
+  d.extends ||= s.extends;
 }
 
-/** depends_on as a list of names or a map of name → condition. */
-function dependsOn(v: Json | undefined): string[] {
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string');
-  if (isObj(v)) return Object.keys(v);
-  return [];
+/** A build context that is a Git or HTTP(S) URL stays as written; a path is resolved against the project directory. */
+function buildContext(context: string | undefined, workingDir: string): string {
+  if (context && (/^[a-z][a-z0-9+.-]*:\/\//i.test(context) || /^git@/.test(context) || /^github\.com\//.test(context))) return context;
+  return resolve(workingDir, context || '.');
 }
 
-/** Merges an override service into a base one, for the fields the model keeps. */
-function mergeService(base: Obj, over: Obj): Obj {
-  const out: Obj = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    if (k === 'ports' || k === 'expose') out[k] = [...(Array.isArray(base[k]) ? base[k] as Json[] : []), ...(Array.isArray(v) ? v : [])];
-    else if (k === 'depends_on') out[k] = [...new Set([...dependsOn(base[k]), ...dependsOn(v)])];
-    else if (k === 'build') {
-      const b = typeof base.build === 'string' ? { context: base.build } : isObj(base.build) ? base.build : {};
-      const o = typeof v === 'string' ? { context: v } : isObj(v) ? v : {};
-      out.build = { ...b, ...o };
-    } else out[k] = v;
-  }
-  return out;
+interface Plan {
+  workingDir: string;
+  files: string[];
+  podman: boolean;
+  env: EnvSource;
 }
 
-/** "127.0.0.1:8080:80/udp", "8000-8010:8000-8010", "80", 80, or the long form. */
-export function parsePort(v: Json): ComposePort | undefined {
-  if (typeof v === 'number' && Number.isInteger(v)) return { target: v, protocol: 'tcp' };
-  if (isObj(v)) {
-    const target = Number(v.target);
-    if (!Number.isInteger(target)) return undefined;
-    return {
-      target, protocol: typeof v.protocol === 'string' ? v.protocol : 'tcp',
-      published: v.published === undefined || v.published === null ? undefined : String(v.published),
-      hostIp: typeof v.host_ip === 'string' ? v.host_ip : undefined,
-    };
-  }
-  if (typeof v !== 'string') return undefined;
-  let s = v.trim();
-  let protocol = 'tcp';
-  const slash = s.lastIndexOf('/');
-  if (slash >= 0) { protocol = s.slice(slash + 1); s = s.slice(0, slash); }
-  let hostIp: string | undefined;
-  if (s.startsWith('[')) {
-    const end = s.indexOf(']');
-    if (end < 0) return undefined;
-    hostIp = s.slice(1, end);
-    s = s.slice(end + 2);
-  }
-  const parts = s.split(':');
-  if (parts.length === 3 && hostIp === undefined) hostIp = parts.shift();
-  if (parts.length > 2) return undefined;
-  const [published, container] = parts.length === 2 ? parts : [undefined, parts[0]];
-  const target = Number(container.split('-')[0]);
-  if (!Number.isInteger(target) || target <= 0 || (published !== undefined && published !== '' && !/^\d+(-\d+)?$/.test(published))) return undefined;
-  return { target, protocol, published: published || undefined, hostIp: hostIp || undefined };
-}
-
-async function detectProject(
-  folder: string, dir: string, relFiles: string[], podman: boolean, read: ReadText, env: NodeJS.ProcessEnv, diagnostics: ContextDiagnostic[],
-): Promise<ComposeProject | undefined> {
-  const projectDir = resolve(folder, dir);
-  const dotenvText = await read(resolve(projectDir, '.env'));
-  const dotenv = dotenvText ? parseDotEnv(dotenvText) : new Map<string, string>();
-  const lookup = (name: string) => env[name] ?? dotenv.get(name);
-  const files = relFiles.map((f) => resolve(folder, f));
-  const parsed: Parsed[] = [];
-  for (const file of files) {
+async function detectProject(plan: Plan, read: ReadText, diagnostics: ContextDiagnostic[]): Promise<ComposeProject | undefined> {
+  const layers: FileLayer[] = [];
+  for (const file of plan.files) {
     const text = await read(file);
     if (text === undefined) continue;
-    const missing: string[] = [];
-    const p = parseFile(file, text, (s) => interpolate(s, lookup, (name) => missing.push(name)), diagnostics);
-    for (const name of new Set(missing)) diagnostics.push(diag(file, `Required variable ${name} is not set (in the environment or ${dir ? `${dir}/` : ''}.env).`, 'warning', 0, 0));
-    if (p) parsed.push(p);
+    let layer: FileLayer | undefined;
+    try {
+      layer = parseComposeFile(file, text, plan.env.lookup, diagnostics);
+    } catch {
+      // A bug of ours on this input, not a problem in the user's file: the file counts for nothing.
+      layer = undefined;
+    }
+    if (layer) layers.push(layer);
   }
-  if (!parsed.length) return undefined;
+  if (!layers.length) return undefined;
 
-  const services = new Map<string, { def: Obj; file: string; line: number }>();
+  const drafts = new Map<string, Draft>();
   let topName: string | undefined;
-  for (const p of parsed) {
-    if (typeof p.model.name === 'string' && p.model.name) topName = p.model.name;
-    for (const [name, def] of Object.entries(isObj(p.model.services) ? p.model.services : {})) {
-      const d = isObj(def) ? def : {};
-      const prev = services.get(name);
-      if (prev) prev.def = mergeService(prev.def, d);
-      else services.set(name, { def: d, file: p.file, line: p.serviceLines.get(name) ?? 0 });
+  for (const layer of layers) {
+    if (layer.name !== undefined) topName = layer.name;
+    for (const s of layer.services) {
+      let d = drafts.get(s.name);
+      if (!d) {
+        d = { name: s.name, file: layer.file, line: s.line, column: s.column, ports: [], profiles: [], dependsOn: [], extends: false };
+        drafts.set(s.name, d);
+      }
+      apply(d, s);
     }
   }
-  const name = normalizeProjectName(lookup('COMPOSE_PROJECT_NAME') || topName || basename(projectDir));
-  const out: ComposeService[] = [];
-  for (const [svcName, { def, file, line }] of services) {
-    const ports: ComposePort[] = [];
-    for (const raw of Array.isArray(def.ports) ? def.ports : []) {
-      const port = parsePort(raw);
-      if (port) ports.push(port);
-      else diagnostics.push(diag(file, `Service "${svcName}": "${typeof raw === 'string' ? raw : JSON.stringify(raw)}" is not a valid port mapping.`, 'warning', line, 0));
+
+  const services: ComposeService[] = [];
+  for (const d of drafts.values()) {
+    if (d.image === undefined && d.build === undefined && !d.extends) {
+      diagnostics.push(diagnostic(d.file, `Service "${d.name}" has neither an image nor a build context; Compose refuses to run it.`, 'warning', lineRange(d.line, d.column, d.name.length)));
     }
-    const b = typeof def.build === 'string' ? { context: def.build } : isObj(def.build) ? def.build : undefined;
-    out.push({
-      name: svcName,
-      image: typeof def.image === 'string' ? def.image : undefined,
-      build: b ? {
-        context: resolve(projectDir, typeof b.context === 'string' ? b.context : '.'),
-        dockerfile: typeof b.dockerfile === 'string' ? b.dockerfile : undefined,
-        target: typeof b.target === 'string' ? b.target : undefined,
-      } : undefined,
-      containerName: typeof def.container_name === 'string' ? def.container_name : undefined,
-      ports,
-      profiles: Array.isArray(def.profiles) ? def.profiles.filter((x): x is string => typeof x === 'string') : [],
-      dependsOn: dependsOn(def.depends_on),
-      file,
-      line,
+    services.push({
+      name: d.name,
+      image: d.image,
+      build: d.build ? { context: buildContext(d.build.context, plan.workingDir), dockerfile: d.build.dockerfile, target: d.build.target } : undefined,
+      containerName: d.containerName,
+      ports: d.ports.map((e) => e.port),
+      profiles: d.profiles,
+      dependsOn: d.dependsOn,
+      file: d.file,
+      line: d.line,
     });
   }
-  return { name, workingDir: projectDir, files: parsed.map((p) => p.file), services: out, podmanLeaning: podman };
+  return {
+    name: projectName(plan, topName, diagnostics),
+    workingDir: plan.workingDir,
+    files: layers.map((l) => l.file),
+    services,
+    podmanLeaning: plan.podman,
+  };
+}
+
+/** COMPOSE_PROJECT_NAME (environment, then .env) > the last top-level `name:` > the directory's name. */
+function projectName(plan: Plan, topName: string | undefined, diagnostics: ContextDiagnostic[]): string {
+  const { env } = plan;
+  const fromEnv = env.lookup('COMPOSE_PROJECT_NAME');
+  if (fromEnv) {
+    const name = normalizeProjectName(fromEnv);
+    const line = env.dotenv.lines.get('COMPOSE_PROJECT_NAME');
+    if (name !== fromEnv && line !== undefined && env.dotenv.values.get('COMPOSE_PROJECT_NAME') === fromEnv) {
+      diagnostics.push(diagnostic(env.dotenvPath, 'COMPOSE_PROJECT_NAME may contain only lowercase letters, digits, "-" and "_", and must start with a letter or digit; Compose v2 refuses this name.', 'warning', lineRange(line, 0, 'COMPOSE_PROJECT_NAME'.length)));
+    }
+    if (name) return name;
+  }
+  const fromFile = topName === undefined ? '' : normalizeProjectName(topName);
+  return fromFile || normalizeProjectName(basename(plan.workingDir));
 }
 
 /**
- * Compose projects in a folder's listing (relative POSIX paths): each directory with a compose file
- * is a project; COMPOSE_FILE (environment or the folder's .env) replaces the lookup at the root.
+ * Compose projects in a folder's listing (relative POSIX paths): every directory holding a Compose
+ * file is a project; COMPOSE_FILE (from `env`, else the folder's `.env`) replaces the lookup for
+ * the folder itself. Never throws for a problem in the user's files: those become diagnostics.
  */
-export async function detectCompose(folder: string, files: string[], read: ReadText, env: NodeJS.ProcessEnv)
+export async function detectCompose(folder: string, files: string[], readText: ReadText, env: NodeJS.ProcessEnv)
   : Promise<{ projects: ComposeProject[]; diagnostics: ContextDiagnostic[] }> {
   const diagnostics: ContextDiagnostic[] = [];
-  let found = findProjects(files);
-  const rootEnvText = files.includes('.env') ? await read(resolve(folder, '.env')) : undefined;
-  const rootEnv = rootEnvText ? parseDotEnv(rootEnvText) : new Map<string, string>();
-  const composeFile = env.COMPOSE_FILE ?? rootEnv.get('COMPOSE_FILE');
+  // Each file once per detection (COMPOSE_FILE entries are checked, then parsed).
+  const cache = new Map<string, Promise<string | undefined>>();
+  const read: ReadText = (p) => cache.get(p) ?? (cache.set(p, readText(p)), cache.get(p)!);
+  const { projects: found, rootDotEnv } = findProjects(files);
+  // The folder's .env matters to its projects and may set COMPOSE_FILE; otherwise it is not read.
+  if (!found.length && !rootDotEnv && !env.COMPOSE_FILE) return { projects: [], diagnostics };
+  const rootEnv = await loadEnv(folder, read, env);
+  const envFor = async (p: ProjectFiles) => (p.dir === '' ? rootEnv : loadEnv(resolve(folder, p.dir), read, env));
+  const plans: Plan[] = [];
+
+  let listed: Set<string> | undefined;
+  const composeFile = rootEnv.lookup('COMPOSE_FILE');
   if (composeFile) {
-    const sep = env.COMPOSE_PATH_SEPARATOR ?? rootEnv.get('COMPOSE_PATH_SEPARATOR') ?? (process.platform === 'win32' ? ';' : ':');
-    const listed = composeFile.split(sep).map((f) => f.trim()).filter(Boolean).map((f) => posix.normalize(f.replace(/\\/g, '/')));
-    found = [{ dir: '', files: listed, podman: false }, ...found.filter((p) => p.dir !== '' && !listed.includes(p.files[0]))];
+    const sep = rootEnv.lookup('COMPOSE_PATH_SEPARATOR') || (process.platform === 'win32' ? ';' : ':');
+    const paths = composeFile.split(sep).map((f) => f.trim()).filter(Boolean).map((f) => resolve(folder, f));
+    const readable: string[] = [];
+    for (const [i, p] of paths.entries()) {
+      if ((await read(p)) !== undefined) readable.push(p);
+      else if (env.COMPOSE_FILE === undefined) {
+        // Pointed out in the .env file the setting comes from; by position, not by the path it holds.
+        const line = rootEnv.dotenv.lines.get('COMPOSE_FILE') ?? 0;
+        diagnostics.push(diagnostic(rootEnv.dotenvPath, `COMPOSE_FILE lists a file that cannot be read (entry ${i + 1} of ${paths.length}); Compose will not start this project.`, 'warning', lineRange(line, 0, 'COMPOSE_FILE'.length)));
+      }
+    }
+    listed = new Set(paths);
+    if (readable.length === paths.length && paths.length) {
+      plans.push({ workingDir: dirname(paths[0]), files: paths, podman: /^podman-compose\./.test(basename(paths[0])), env: rootEnv });
+    }
   }
-  const projects: ComposeProject[] = [];
+
   for (const p of found) {
-    const project = await detectProject(folder, p.dir, p.files, p.podman, read, env, diagnostics);
+    const abs = p.files.map((f) => resolve(folder, f));
+    if (listed && (p.dir === '' || abs.some((f) => listed!.has(f)))) continue;
+    for (const { file, used, kind } of p.ignored) {
+      diagnostics.push(diagnostic(resolve(folder, file), kind === 'base'
+        ? `Compose reads ${used} in this folder; this file is ignored.`
+        : `Compose reads one override file, ${used}; this one is ignored (Compose v1 refuses to run with both).`, 'warning', lineRange(0)));
+    }
+    plans.push({ workingDir: resolve(folder, p.dir), files: abs, podman: p.podman, env: await envFor(p) });
+  }
+
+  const projects: ComposeProject[] = [];
+  for (const plan of plans) {
+    const project = await detectProject(plan, read, diagnostics);
     if (project) projects.push(project);
   }
   return { projects, diagnostics };
