@@ -231,9 +231,16 @@ export class DockerRuntime implements ContainerRuntime {
     const out = { stdout: '', stderr: '' };
     const demux = new FrameDemuxer((s, text) => { out[s] += text; });
     await new Promise<void>((resolve, reject) => {
+      const onCancel = () => { sub.close(); reject(new RuntimeError('timeout', 'The command was cancelled.')); };
+      const onClose = () => reject(new RuntimeError('internal', 'The runtime was closed.'));
       const sub = this.track(stream, (b) => demux.push(b), () => { demux.end(); resolve(); }, reject);
-      o.signal?.addEventListener('abort', () => { sub.close(); reject(new RuntimeError('timeout', 'The command was cancelled.')); }, { once: true });
-      this.lifetime.signal.addEventListener('abort', () => reject(new RuntimeError('internal', 'The runtime was closed.')), { once: true });
+      o.signal?.addEventListener('abort', onCancel, { once: true });
+      this.lifetime.signal.addEventListener('abort', onClose, { once: true });
+      // Listeners on long-lived signals are removed once this exec is over.
+      void sub.ended.then(() => {
+        o.signal?.removeEventListener('abort', onCancel);
+        this.lifetime.signal.removeEventListener('abort', onClose);
+      });
     });
     return { exitCode: await this.execExitCode(exec), ...out };
   }
