@@ -35,6 +35,11 @@ export interface ContainerSummary {
   composeProject?: string;
   composeService?: string;
   health?: HealthState;
+  /** A stopped container's exit code, when the runtime reports it in the list. */
+  exitCode?: number;
+  mounts?: MountInfo[];
+  /** Names of the networks it is attached to. */
+  networkNames?: string[];
 }
 
 export interface MountInfo {
@@ -112,6 +117,8 @@ export interface CreateContainerOptions {
 export interface ListOptions {
   /** Include stopped containers (default true). */
   all?: boolean;
+  /** Only these containers (full ids or id prefixes); the ones that no longer exist are simply absent. */
+  ids?: string[];
   signal?: AbortSignal;
 }
 

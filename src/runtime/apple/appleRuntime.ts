@@ -218,7 +218,10 @@ export class AppleRuntime implements ContainerRuntime {
 
   async listContainers(options: ListOptions = {}): Promise<ContainerSummary[]> {
     const now = Date.now();
-    const all = (await this.listRaw(options.signal)).map((c) => toSummary(c, now)).filter((c) => c.id);
+    if (options.ids?.length === 0) return [];
+    const wanted = options.ids;
+    const all = (await this.listRaw(options.signal)).map((c) => toSummary(c, now))
+      .filter((c) => c.id && (!wanted || wanted.some((w) => c.id.startsWith(w))));
     return options.all === false ? all.filter((c) => c.state === 'running') : all;
   }
 

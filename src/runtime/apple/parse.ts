@@ -153,6 +153,8 @@ export function toSummary(raw: unknown, now = Date.now()): ContainerSummary {
     created: parseAppleDate(config.creationDate ?? c.creationDate) ?? started ?? 0,
     labels,
     ports: portsOf(config),
+    mounts: mountsOf(config),
+    networkNames: networksOf(c).map((n) => n.name),
   };
   const project = labels['com.docker.compose.project'];
   const service = labels['com.docker.compose.service'];

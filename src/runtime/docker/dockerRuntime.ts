@@ -18,6 +18,8 @@ import { toRuntimeEvent } from './events';
 import { toDetails, toSummary } from './normalize';
 import { toStatsSample, type RawStats } from './stats';
 
+/** Idle keep-alive connections are closed after this long: nothing stays open while nobody looks. */
+const IDLE_SOCKET_MS = 4_000;
 /** Short requests give up after this long; streams are not subject to it. */
 const REQUEST_TIMEOUT_MS = 15_000;
 const CAPABILITIES: RuntimeCapabilities = { pause: true, eventsPushed: true, restart: true, build: true, exitCodes: true };
@@ -51,8 +53,8 @@ export class DockerRuntime implements ContainerRuntime {
       let agent: Agent | undefined;
       if (ep.protocol !== 'ssh') {
         agent = ep.protocol === 'https'
-          ? new HttpsAgent({ keepAlive, ca: ep.ca, cert: ep.cert, key: ep.key, rejectUnauthorized: !ep.skipTLSVerify })
-          : new Agent({ keepAlive });
+          ? new HttpsAgent({ keepAlive, timeout: IDLE_SOCKET_MS, ca: ep.ca, cert: ep.cert, key: ep.key, rejectUnauthorized: !ep.skipTLSVerify })
+          : new Agent({ keepAlive, timeout: IDLE_SOCKET_MS });
         this.agents.push(agent);
       }
       return new Docker({
@@ -120,8 +122,11 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async listContainers(options: ListOptions = {}): Promise<ContainerSummary[]> {
+    if (options.ids?.length === 0) return [];
+    // An absent filter must be left out: `filters=` alone is a JSON error to Podman.
+    const query = { all: options.all ?? true, ...(options.ids ? { filters: { id: options.ids } } : {}) };
     const list = await this.call((abortSignal) =>
-      this.docker.listContainers({ all: options.all ?? true, abortSignal } as Docker.ContainerListOptions), options.signal);
+      this.docker.listContainers({ ...query, abortSignal } as Docker.ContainerListOptions), options.signal);
     return list.map(toSummary);
   }
 

@@ -34,7 +34,18 @@ export function toSummary(c: ContainerInfo): ContainerSummary {
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
     health: healthFromStatus(c.Status),
+    exitCode: exitCodeFromStatus(c.Status),
+    mounts: (c.Mounts ?? []).map((m) => ({
+      type: m.Type ?? 'bind', source: (m.Type === 'volume' ? m.Name : m.Source) || undefined, destination: m.Destination, readOnly: m.RW === false,
+    })),
+    networkNames: Object.keys(c.NetworkSettings?.Networks ?? {}),
   };
+}
+
+/** "Exited (137) 5 minutes ago" → 137. */
+export function exitCodeFromStatus(status: string | undefined): number | undefined {
+  const m = /^Exited \((-?\d+)\)/.exec(status ?? '');
+  return m ? Number(m[1]) : undefined;
 }
 
 /** "Up 5 minutes (healthy)" → healthy; Docker puts health only in the status text of the list. */

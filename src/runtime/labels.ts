@@ -1,0 +1,14 @@
+/** Labels the views and commands read to tie containers to projects and folders. */
+export const LABELS = {
+  composeProject: 'com.docker.compose.project',
+  composeService: 'com.docker.compose.service',
+  composeWorkingDir: 'com.docker.compose.project.working_dir',
+  composeConfigFiles: 'com.docker.compose.project.config_files',
+  composeNumber: 'com.docker.compose.container-number',
+  /** "True" on `compose run` containers: not replicas of the service. */
+  composeOneoff: 'com.docker.compose.oneoff',
+  devcontainerLocalFolder: 'devcontainer.local_folder',
+  devcontainerConfigFile: 'devcontainer.config_file',
+  /** Our own: the workspace folder (absolute host path) a container was made for. */
+  workspace: 'dev.containerworkspaces.workspace',
+} as const;
