@@ -1,33 +1,57 @@
 import * as vscode from 'vscode';
 import { registerCommands } from './commands';
+import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
 import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
-import { ContainersTree } from './views/containersTree';
+import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
+import { LiveContainers } from './views/liveContainers';
+import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
+import { WorkspaceDecorations } from './views/workspaceDecorations';
 import { WorkspaceContextService } from './workspaceContext/workspaceContextService';
 
 /** What the extension exports: used by its own tests and open to other extensions. */
 export interface ContainerWorkspacesApi {
   readonly session: RuntimeSession;
+  readonly live: LiveContainers;
   readonly containers: ContainersTree;
+  readonly services: ServicesTree;
+  readonly containersView: vscode.TreeView<ContainersNode>;
+  readonly servicesView: vscode.TreeView<ServicesNode>;
   readonly workspaceContext: WorkspaceContextService;
 }
 
 /**
  * Synchronous: creates the views, status bar and commands, then lets the first engine check run in
- * the background. Nothing here waits on a daemon, a CLI or a file scan.
+ * the background. Nothing here waits on a daemon, a CLI or a file scan; the views reach the engine
+ * only while they are visible.
  */
 export function activate(context: vscode.ExtensionContext): ContainerWorkspacesApi {
   const log = vscode.window.createOutputChannel('Container Workspaces', { log: true });
+  const composeOutput = vscode.window.createOutputChannel('Container Workspaces: Compose');
   const session = new RuntimeSession(log, selectionFromSettings);
-  const containers = new ContainersTree(session);
-  const view = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers });
+  const live = new LiveContainers(session, log);
   const workspaceContext = new WorkspaceContextService(log);
+  const containers = new ContainersTree(session, live);
+  const services = new ServicesTree(session, live, workspaceContext);
+  const containersView = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers, canSelectMany: true, showCollapseAll: true });
+  const servicesView = vscode.window.createTreeView('containerWorkspaces.services', { treeDataProvider: services, canSelectMany: true, showCollapseAll: true });
+
+  const updateBadge = () => {
+    const running = containers.runningCount;
+    containersView.badge = running ? { value: running, tooltip: `${running} running container${running === 1 ? '' : 's'}` } : undefined;
+    containersView.message = containers.filter && !containers.containers.length ? `No containers match “${containers.filter}”.` : undefined;
+  };
 
   context.subscriptions.push(
-    log, session, containers, view, workspaceContext,
+    log, composeOutput, session, live, containers, services, containersView, servicesView, workspaceContext,
+    live.holdWhileVisible(containersView),
+    live.holdWhileVisible(servicesView),
+    containers.onDidChangeCounts(updateBadge),
     new RuntimeStatusItem(session),
-    ...registerCommands({ session, containers, log }),
+    vscode.window.registerFileDecorationProvider(new WorkspaceDecorations()),
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocuments(session)),
+    ...registerCommands({ session, live, containers, services, workspaceContext, log, composeOutput, containersView }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsRuntimeSelection(e)) void session.reselect();
     }),
@@ -39,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
-  return { session, containers, workspaceContext };
+  return { session, live, containers, services, containersView, servicesView, workspaceContext };
 }
 
 export function deactivate(): void {

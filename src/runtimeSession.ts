@@ -40,10 +40,15 @@ export class RuntimeSession implements vscode.Disposable {
 
   /** Picks the runtime the settings ask for (`auto`: the first that answers). Old streams are closed first. */
   private async select(gen: number): Promise<boolean> {
-    this.rt?.close();
+    // Listeners let go of the old runtime first, then its streams are closed.
+    const old = this.rt;
     this.rt = undefined;
     this._info = undefined;
     this._error = undefined;
+    if (old) {
+      this.changed.fire();
+      old.close();
+    }
     try {
       const input = this.selection();
       const auto = runtimeChoice(input) === 'auto';

@@ -1,11 +1,35 @@
 import * as vscode from 'vscode';
+import { composeDown } from './compose/down';
+import { composeExec } from './compose/exec';
+import { composeLogs } from './compose/logs';
+import { composeRestart } from './compose/restart';
+import { composeStart } from './compose/start';
+import { composeStop } from './compose/stop';
+import { composeUp } from './compose/up';
+import { clearContainersFilter } from './container/clearFilter';
+import { copyContainerId } from './container/copyId';
+import { copyContainerName } from './container/copyName';
+import { filterContainers } from './container/filter';
+import { inspectContainer } from './container/inspect';
+import { openContainerInBrowser } from './container/openInBrowser';
+import { pauseContainer } from './container/pause';
+import { removeContainer } from './container/remove';
+import { restartContainer } from './container/restart';
+import { startContainer } from './container/start';
+import { stopContainer } from './container/stop';
+import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
 import { selectRuntime } from './selectRuntime';
 import { showLog } from './showLog';
 import { showRuntimeHelp } from './showRuntimeHelp';
 import type { Command, CommandDeps } from './types';
 
-const COMMANDS: Command[] = [refresh, selectRuntime, showLog, showRuntimeHelp];
+const COMMANDS: Command[] = [
+  refresh, selectRuntime, showLog, showRuntimeHelp,
+  startContainer, stopContainer, restartContainer, pauseContainer, unpauseContainer, removeContainer,
+  inspectContainer, copyContainerId, copyContainerName, openContainerInBrowser, filterContainers, clearContainersFilter,
+  composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs, composeExec,
+];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
   return COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(deps, ...args)));

@@ -5,6 +5,6 @@ export const refresh: Command = {
   id: 'containerWorkspaces.refresh',
   async run({ session, containers }) {
     if (session.state !== 'ready') await session.connect();
-    else containers.refresh();
+    else await containers.refresh();
   },
 };

@@ -1,29 +1,71 @@
 import * as vscode from 'vscode';
-import { SECTION } from '../settings';
+import { detectRuntimes, type RuntimeAvailability } from '../runtime/select';
+import { RUNTIME_LABELS, type RuntimeId } from '../runtime/types';
+import { SECTION, selectionFromSettings } from '../settings';
 import type { Command } from './types';
 
-interface RuntimePick extends vscode.QuickPickItem { value: string }
+type Choice = RuntimeId | 'auto';
+interface RuntimePick extends vscode.QuickPickItem { value: Choice }
 
-/** Chooses the runtime; the session follows the setting change without a window reload. */
+const ORDER: Choice[] = ['auto', 'docker', 'podman', 'apple'];
+
+/** Where the runtime setting is defined now, so the change lands where it takes effect. */
+function settingTarget(): vscode.ConfigurationTarget {
+  const i = vscode.workspace.getConfiguration(SECTION).inspect<string>('runtime');
+  if (i?.workspaceFolderValue !== undefined) return vscode.ConfigurationTarget.WorkspaceFolder;
+  if (i?.workspaceValue !== undefined) return vscode.ConfigurationTarget.Workspace;
+  return vscode.ConfigurationTarget.Global;
+}
+
+function describe(a: RuntimeAvailability | undefined): { description: string; detail?: string } {
+  if (!a) return { description: '$(loading~spin) checking…' };
+  if (a.available) return { description: `$(pass-filled) ${a.info?.version ?? ''} running`, detail: a.endpoint };
+  if (a.id === 'apple' && process.platform !== 'darwin') return { description: 'macOS only' };
+  return { description: '$(circle-slash) not running', detail: a.error?.hint ?? a.error?.message };
+}
+
+/**
+ * The runtime picker: each runtime with whether it answers and its version (looked up while the
+ * pick is open). Choosing one writes the setting; the session follows without a window reload.
+ */
 export const selectRuntime: Command = {
   id: 'containerWorkspaces.selectRuntime',
   async run({ session }) {
-    const current = vscode.workspace.getConfiguration(SECTION).get<string>('runtime') || 'auto';
-    const items: RuntimePick[] = [
-      { value: 'auto', label: 'Auto', description: 'The first that answers: Apple Containers (macOS), Docker, Podman' },
-      { value: 'docker', label: 'Docker' },
-      { value: 'podman', label: 'Podman' },
-      { value: 'apple', label: 'Apple Containers' },
-    ].map((i) => ({ ...i, detail: i.value === current ? 'current setting' : undefined }));
-    const pick = await vscode.window.showQuickPick(items, {
-      title: 'Container Runtime',
-      placeHolder: `Active: ${session.label} (${session.state === 'ready' ? 'running' : session.state === 'checking' ? 'connecting' : 'not running'})`,
+    const current = (vscode.workspace.getConfiguration(SECTION).get<string>('runtime') || 'auto') as Choice;
+    const qp = vscode.window.createQuickPick<RuntimePick>();
+    qp.title = 'Container Runtime';
+    qp.placeholder = `Active: ${session.label} (${session.state === 'ready' ? 'running' : session.state === 'checking' ? 'connecting' : 'not running'})`;
+    qp.matchOnDescription = true;
+    let found: RuntimeAvailability[] | undefined;
+    const render = () => {
+      const autoPick = found?.find((a) => a.available && (a.id !== 'apple' || process.platform === 'darwin'));
+      qp.items = ORDER.map((value): RuntimePick => {
+        const mark = value === current ? '$(check) ' : '';
+        if (value === 'auto') {
+          return {
+            value, label: `${mark}Auto`,
+            description: found ? (autoPick ? `uses ${autoPick.label}` : 'none running') : '$(loading~spin) checking…',
+            detail: 'The first that answers: Apple Containers (macOS), Docker, Podman',
+          };
+        }
+        return { value, label: `${mark}${RUNTIME_LABELS[value]}`, ...describe(found?.find((a) => a.id === value)) };
+      });
+      qp.activeItems = qp.items.filter((i) => i.value === current);
+    };
+    render();
+    qp.busy = true;
+    void detectRuntimes(selectionFromSettings()).then((r) => { found = r; qp.busy = false; render(); });
+    const pick = await new Promise<RuntimePick | undefined>((resolve) => {
+      qp.onDidAccept(() => { resolve(qp.selectedItems[0]); qp.hide(); });
+      qp.onDidHide(() => resolve(undefined));
+      qp.show();
     });
+    qp.dispose();
     if (!pick) return;
     if (pick.value === current) {
       await session.connect();
       return;
     }
-    await vscode.workspace.getConfiguration(SECTION).update('runtime', pick.value, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration(SECTION).update('runtime', pick.value, settingTarget());
   },
 };

@@ -1,12 +1,22 @@
 import type * as vscode from 'vscode';
 import type { RuntimeSession } from '../runtimeSession';
-import type { ContainersTree } from '../views/containersTree';
+import type { ContainersTree } from '../views/containers/containersTree';
+import type { LiveContainers } from '../views/liveContainers';
+import type { ServicesTree } from '../views/services/servicesTree';
+import type { WorkspaceContextService } from '../workspaceContext/workspaceContextService';
 
 /** What commands may use. They hold no container logic: they call the runtime layer. */
 export interface CommandDeps {
   session: RuntimeSession;
+  live: LiveContainers;
   containers: ContainersTree;
+  services: ServicesTree;
+  workspaceContext: WorkspaceContextService;
   log: vscode.LogOutputChannel;
+  /** Where Compose's own output goes. */
+  composeOutput: vscode.OutputChannel;
+  /** The Containers view (filter text, messages). */
+  containersView: vscode.TreeView<unknown>;
 }
 
 export interface Command {

@@ -35,7 +35,8 @@ describe('packaging', function () {
     const size = Buffer.byteLength(ext);
     console.log(`      dist/extension.js: ${(size / 1024).toFixed(0)} KB`);
     assert.ok(size < 300 * 1024, `${size} bytes`);
-    assert.ok(ext.split('\n').length < 50, 'minified');
+    // Minified: a handful of very long lines (template literals keep their own line breaks).
+    assert.ok(size / ext.split('\n').length > 2_000, 'minified');
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
     assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/context.js');

@@ -87,7 +87,7 @@ describe('apple: container JSON of every generation', () => {
     assert.equal(toSummary(fresh).state, 'created');
     // Same container, either generation: the same summary.
     const from1x = toSummary(list(LS_1X)[0], STARTED_MS + 5 * 60_000);
-    assert.deepEqual({ ...s, ports: [] }, { ...from1x, ports: [] });
+    assert.deepEqual({ ...s, ports: [], mounts: [] }, { ...from1x, ports: [], mounts: [] });
   });
 
   it('≤0.7: networks[].address gives the IP address', () => {

@@ -7,7 +7,7 @@ import * as cs from '../support/codeServer';
 import { repoRoot, resultsDir, sampleWorkspace, screenshotsDir, suiteIndex } from '../support/paths';
 import { printResults } from './printResults';
 
-const TIMEOUT_MS = 5 * 60_000;
+const TIMEOUT_MS = 8 * 60_000;
 
 async function main(): Promise<number> {
   const executablePath = cs.findChromium();

@@ -1,12 +1,18 @@
 // In the real extension host against the real engines: activation, the status bar state, and the
-// Containers view's data following the engine.
+// Containers view following the engine by itself — no refresh anywhere in these tests.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ContainerWorkspacesApi } from '../../../src/extension';
+// Types only: the extension runs from its bundle, so its classes are not these modules' (no instanceof).
+import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/views/containers/containersTree';
+
+const isGroup = (n: ContainersNode): n is GroupNode => n.kind === 'group';
+const isContainer = (n: ContainersNode): n is ContainerNode => n.kind === 'container';
 import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../../support/engines';
 import { EXTENSION_ID, extensionApi, setSetting, waitFor } from './helpers';
 
 describe('Container Workspaces in VS Code', function () {
+  this.timeout(90_000);
   let api: ContainerWorkspacesApi;
 
   before(async () => {
@@ -18,45 +24,126 @@ describe('Container Workspaces in VS Code', function () {
     assert.ok(vscode.workspace.workspaceFolders?.some((f) => f.name === 'sample'));
   });
 
-  it('contributes the Containers view and its commands', async () => {
+  it('contributes the Containers and Services views and their commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['containerWorkspaces.refresh', 'containerWorkspaces.selectRuntime', 'containerWorkspaces.showRuntimeHelp']) {
-      assert.ok(commands.includes(id), id);
+    for (const id of ['refresh', 'selectRuntime', 'showRuntimeHelp', 'startContainer', 'stopContainer', 'removeContainer', 'composeUp', 'composeDown']) {
+      assert.ok(commands.includes(`containerWorkspaces.${id}`), id);
     }
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
+    await waitFor('the view to be visible', () => api.containersView.visible || undefined);
   });
 
   describe('against the real Docker engine', () => {
-    before(function () { requireEngine(this, 'docker'); });
+    const rowOf = (id: string) => api.containers.containers.find((c) => c.id.startsWith(id) || id.startsWith(c.id));
+    /** The node objects the tree handed to VS Code, top level and inside groups. */
+    const nodes = async () => {
+      const top = await api.containers.getChildren();
+      const inner = await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)));
+      return [...top, ...inner.flat()];
+    };
+    const nodeOf = async (id: string) => (await nodes()).find((n): n is ContainerNode => isContainer(n) && n.container.id.startsWith(id));
+
+    before(async function () {
+      requireEngine(this, 'docker');
+      await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
+      await waitFor('runtime check', () => api.session.state !== 'checking' || undefined);
+    });
     after(async () => { await removeTestContainers('docker'); });
 
     it('the session is connected to Docker with the engine\'s version', async () => {
-      await waitFor('runtime check', () => api.session.state !== 'checking' || undefined);
       assert.equal(api.session.state, 'ready', api.session.error?.message);
       assert.equal(api.session.runtimeId, 'docker');
       assert.equal(api.session.info?.version, await engineCli('docker', ['version', '--format', '{{.Server.Version}}']));
     });
 
-    it('a container created on the engine is in the Containers view\'s data, and follows its state', async () => {
+    it('a container started on the engine appears without a refresh; stopping it repaints only its row', async () => {
+      await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded) || undefined);
       const name = uniqueName('cws-exthost');
-      const id = await engineCli('docker', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
-      await vscode.commands.executeCommand('containerWorkspaces.refresh');
-      let rows = await api.containers.getChildren();
-      let row = rows.find((c) => c.id === id);
-      assert.ok(row, `${name} is listed`);
-      let item = api.containers.getTreeItem(row);
+      const id = await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      await waitFor(`${name} running in the view`, () => (rowOf(id)?.state === 'running' ? true : undefined));
+      let node = (await waitFor('its node', () => nodeOf(id)))!;
+      let item = api.containers.getTreeItem(node);
       assert.equal(item.label, name);
       assert.equal(item.description, TEST_IMAGE);
-      assert.equal(item.contextValue, 'container.created');
-
-      await engineCli('docker', ['start', id]);
-      await vscode.commands.executeCommand('containerWorkspaces.refresh');
-      rows = await api.containers.getChildren();
-      row = rows.find((c) => c.id === id)!;
-      item = api.containers.getTreeItem(row);
-      assert.equal(item.contextValue, 'container.running');
+      assert.match(String(item.contextValue), /^container\.running\.canPause\.canRestart$/);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-running');
-      assert.equal(rows[0].state, 'running', 'running containers come first');
+
+      const fired: (ContainersNode | ContainersNode[] | undefined)[] = [];
+      const sub = api.containers.onDidChangeTreeData((e) => fired.push(e));
+      try {
+        await engineCli('docker', ['stop', '-t', '0', id]);
+        await waitFor('exited', () => (rowOf(id)?.state === 'exited' ? true : undefined));
+        node = (await nodeOf(id))!;
+        item = api.containers.getTreeItem(node);
+        assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
+        assert.equal(item.description, `${TEST_IMAGE} · exited (137)`);
+        assert.ok(fired.length > 0, 'a change was announced');
+        for (const e of fired) {
+          assert.ok(Array.isArray(e), 'not a whole-tree refresh');
+          assert.deepEqual(e.map((n) => (isContainer(n) ? n.container.id : n.key)), [node.container.id]);
+        }
+      } finally {
+        sub.dispose();
+      }
+    });
+
+    it('lifecycle commands act on the node they are given, and the view follows', async () => {
+      const name = uniqueName('cws-exthost-cmd');
+      const id = await engineCli('docker', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      const node = await waitFor('its node', () => nodeOf(id));
+      const state = () => rowOf(id)?.state;
+      await vscode.commands.executeCommand('containerWorkspaces.startContainer', node);
+      await waitFor('running', () => state() === 'running' || undefined);
+      await vscode.commands.executeCommand('containerWorkspaces.pauseContainer', node);
+      await waitFor('paused', () => state() === 'paused' || undefined);
+      assert.equal(await engineCli('docker', ['inspect', '-f', '{{.State.Status}}', id]), 'paused');
+      await vscode.commands.executeCommand('containerWorkspaces.unpauseContainer', node);
+      await waitFor('running again', () => state() === 'running' || undefined);
+      const started = await engineCli('docker', ['inspect', '-f', '{{.State.StartedAt}}', id]);
+      await vscode.commands.executeCommand('containerWorkspaces.restartContainer', node);
+      await waitFor('restarted', async () => (await engineCli('docker', ['inspect', '-f', '{{.State.StartedAt}}', id])) !== started || undefined);
+      await vscode.commands.executeCommand('containerWorkspaces.copyContainerId', node);
+      assert.equal(await vscode.env.clipboard.readText(), rowOf(id)!.id);
+      await vscode.commands.executeCommand('containerWorkspaces.inspectContainer', node);
+      const doc = await waitFor('the inspect document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'cws-inspect' ? vscode.window.activeTextEditor.document : undefined);
+      const json = JSON.parse(doc.getText()) as { Id: string; Name: string };
+      assert.equal(json.Id, rowOf(id)!.id);
+      assert.equal(json.Name, `/${name}`);
+      assert.equal(doc.languageId, 'json');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.commands.executeCommand('containerWorkspaces.stopContainer', node);
+      await waitFor('stopped', () => state() === 'exited' || undefined);
+    });
+
+    it('groups Compose projects, puts the workspace\'s own containers first and marks them; the badge counts running ones', async () => {
+      const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const project = `cws-exthost-group-${process.pid}`;
+      const label = ['--label', `${TEST_LABEL}=${process.pid}`];
+      const ws = await engineCli('docker', ['run', '-d', ...label, '--label', `dev.containerworkspaces.workspace=${folder}`, '--name', uniqueName('aaa-ws'), TEST_IMAGE, 'sleep', '300']);
+      for (const svc of ['web', 'db']) {
+        await engineCli('docker', ['run', '-d', ...label, '--name', `${project}-${svc}-1`, '--label', `com.docker.compose.project=${project}`,
+          '--label', `com.docker.compose.service=${svc}`, TEST_IMAGE, 'sleep', '300']);
+      }
+      const group = await waitFor('the group with both running', async () => (await api.containers.getChildren())
+        .find((n): n is GroupNode => isGroup(n) && n.key === project && api.containers.getTreeItem(n).description === '2/2 running'));
+      const top = await api.containers.getChildren();
+      assert.deepEqual((await api.containers.getChildren(group)).map((n) => (n as ContainerNode).container.name), [`${project}-db-1`, `${project}-web-1`]);
+      const first = top[0] as ContainerNode;
+      assert.ok(isContainer(first) && first.container.id.startsWith(ws), 'the workspace container comes first');
+      const item = api.containers.getTreeItem(first);
+      assert.equal(item.resourceUri?.scheme, 'cws-workspace', 'marked as the workspace\'s');
+      const running = api.live.store.containers.filter((c) => c.state === 'running').length;
+      await waitFor('the badge', () => (api.containersView.badge?.value === running ? true : undefined));
+    });
+
+    it('filters as asked, and says so when nothing matches', async () => {
+      api.containers.setFilter('cws-exthost-group');
+      assert.ok(api.containers.containers.length >= 2);
+      assert.ok(api.containers.containers.every((c) => c.name.includes('cws-exthost-group')));
+      api.containers.setFilter('no-such-container-anywhere');
+      await waitFor('the message', () => api.containersView.message?.includes('No containers match') || undefined);
+      api.containers.setFilter('');
+      await waitFor('no message', () => (api.containersView.message === undefined ? true : undefined));
     });
   });
 
@@ -68,14 +155,17 @@ describe('Container Workspaces in VS Code', function () {
       await removeTestContainers('podman');
     });
 
-    it('setting the runtime to Podman lists Podman\'s containers', async () => {
+    it('setting the runtime to Podman replaces the view\'s containers with Podman\'s', async () => {
       const name = uniqueName('cws-exthost-podman');
       const id = await engineCli('podman', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
       await setSetting('runtime', 'podman');
       await waitFor('Podman ready', () => (api.session.runtimeId === 'podman' && api.session.state === 'ready') || undefined);
       assert.match(api.session.info?.name ?? '', /Podman/);
-      const rows = await api.containers.getChildren();
-      assert.ok(rows.some((c) => c.id === id && c.name === name), `${name} is listed from Podman`);
+      await waitFor('Podman\'s container in the view', () => api.containers.containers.find((c) => c.id === id && c.name === name));
+      assert.equal(api.live.store.runtime?.id, 'podman');
+      const dockerIds = (await engineCli('docker', ['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
+      assert.ok(!api.containers.containers.some((c) => dockerIds.includes(c.id)), 'no Docker container is left in the view');
     });
   });
 

@@ -1,0 +1,232 @@
+import * as vscode from 'vscode';
+import type { StoreChange } from '../../runtime/live/containerStore';
+import type { ContainerSummary } from '../../runtime/types';
+import type { RuntimeSession } from '../../runtimeSession';
+import type { LiveContainers } from '../liveContainers';
+import { workspaceUri } from '../workspaceDecorations';
+import { containerItem } from './containerItem';
+import { containerTooltip } from './containerTooltip';
+import { arrange, groupKeyOf, matchesFilter, type Arrangement, type GroupShape } from './grouping';
+
+/** A Compose project's containers. */
+export class GroupNode {
+  readonly kind = 'group';
+  constructor(readonly key: string, public shape: GroupShape) {}
+}
+
+/** One container; the same object stays in the tree for the container's life, updated in place. */
+export class ContainerNode {
+  readonly kind = 'container';
+  constructor(public container: ContainerSummary, public parent: GroupNode | undefined, public workspace: string | undefined) {}
+}
+
+export type ContainersNode = GroupNode | ContainerNode;
+
+/**
+ * The Containers view. Reads the live store (held by the view while it is visible) and repaints
+ * only what changed: a container's row (and its group's count) when its state changes; the parent
+ * when a container comes or goes. Empty while no runtime answers, so the welcome view explains.
+ */
+export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ContainersNode | ContainersNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly countChanged = new vscode.EventEmitter<void>();
+  /** The number of containers or running ones changed (for the badge). */
+  readonly onDidChangeCounts = this.countChanged.event;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly containerNodes = new Map<string, ContainerNode>();
+  private readonly groupNodes = new Map<string, GroupNode>();
+  private layout: Arrangement | undefined;
+  private _filter = '';
+  /** The root has been handed to VS Code since the last reset. */
+  private shown = false;
+  private wasReady = false;
+
+  constructor(private readonly session: RuntimeSession, private readonly live: LiveContainers) {
+    this.subs.push(
+      live.onDidChange((c) => this.onStoreChange(c)),
+      session.onDidChange(() => {
+        const ready = session.state === 'ready';
+        if (ready !== this.wasReady) { this.wasReady = ready; this.reset(); }
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.reset()),
+    );
+  }
+
+  get filter(): string { return this._filter; }
+
+  setFilter(text: string): void {
+    const f = text.trim();
+    if (f === this._filter) return;
+    this._filter = f;
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.containersFiltered', !!f);
+    this.reset();
+  }
+
+  /** What the view shows now, in order (for the badge, commands and tests). */
+  get containers(): ContainerSummary[] {
+    const l = this.arrangement();
+    return l.top.flatMap((t) => ('group' in t ? t.group.containers : [t.container]));
+  }
+
+  get runningCount(): number {
+    return this.session.state === 'ready' ? this.live.store.containers.filter((c) => c.state === 'running').length : 0;
+  }
+
+  /** Re-lists now (the Refresh button). */
+  async refresh(): Promise<void> {
+    await this.live.store.refresh();
+  }
+
+  private folders(): string[] {
+    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  }
+
+  private arrangement(): Arrangement {
+    if (!this.layout) {
+      const list = this.session.state === 'ready' ? this.live.store.containers : [];
+      this.layout = arrange(list, this.folders(), this._filter);
+    }
+    return this.layout;
+  }
+
+  private reset(): void {
+    this.layout = undefined;
+    this.containerNodes.clear();
+    this.groupNodes.clear();
+    this.changed.fire(undefined);
+    this.countChanged.fire();
+  }
+
+  private nodeFor(c: ContainerSummary, parent: GroupNode | undefined, workspace: string | undefined): ContainerNode {
+    let n = this.containerNodes.get(c.id);
+    if (!n) this.containerNodes.set(c.id, (n = new ContainerNode(c, parent, workspace)));
+    n.container = c;
+    n.parent = parent;
+    n.workspace = workspace;
+    return n;
+  }
+
+  private groupFor(g: GroupShape): GroupNode {
+    let n = this.groupNodes.get(g.key);
+    if (!n) this.groupNodes.set(g.key, (n = new GroupNode(g.key, g)));
+    n.shape = g;
+    return n;
+  }
+
+  /** Works out the rows to repaint: a row when only it changed, its parent when rows come or go. */
+  private onStoreChange(change: StoreChange): void {
+    if (change.reset) return this.reset();
+    this.layout = undefined;
+    const before = this.shown ? new Map([...this.groupNodes].map(([k, g]) => [k, g.shape])) : undefined;
+    const after = this.arrangement();
+    this.countChanged.fire();
+    if (!before) return; // nothing is on screen yet
+    const repaint = new Set<ContainersNode>();
+    let root = false;
+    const parentOf = (c: ContainerSummary): GroupNode | 'root' | undefined => {
+      if (!matchesFilter(c, this._filter)) return undefined;
+      const key = groupKeyOf(c);
+      if (!key) return 'root';
+      const g = this.groupNodes.get(key);
+      // A group that appears, disappears or changes rank changes the top level.
+      const was = before.get(key);
+      const now = after.groups.get(key);
+      if (!g || !was || !now || !!was.workspace !== !!now.workspace) return 'root';
+      return g;
+    };
+    const mark = (p: GroupNode | 'root' | undefined) => {
+      if (p === 'root') root = true;
+      else if (p) repaint.add(p);
+    };
+    for (const c of change.added) mark(parentOf(c));
+    for (const c of change.removed) {
+      mark(parentOf(c));
+      this.containerNodes.delete(c.id);
+    }
+    for (const { before: b, after: a } of change.updated) {
+      const node = this.containerNodes.get(a.id);
+      const pb = parentOf(b);
+      const pa = parentOf(a);
+      if (node && pb === pa && b.name === a.name && pa !== undefined) {
+        // Same place: repaint the row, and its group's "n/m running".
+        const g = pa === 'root' ? undefined : pa;
+        const shape = g ? after.groups.get(g.key) : undefined;
+        this.nodeFor(a, g, after.workspaces.get(a.id));
+        repaint.add(node);
+        if (g && shape) { g.shape = shape; repaint.add(g); }
+      } else {
+        mark(pb);
+        mark(pa);
+      }
+    }
+    for (const g of repaint) {
+      if (g instanceof GroupNode) {
+        const shape = after.groups.get(g.key);
+        if (shape) g.shape = shape;
+        else root = true;
+      }
+    }
+    if (root) this.changed.fire(undefined);
+    else if (repaint.size) this.changed.fire([...repaint]);
+  }
+
+  getTreeItem(n: ContainersNode): vscode.TreeItem {
+    if (n instanceof GroupNode) return this.groupItem(n);
+    return containerItem(n.container, {
+      id: `container:${n.container.id}`, caps: this.session.runtime?.capabilities, workspace: n.workspace,
+    });
+  }
+
+  private groupItem(n: GroupNode): vscode.TreeItem {
+    const g = n.shape;
+    const item = new vscode.TreeItem(g.key, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = `group:${g.key}`;
+    const running = g.containers.filter((c) => c.state === 'running').length;
+    item.description = `${running}/${g.containers.length} running`;
+    item.iconPath = new vscode.ThemeIcon(g.workspace ? 'root-folder' : 'layers',
+      running === g.containers.length ? new vscode.ThemeColor('charts.green') : running ? new vscode.ThemeColor('charts.yellow') : undefined);
+    item.contextValue = 'composeGroup';
+    if (g.workspace) item.resourceUri = workspaceUri(`group/${g.key}`);
+    item.tooltip = new vscode.MarkdownString(`**${g.key}** — Compose project, ${running} of ${g.containers.length} running${g.workspace ? `\n\nIn this workspace (${g.workspace})` : ''}`);
+    item.accessibilityInformation = { label: `Compose project ${g.key}, ${running} of ${g.containers.length} running${g.workspace ? ', in this workspace' : ''}` };
+    return item;
+  }
+
+  async getChildren(parent?: ContainersNode): Promise<ContainersNode[]> {
+    if (parent instanceof ContainerNode) return [];
+    if (parent instanceof GroupNode) {
+      const shape = this.arrangement().groups.get(parent.key);
+      if (!shape) return [];
+      const g = this.groupFor(shape);
+      const ws = this.arrangement().workspaces;
+      return shape.containers.map((c) => this.nodeFor(c, g, ws.get(c.id)));
+    }
+    await this.live.current();
+    if (this.session.state !== 'ready') {
+      this.shown = false;
+      void vscode.commands.executeCommand('setContext', 'containerWorkspaces.containerCount', 0);
+      return [];
+    }
+    this.layout = undefined;
+    const l = this.arrangement();
+    this.shown = true;
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.containerCount', this.live.store.size);
+    return l.top.map((t) => ('group' in t ? this.groupFor(t.group) : this.nodeFor(t.container, undefined, t.workspace)));
+  }
+
+  getParent(n: ContainersNode): ContainersNode | undefined {
+    return n instanceof ContainerNode ? n.parent : undefined;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, n: ContainersNode): Promise<vscode.TreeItem> {
+    if (n instanceof ContainerNode) item.tooltip = containerTooltip(n.container, n.workspace);
+    return item;
+  }
+
+  dispose(): void {
+    this.subs.forEach((d) => d.dispose());
+    this.changed.dispose();
+    this.countChanged.dispose();
+  }
+}
