@@ -17,11 +17,13 @@ function settingTarget(): vscode.ConfigurationTarget {
   return vscode.ConfigurationTarget.Global;
 }
 
-function describe(a: RuntimeAvailability | undefined): { description: string; detail?: string } {
-  if (!a) return { description: '$(loading~spin) checking…' };
-  if (a.available) return { description: `$(pass-filled) ${a.info?.version ?? ''} running`, detail: a.endpoint };
-  if (a.id === 'apple' && process.platform !== 'darwin') return { description: 'macOS only' };
-  return { description: '$(circle-slash) not running', detail: a.error?.hint ?? a.error?.message };
+const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? new vscode.ThemeColor(color) : undefined);
+
+function describe(a: RuntimeAvailability | undefined): Pick<vscode.QuickPickItem, 'description' | 'detail' | 'iconPath'> {
+  if (!a) return { description: 'checking…', iconPath: icon('loading~spin') };
+  if (a.available) return { description: `running ${a.info?.version ?? ''}`.trim(), detail: a.endpoint, iconPath: icon('pass-filled', 'charts.green') };
+  if (a.id === 'apple' && process.platform !== 'darwin') return { description: 'macOS only', iconPath: icon('circle-slash') };
+  return { description: 'not running', detail: a.error?.hint ?? a.error?.message, iconPath: icon('circle-slash', 'charts.red') };
 }
 
 /**
@@ -40,15 +42,16 @@ export const selectRuntime: Command = {
     const render = () => {
       const autoPick = found?.find((a) => a.available && (a.id !== 'apple' || process.platform === 'darwin'));
       qp.items = ORDER.map((value): RuntimePick => {
-        const mark = value === current ? '$(check) ' : '';
+        const mark = value === current ? ' · current setting' : '';
         if (value === 'auto') {
           return {
-            value, label: `${mark}Auto`,
-            description: found ? (autoPick ? `uses ${autoPick.label}` : 'none running') : '$(loading~spin) checking…',
+            value, label: 'Auto', iconPath: icon('sparkle'),
+            description: `${found ? (autoPick ? `uses ${autoPick.label}` : 'none running') : 'checking…'}${mark}`,
             detail: 'The first that answers: Apple Containers (macOS), Docker, Podman',
           };
         }
-        return { value, label: `${mark}${RUNTIME_LABELS[value]}`, ...describe(found?.find((a) => a.id === value)) };
+        const d = describe(found?.find((a) => a.id === value));
+        return { value, label: RUNTIME_LABELS[value], ...d, description: `${d.description}${mark}` };
       });
       qp.activeItems = qp.items.filter((i) => i.value === current);
     };

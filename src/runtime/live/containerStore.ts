@@ -23,6 +23,9 @@ export interface ContainerStoreOptions {
 
 type Listener<T> = (v: T) => void;
 
+/** How long events are gathered before the containers they name are re-read. */
+const COALESCE_MS = 10;
+
 /**
  * The live list of one runtime's containers, kept only while someone holds it (a visible view):
  * one event stream (or, for runtimes that cannot push, a poll) plus a full list at most every
@@ -235,11 +238,11 @@ export class ContainerStore {
   private scheduleFlush(epoch: number): void {
     if (this.flushQueued) return;
     this.flushQueued = true;
-    // Events come in bursts (create, start; die, stop, destroy): one list answers them all.
-    setImmediate(() => {
+    // Events come in bursts (kill, kill, die, stop; create, start) a few ms apart: one list answers them all.
+    setTimeout(() => {
       if (epoch !== this.epoch) return;
       void this.enqueue(epoch, () => this.flush(epoch));
-    });
+    }, COALESCE_MS).unref?.();
   }
 
   private async flush(epoch: number): Promise<void> {

@@ -50,7 +50,8 @@ export function containerItem(c: ContainerSummary, o: { id: string; caps?: Runti
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
   item.id = o.id;
   const text = stateText(c);
-  item.description = text ? `${c.image} · ${text}` : c.image;
+  // The state first: in a narrow sidebar the end of the description is what gets cut off.
+  item.description = text ? `${text} · ${c.image}` : c.image;
   item.iconPath = containerIcon(c);
   item.contextValue = containerContextValue(c, o.caps);
   if (o.workspace) item.resourceUri = workspaceUri(`container/${c.id}`);

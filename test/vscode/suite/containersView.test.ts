@@ -76,7 +76,7 @@ describe('Container Workspaces in VS Code', function () {
         node = (await nodeOf(id))!;
         item = api.containers.getTreeItem(node);
         assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
-        assert.equal(item.description, `${TEST_IMAGE} · exited (137)`);
+        assert.equal(item.description, `exited (137) · ${TEST_IMAGE}`);
         assert.ok(fired.length > 0, 'a change was announced');
         for (const e of fired) {
           assert.ok(Array.isArray(e), 'not a whole-tree refresh');
