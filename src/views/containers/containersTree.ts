@@ -40,6 +40,12 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
   private _filter = '';
   /** The root has been handed to VS Code since the last reset. */
   private shown = false;
+  /**
+   * A whole-tree repaint was asked for and VS Code has not fetched the root yet: row repaints
+   * asked for meanwhile would be dropped (VS Code forgets its rows until then), and are not needed,
+   * since the fetch reads the current list.
+   */
+  private rootPending = false;
   private wasReady = false;
 
   constructor(private readonly session: RuntimeSession, private readonly live: LiveContainers) {
@@ -94,8 +100,13 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     this.layout = undefined;
     this.containerNodes.clear();
     this.groupNodes.clear();
-    this.changed.fire(undefined);
+    this.repaintAll();
     this.countChanged.fire();
+  }
+
+  private repaintAll(): void {
+    this.rootPending = true;
+    this.changed.fire(undefined);
   }
 
   private nodeFor(c: ContainerSummary, parent: GroupNode | undefined, workspace: string | undefined): ContainerNode {
@@ -121,7 +132,7 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     const before = this.shown ? new Map([...this.groupNodes].map(([k, g]) => [k, g.shape])) : undefined;
     const after = this.arrangement();
     this.countChanged.fire();
-    if (!before) return; // nothing is on screen yet
+    if (!before || this.rootPending) return; // nothing on screen yet, or a fetch of everything is due
     const repaint = new Set<ContainersNode>();
     let root = false;
     const parentOf = (c: ContainerSummary): GroupNode | 'root' | undefined => {
@@ -167,12 +178,19 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
         else root = true;
       }
     }
-    if (root) this.changed.fire(undefined);
+    if (root) this.repaintAll();
     else if (repaint.size) this.changed.fire([...repaint]);
   }
 
+  /** Always from the current list: a repaint VS Code dropped must not leave a stale row. */
   getTreeItem(n: ContainersNode): vscode.TreeItem {
-    if (n instanceof GroupNode) return this.groupItem(n);
+    if (n instanceof GroupNode) {
+      const shape = this.arrangement().groups.get(n.key);
+      if (shape) n.shape = shape;
+      return this.groupItem(n);
+    }
+    const current = this.session.state === 'ready' ? this.live.store.get(n.container.id) : undefined;
+    if (current) n.container = current;
     return containerItem(n.container, {
       id: `container:${n.container.id}`, caps: this.session.runtime?.capabilities, workspace: n.workspace,
     });
@@ -203,6 +221,7 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
       return shape.containers.map((c) => this.nodeFor(c, g, ws.get(c.id)));
     }
     await this.live.current();
+    this.rootPending = false;
     if (this.session.state !== 'ready') {
       this.shown = false;
       void vscode.commands.executeCommand('setContext', 'containerWorkspaces.containerCount', 0);

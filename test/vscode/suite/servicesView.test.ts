@@ -56,6 +56,21 @@ describe('Services view', function () {
     assert.match(String(api.services.getTreeItem(await service('worker')).contextValue), /^composeService\.running\.compose$/);
   });
 
+  it('Logs and Open Shell open terminals that run the compose tool with argument arrays', async () => {
+    const worker = await service('worker');
+    for (const [command, name, verb] of [['composeLogs', 'Logs: cws-sample › worker', 'logs'], ['composeExec', 'Shell: cws-sample › worker', 'exec']]) {
+      await vscode.commands.executeCommand(`containerWorkspaces.${command}`, worker);
+      const t = await waitFor(`the "${name}" terminal`, () => vscode.window.terminals.find((x) => x.name === name));
+      const o = t.creationOptions as vscode.TerminalOptions;
+      assert.match(String(o.shellPath), /docker-compose$|docker$/);
+      const args = o.shellArgs as string[];
+      assert.ok(Array.isArray(args));
+      assert.deepEqual(args.slice(args.indexOf('-p'), args.indexOf('-p') + 2), ['-p', PROJECT]);
+      assert.ok(args.includes(verb) && args.includes('worker'), args.join(' '));
+      t.dispose();
+    }
+  });
+
   it('a scaled service shows its replicas', async () => {
     await run('docker-compose', ['-p', PROJECT, 'up', '-d', '--scale', 'worker=2', 'worker'], { cwd: project.project.workingDir });
     await waitFor('two replicas', async () => (describeOf(await service('worker')) === 'running 2/2' ? true : undefined));

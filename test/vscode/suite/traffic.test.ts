@@ -49,4 +49,17 @@ describe('engine traffic', function () {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor('live again', () => (api.live.store.active && api.live.store.streaming && proxy.count(/\/containers\/json/) > 0) || undefined);
   });
+
+  it('switching the runtime away closes the old engine\'s streams and connections at once', async function () {
+    requireEngine(this, 'podman');
+    await waitFor('streaming through the proxy', () => (api.live.store.streaming && proxy.openConnections > 0) || undefined);
+    const t0 = Date.now();
+    await setSetting('runtime', 'podman');
+    await waitFor('Podman live', () => (api.live.store.runtime?.id === 'podman' && api.live.store.loaded) || undefined);
+    await waitFor('the old engine\'s connections closed', () => (proxy.openConnections === 0 ? true : undefined), 1_000);
+    assert.ok(Date.now() - t0 < 5_000);
+    proxy.reset();
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(proxy.count(), 0, 'nothing more goes to the old engine');
+  });
 });
