@@ -13,154 +13,29 @@
 // CWS_BENCH_CONTAINERS (default 500), CWS_BENCH_OPS (default 60) and CWS_BENCH_BURST (default 20)
 // change the sizes. Bench containers carry dev.containerworkspaces.bench=1 and a run label; they
 // are removed at the end, on error and on Ctrl-C.
-import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { BATCH, IMAGE, LABEL, describeEngine, median, ms, openBench, p90, root } from './lib/benchEngine.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
 const COUNT = Number(process.env.CWS_BENCH_CONTAINERS || 500);
 const OPS = Number(process.env.CWS_BENCH_OPS || 60);
 const BURST = Number(process.env.CWS_BENCH_BURST || 20);
 const WARMUPS = 4;
 const RUNNING = 5; // started before the store connects, so the list holds both states
-const BATCH = 20;
 const OP_TIMEOUT_MS = 15_000;
-const IMAGE = 'localhost/cws-test/busybox:latest';
-const LABEL = 'dev.containerworkspaces.bench';
-const RUN_LABEL = 'dev.containerworkspaces.bench.run';
-const runId = `${process.pid}-${randomBytes(3).toString('hex')}`;
 const NAME = 'bench:tree';
 
-// ---------------------------------------------------------------- engine address
-const engineUrl = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
-function parseEngine(url) {
-  const m = /^(unix|tcp|http):\/\/(.+)$/i.exec(url.trim());
-  if (!m) fail(`it needs a local engine address (unix:///path or tcp://host:port); DOCKER_HOST is "${url}".`);
-  if (m[1].toLowerCase() === 'unix') return { http: { socketPath: m[2] }, endpoint: { url, socketPath: m[2] } };
-  const u = new URL(`http://${m[2]}`);
-  const port = Number(u.port || 2375);
-  return { http: { host: u.hostname, port }, endpoint: { url, protocol: 'http', host: u.hostname, port } };
-}
-
-function fail(message) {
-  console.error(`\n${NAME}: ${message}`);
-  process.exit(1);
-}
-
-const engine = parseEngine(engineUrl);
-const agent = new Agent({ keepAlive: true, maxSockets: Math.max(BATCH, BURST) });
-
-function api(method, path, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request({
-      ...engine.http, agent, method, path,
-      headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer within 60 s`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function apiJson(method, path, body) {
-  const r = await api(method, path, body);
-  if (r.status >= 400) {
-    let msg = r.body.toString();
-    try { msg = JSON.parse(msg).message ?? msg; } catch { /* plain text */ }
-    throw new Error(`${method} ${path}: ${r.status} ${msg}`.trim());
-  }
-  return r.body.length ? JSON.parse(r.body.toString()) : undefined;
-}
+const bench = openBench({ name: NAME, maxSockets: Math.max(BATCH, BURST) });
+/** bench.closers: the store and the runtimes, closed first in cleanup (their sockets would keep node alive). */
+const { apiJson, created, closers, cleanup, engine, engineUrl } = bench;
 
 const startContainer = (id) => apiJson('POST', `/containers/${id}/start`);
 const stopContainer = (id) => apiJson('POST', `/containers/${id}/stop?t=0`);
 
-// ---------------------------------------------------------------- set-up and clean-up
-const created = [];
-let creating = Promise.resolve();
-let cleaning;
-/** Closed in cleanup: the store, and the runtimes (their sockets would keep node alive). */
-const closers = [];
-
-async function createContainers() {
-  for (let start = 0; start < COUNT; start += BATCH) {
-    if (cleaning) return;
-    const batch = [];
-    for (let i = start; i < Math.min(start + BATCH, COUNT); i++) {
-      const name = `cws-bench-${runId}-${String(i).padStart(3, '0')}`;
-      batch.push(apiJson('POST', `/containers/create?name=${encodeURIComponent(name)}`, {
-        Image: IMAGE,
-        Cmd: ['sleep', '3600'],
-        Labels: { [LABEL]: '1', [RUN_LABEL]: runId },
-        HostConfig: { NetworkMode: 'none' },
-      }).then((c) => { created[i] = c.Id; }));
-    }
-    await Promise.all(batch);
-  }
-}
-
-/** Closes the store and runtimes, then removes what this run created (by id and run label). Once. */
-function cleanup() {
-  cleaning ??= (async () => {
-    for (const close of closers.splice(0).reverse()) { try { close(); } catch { /* closing anyway */ } }
-    await creating.catch(() => {});
-    const ids = new Set(created.filter(Boolean));
-    try {
-      const filters = encodeURIComponent(JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] }));
-      for (const c of await apiJson('GET', `/containers/json?all=1&filters=${filters}`)) ids.add(c.Id);
-    } catch { /* remove what we know of */ }
-    const list = [...ids];
-    let failed = 0;
-    for (let i = 0; i < list.length; i += BATCH) {
-      const results = await Promise.allSettled(list.slice(i, i + BATCH).map((id) =>
-        api('DELETE', `/containers/${id}?force=1&v=1`).then((r) => {
-          if (r.status >= 400 && r.status !== 404) throw new Error(String(r.status));
-        })));
-      failed += results.filter((r) => r.status === 'rejected').length;
-    }
-    if (list.length) {
-      console.log(failed
-        ? `\nclean-up: ${failed} of ${list.length} bench containers could not be removed; remove them with\n` +
-          `  docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${runId})`
-        : `\nclean-up: removed the ${list.length} bench containers.`);
-    }
-    agent.destroy();
-  })();
-  return cleaning;
-}
-
-let interrupted = false;
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.on(sig, () => {
-    if (interrupted) {
-      console.error(`\n${sig} again: leaving now. Remove what is left with\n` +
-        `  docker rm -f $(docker ps -aq --filter label=${RUN_LABEL}=${runId})`);
-      process.exit(130);
-    }
-    interrupted = true;
-    console.error(`\n${sig}: removing the bench containers (once more to leave at once) …`);
-    cleanup().finally(() => process.exit(130));
-  });
-}
-
 // ---------------------------------------------------------------- figures
-const sorted = (xs) => [...xs].sort((a, b) => a - b);
-const median = (xs) => { const s = sorted(xs); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-/** Nearest-rank 90th percentile. */
-const p90 = (xs) => sorted(xs)[Math.ceil(0.9 * xs.length) - 1];
 const max = (xs) => Math.max(...xs);
-const f = (v) => `${v.toFixed(1).padStart(7)} ms`;
 /** Wall-clock ms with sub-ms resolution, comparable with the engine's event times on this machine. */
 const now = () => performance.timeOrigin + performance.now();
 
@@ -185,32 +60,19 @@ function watch(id, wantState, wantAction) {
 }
 
 async function main() {
-  console.log(`${NAME}: building out/ (node esbuild.mjs --tests) …`);
-  const build = spawnSync(process.execPath, ['esbuild.mjs', '--tests'], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) fail('node esbuild.mjs --tests failed (someone may be mid-edit in src/: retry in a minute).');
+  bench.build();
 
   const { DockerRuntime } = require(join(root, 'out/src/runtime/docker/dockerRuntime.js'));
   const { ContainerStore } = require(join(root, 'out/src/runtime/live/containerStore.js'));
   const { arrange } = require(join(root, 'out/src/views/containers/grouping.js'));
 
-  let version;
-  try {
-    version = await apiJson('GET', '/version');
-  } catch (err) {
-    fail(`no engine answers at ${engineUrl} (${err.message}).`);
-  }
-  const image = await api('GET', `/images/${encodeURIComponent(IMAGE)}/json`);
-  if (image.status === 404) {
-    fail(`the image ${IMAGE} is not on ${engineUrl}: run \`bash scripts/setup-engines.sh\` first` +
-      (process.env.DOCKER_HOST ? ` (it imports into the default engines; for this one, then run\n  DOCKER_HOST=${engineUrl} docker import /tmp/cws-engines/busybox-rootfs.tar ${IMAGE})` : '.'));
-  }
+  const version = await bench.checkEngine();
 
   try {
     const before = (await apiJson('GET', '/containers/json?all=1')).length;
     let t = Date.now();
-    creating = createContainers();
-    await creating;
-    if (cleaning) return;
+    await bench.createContainers(COUNT);
+    if (bench.cleaning) return;
     await Promise.all(created.slice(0, RUNNING).map(startContainer));
     console.log(`${NAME}: created ${created.length} containers (${IMAGE}, label ${LABEL}=1) in ${Date.now() - t} ms, ` +
       `in batches of ${BATCH}, ${RUNNING} of them started; ${before} were there already.`);
@@ -295,18 +157,18 @@ async function main() {
       w.apiMs = w.apiDone - call;
       return done;
     }
-    for (let i = 0; i < WARMUPS && !cleaning; i++) await operate(i % 2 ? 'stop' : 'start');
+    for (let i = 0; i < WARMUPS && !bench.cleaning; i++) await operate(i % 2 ? 'stop' : 'start');
     if (WARMUPS % 2) await operate('stop');
-    if (cleaning) return;
+    if (bench.cleaning) return;
 
     const reqBefore = store.requests;
     const listsBefore = { ...lists };
     const arrangesBefore = arrangeCalls;
     const results = [];
     tallying = true;
-    for (let i = 0; i < OPS && !cleaning; i++) results.push({ kind: i % 2 ? 'stop' : 'start', ...(await operate(i % 2 ? 'stop' : 'start')) });
-    if (OPS % 2 && !cleaning) await operate('stop');
-    if (cleaning) return;
+    for (let i = 0; i < OPS && !bench.cleaning; i++) results.push({ kind: i % 2 ? 'stop' : 'start', ...(await operate(i % 2 ? 'stop' : 'start')) });
+    if (OPS % 2 && !bench.cleaning) await operate('stop');
+    if (bench.cleaning) return;
     await new Promise((r) => setTimeout(r, 200)); // the last stop's trailing events
     tallying = false;
     const opRequests = store.requests - reqBefore;
@@ -344,17 +206,16 @@ async function main() {
     const afterApi = results.map((r) => r.t1 - r.apiDone);
     const arr = results.map((r) => r.arrangeMs);
     const byKind = (k) => results.filter((r) => r.kind === k).map((r) => r.t1 - r.t0);
-    const engineName = `${version.Platform?.Name || 'Docker Engine'} ${version.Version}, API ${version.ApiVersion}`;
     const p = p90(tree);
-    console.log(`\nengine      ${engineUrl} (${engineName})`);
+    console.log(`\nengine      ${engineUrl} (${describeEngine(version)})`);
     console.log(`store       ${store.size} containers (${created.length} bench + ${store.size - created.length} others)`);
     console.log(`operations  ${results.length} one at a time (start / stop?t=0 alternately, over node:http), after ${WARMUPS} warm-ups\n`);
     console.log(`                                                   median        p90        max`);
-    console.log(`event → store change + arrange()  (all)          ${f(median(tree))}  ${f(p)}  ${f(max(tree))}`);
-    console.log(`  start  (event "start" → state running)         ${f(median(byKind('start')))}  ${f(p90(byKind('start')))}  ${f(max(byKind('start')))}`);
-    console.log(`  stop   (event "die" → state exited)            ${f(median(byKind('stop')))}  ${f(p90(byKind('stop')))}  ${f(max(byKind('stop')))}`);
-    console.log(`API call returned → store change + arrange()     ${f(median(afterApi))}  ${f(p90(afterApi))}  ${f(max(afterApi))}`);
-    console.log(`arrange() alone, ${String(store.size).padEnd(4)} containers               ${f(median(arr))}  ${f(p90(arr))}  ${f(max(arr))}`);
+    console.log(`event → store change + arrange()  (all)          ${ms(median(tree))}  ${ms(p)}  ${ms(max(tree))}`);
+    console.log(`  start  (event "start" → state running)         ${ms(median(byKind('start')))}  ${ms(p90(byKind('start')))}  ${ms(max(byKind('start')))}`);
+    console.log(`  stop   (event "die" → state exited)            ${ms(median(byKind('stop')))}  ${ms(p90(byKind('stop')))}  ${ms(max(byKind('stop')))}`);
+    console.log(`API call returned → store change + arrange()     ${ms(median(afterApi))}  ${ms(p90(afterApi))}  ${ms(max(afterApi))}`);
+    console.log(`arrange() alone, ${String(store.size).padEnd(4)} containers               ${ms(median(arr))}  ${ms(p90(arr))}  ${ms(max(arr))}`);
     console.log(`\nevent → tree p90 ${p.toFixed(1)} ms  (target p90 ≤ 150 ms: ${p <= 150 ? 'met' : 'MISSED'})`);
     console.log(`list requests during the ${results.length} operations: ${opRequests} (store.requests); ` +
       `${opLists.byIds} by ids (${opLists.ids} ids in all), ${opLists.full} full; ` +
@@ -362,7 +223,7 @@ async function main() {
     console.log(`container events the engine sent meanwhile: ${Object.values(tally).reduce((a, b) => a + b, 0)} ` +
       `(${Object.entries(tally).map(([k, v]) => `${k} ${v}`).join(', ')})`);
     console.log(`\nburst       ${BURST} containers started at once`);
-    console.log(`first "start" event → store holds all ${BURST} running (+ arrange())  ${f(burst.ms)}`);
+    console.log(`first "start" event → store holds all ${BURST} running (+ arrange())  ${ms(burst.ms)}`);
     console.log(`the ${BURST} API calls took ${burst.apiMs.toFixed(1)} ms; last one returned → all running in the store ${burst.afterApiMs.toFixed(1)} ms`);
     console.log(`list requests: ${burst.requests} (${burst.byIds} by ids, ${burst.ids} ids in all, ${burst.full} full); ` +
       `${burst.arranges} store changes touching them`);

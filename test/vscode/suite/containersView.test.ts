@@ -115,6 +115,22 @@ describe('Container Workspaces in VS Code', function () {
       await waitFor('stopped', () => state() === 'exited' || undefined);
     });
 
+    it('a command on a multi-selection acts on every selected container it applies to', async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        ids.push(await engineCli('docker', ['run', '-d', '--name', uniqueName(`cws-exthost-multi${i}`), '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']));
+      }
+      const selected = await Promise.all(ids.map((id) => waitFor('its node', async () => {
+        const n = await nodeOf(id);
+        return n && rowOf(id)?.state === 'running' ? n : undefined;
+      })));
+      // VS Code passes the clicked node and the whole selection.
+      await vscode.commands.executeCommand('containerWorkspaces.stopContainer', selected[0], selected);
+      for (const id of ids) await waitFor('stopped', () => (rowOf(id)?.state === 'exited' ? true : undefined), 20_000);
+      await vscode.commands.executeCommand('containerWorkspaces.copyContainerName', selected[1], selected);
+      assert.equal(await vscode.env.clipboard.readText(), selected.map((n) => n.container.name).join('\n'));
+    });
+
     it('groups Compose projects, puts the workspace\'s own containers first and marks them; the badge counts running ones', async () => {
       const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
       const project = `cws-exthost-group-${process.pid}`;

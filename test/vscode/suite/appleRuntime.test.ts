@@ -1,0 +1,66 @@
+// The Apple Containers runtime in the real extension host, through the fake `container` CLI (the
+// real one runs only on macOS): its containers in the view, polled while visible, and no Pause.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as vscode from 'vscode';
+import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerNode } from '../../../src/views/containers/containersTree';
+import { repoRoot } from '../../support/paths';
+import { extensionApi, setSetting, waitFor } from './helpers';
+
+const run = promisify(execFile);
+const fake = join(repoRoot, 'test/fakes/container');
+
+describe('Apple Containers (fake container CLI)', function () {
+  this.timeout(60_000);
+  let api: ContainerWorkspacesApi;
+  let state: string;
+  const savedState = process.env.CWS_FAKE_CONTAINER_STATE;
+  const cli = (args: string[]) => run(fake, args, { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: state } });
+  const calls = () => {
+    try { return readFileSync(join(state, 'calls.log'), 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+  };
+
+  before(async () => {
+    api = await extensionApi();
+    state = mkdtempSync(join(tmpdir(), 'cws-exthost-apple-'));
+    // The extension host runs the CLI with its own environment: the fake reads its state dir from it.
+    process.env.CWS_FAKE_CONTAINER_STATE = state;
+    await cli(['create', '--name', 'cws-apple-web', 'docker.io/library/busybox:latest', 'sleep', '300']);
+    await cli(['start', 'cws-apple-web']);
+  });
+  after(async () => {
+    await setSetting('runtime', undefined);
+    await setSetting('apple.cliPath', undefined);
+    await cli(['delete', '--all', '--force']).catch(() => undefined);
+    if (savedState === undefined) delete process.env.CWS_FAKE_CONTAINER_STATE;
+    else process.env.CWS_FAKE_CONTAINER_STATE = savedState;
+    rmSync(state, { recursive: true, force: true });
+  });
+
+  it('lists the CLI\'s containers; Pause is not offered; a new one shows up by polling', async () => {
+    await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
+    await setSetting('apple.cliPath', fake);
+    await setSetting('runtime', 'apple');
+    await waitFor('Apple ready', () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined);
+    const web = await waitFor('the container', () => api.containers.containers.find((c) => c.name === 'cws-apple-web' && c.state === 'running'));
+    const node = (await api.containers.getChildren()).find((n): n is ContainerNode => n.kind === 'container' && n.container.id === web.id)!;
+    const item = api.containers.getTreeItem(node);
+    assert.equal(item.contextValue, 'container.running.canRestart', 'no canPause');
+    await cli(['create', '--name', 'cws-apple-new', 'docker.io/library/busybox:latest', 'sleep', '300']);
+    await waitFor('the new container, without a refresh', () => api.containers.containers.find((c) => c.name === 'cws-apple-new'), 10_000);
+  });
+
+  it('hidden: the CLI is not run', async () => {
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await waitFor('hidden', () => (!api.containersView.visible && !api.servicesView.visible) || undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    const n = calls();
+    await new Promise((r) => setTimeout(r, 7_000));
+    assert.equal(calls(), n, 'no CLI call in 7 s (the poll is every 3 s while visible)');
+  });
+});
