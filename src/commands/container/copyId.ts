@@ -1,14 +1,4 @@
-import * as vscode from 'vscode';
-import type { Command } from '../types';
-import { containerTargets } from './targets';
+import { copyCommand } from './copyToClipboard';
 
-/** Copies the full id(s) of the selected containers, one per line. */
-export const copyContainerId: Command = {
-  id: 'containerWorkspaces.copyContainerId',
-  async run(deps, ...args) {
-    const list = await containerTargets(deps, args, { verb: 'Copy ID of', many: true });
-    if (!list.length) return;
-    await vscode.env.clipboard.writeText(list.map((c) => c.id).join('\n'));
-    vscode.window.setStatusBarMessage(`Copied ${list.length === 1 ? `the ID of ${list[0].name}` : `${list.length} IDs`}`, 3000);
-  },
-};
+/** Copies the full id(s) of the selected containers. */
+export const copyContainerId = copyCommand('containerWorkspaces.copyContainerId', 'ID', (c) => c.id);
