@@ -166,8 +166,12 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const ctx = mkdtempSync(join(tmpdir(), 'cws-build-'));
       try {
         writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN exit 9\n`);
+        const failedSteps = async () => (await engineCli(engine, ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}']))
+          .split('\n').filter((l) => l.includes('exit 9')).length;
+        const before = await failedSteps();
         await assert.rejects(rt.buildImage({ context: ctx, tag: `localhost/cws-test/fail-${process.pid}` }), (e: unknown) =>
           e instanceof RuntimeError && /9|non-zero|exit/i.test(e.message));
+        assert.equal(await failedSteps(), before, 'the failed step\'s container is not left behind');
       } finally {
         rmSync(ctx, { recursive: true, force: true });
       }

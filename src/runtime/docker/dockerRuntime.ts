@@ -369,7 +369,8 @@ export class DockerRuntime implements ContainerRuntime {
       throw new RuntimeError('invalidArgument', `Cannot read the build context ${o.context}.`, undefined, { cause: err });
     }
     // Leave out what is not set: an empty `buildargs=` or `labels=` is a JSON error to Podman.
-    const query = defined({ t: o.tag, dockerfile: o.dockerfile ?? 'Dockerfile', target: o.target, buildargs: o.buildArgs, labels: o.labels, rm: true });
+    // forcerm: a failed step's container is removed too, so failed builds leave nothing behind.
+    const query = defined({ t: o.tag, dockerfile: o.dockerfile ?? 'Dockerfile', target: o.target, buildargs: o.buildArgs, labels: o.labels, rm: true, forcerm: true });
     const stream = await this.call(() => this.streamer.buildImage({ context: o.context, src }, query) as Promise<Readable>, o.signal);
     let imageId = '';
     await this.followProgress(stream, (m) => {
