@@ -4,6 +4,8 @@ import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
 import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
+import { quietTarget } from './commands/workspace/execTarget';
+import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
 import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
 import { LiveContainers } from './views/liveContainers';
 import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
@@ -19,6 +21,7 @@ export interface ContainerWorkspacesApi {
   readonly containersView: vscode.TreeView<ContainersNode>;
   readonly servicesView: vscode.TreeView<ServicesNode>;
   readonly workspaceContext: WorkspaceContextService;
+  readonly tasks: ContainerTaskProvider;
 }
 
 /**
@@ -37,6 +40,11 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const containersView = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers, canSelectMany: true, showCollapseAll: true });
   const servicesView = vscode.window.createTreeView('containerWorkspaces.services', { treeDataProvider: services, canSelectMany: true, showCollapseAll: true });
 
+  const deps = { session, live, containers, services, workspaceContext, log, composeOutput, containersView, state: context.workspaceState };
+  const tasks = new ContainerTaskProvider(session, async (name) => {
+    const t = await quietTarget(deps, name);
+    return typeof t === 'string' ? t : { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user };
+  });
   const updateBadge = () => {
     const running = containers.runningCount;
     containersView.badge = running ? { value: running, tooltip: `${running} running container${running === 1 ? '' : 's'}` } : undefined;
@@ -51,7 +59,8 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     new RuntimeStatusItem(session),
     vscode.window.registerFileDecorationProvider(new WorkspaceDecorations()),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocuments(session)),
-    ...registerCommands({ session, live, containers, services, workspaceContext, log, composeOutput, containersView }),
+    ...registerCommands(deps),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, tasks),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsRuntimeSelection(e)) void session.reselect();
     }),
@@ -63,7 +72,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
-  return { session, live, containers, services, containersView, servicesView, workspaceContext };
+  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks };
 }
 
 export function deactivate(): void {

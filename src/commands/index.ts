@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { composeDown } from './compose/down';
-import { composeExec } from './compose/exec';
 import { composeLogs } from './compose/logs';
 import { composeRestart } from './compose/restart';
 import { composeStart } from './compose/start';
@@ -19,6 +18,9 @@ import { startContainer } from './container/start';
 import { stopContainer } from './container/stop';
 import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
+import { followLogs } from './workspace/followLogs';
+import { openShell } from './workspace/openShell';
+import { runInContainer } from './workspace/runInContainer';
 import { selectRuntime } from './selectRuntime';
 import { showLog } from './showLog';
 import { showRuntimeHelp } from './showRuntimeHelp';
@@ -28,7 +30,8 @@ const COMMANDS: Command[] = [
   refresh, selectRuntime, showLog, showRuntimeHelp,
   startContainer, stopContainer, restartContainer, pauseContainer, unpauseContainer, removeContainer,
   inspectContainer, copyContainerId, copyContainerName, openContainerInBrowser, filterContainers, clearContainersFilter,
-  composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs, composeExec,
+  composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs,
+  openShell, runInContainer, followLogs,
 ];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

@@ -15,6 +15,8 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   /** Where Compose's own output goes. */
   composeOutput: vscode.OutputChannel;
+  /** The workspace's memento (run-command history, tunnel state). */
+  state: vscode.Memento;
   /** The Containers view (filter text, messages). */
   containersView: vscode.TreeView<unknown>;
 }

@@ -96,3 +96,16 @@ export function devcontainerContainers(config: Pick<DevcontainerConfig, 'path'>,
   }
   return out;
 }
+
+/**
+ * Where a workspace container has the workspace: our target label, else the mount whose host side
+ * is a workspace folder (or inside one). Undefined when it does not mount the workspace.
+ */
+export function workspaceDirIn(c: Pick<ContainerSummary, 'labels' | 'mounts'>, folders: readonly string[], platform: NodeJS.Platform = process.platform): string | undefined {
+  const target = c.labels[LABELS.workspaceTarget];
+  if (target) return target;
+  for (const m of c.mounts ?? []) {
+    if (m.type === 'bind' && m.source && folders.some((f) => isInside(m.source!, f, platform))) return m.destination;
+  }
+  return undefined;
+}

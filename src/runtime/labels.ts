@@ -11,4 +11,8 @@ export const LABELS = {
   devcontainerConfigFile: 'devcontainer.config_file',
   /** Our own: the workspace folder (absolute host path) a container was made for. */
   workspace: 'dev.containerworkspaces.workspace',
+  /** Our own: where that folder is mounted inside the container (the shell's working directory). */
+  workspaceTarget: 'dev.containerworkspaces.workspace.target',
+  /** Our own: what the container was made from: devcontainer | dockerfile | compose | image. */
+  workspaceSource: 'dev.containerworkspaces.workspace.source',
 } as const;

@@ -56,19 +56,23 @@ describe('Services view', function () {
     assert.match(String(api.services.getTreeItem(await service('worker')).contextValue), /^composeService\.running\.compose$/);
   });
 
-  it('Logs and Open Shell open terminals that run the compose tool with argument arrays', async () => {
+  it('Compose Logs opens a terminal running the compose tool with an argument array', async () => {
     const worker = await service('worker');
-    for (const [command, name, verb] of [['composeLogs', 'Logs: cws-sample › worker', 'logs'], ['composeExec', 'Shell: cws-sample › worker', 'exec']]) {
-      await vscode.commands.executeCommand(`containerWorkspaces.${command}`, worker);
-      const t = await waitFor(`the "${name}" terminal`, () => vscode.window.terminals.find((x) => x.name === name));
-      const o = t.creationOptions as vscode.TerminalOptions;
-      assert.match(String(o.shellPath), /docker-compose$|docker$/);
-      const args = o.shellArgs as string[];
-      assert.ok(Array.isArray(args));
-      assert.deepEqual(args.slice(args.indexOf('-p'), args.indexOf('-p') + 2), ['-p', PROJECT]);
-      assert.ok(args.includes(verb) && args.includes('worker'), args.join(' '));
-      t.dispose();
-    }
+    await vscode.commands.executeCommand('containerWorkspaces.composeLogs', worker);
+    const t = await waitFor('the logs terminal', () => vscode.window.terminals.find((x) => x.name === 'Logs: cws-sample › worker'));
+    const o = t.creationOptions as vscode.TerminalOptions;
+    assert.match(String(o.shellPath), /docker-compose$|docker$/);
+    const args = o.shellArgs as string[];
+    assert.deepEqual(args.slice(args.indexOf('-p'), args.indexOf('-p') + 2), ['-p', PROJECT]);
+    assert.deepEqual(args.slice(-4), ['logs', '-f', '--tail=200', 'worker']);
+    t.dispose();
+  });
+
+  it('Open Shell on a service opens a shell in its container', async () => {
+    const worker = await service('worker');
+    const t = await vscode.commands.executeCommand<vscode.Terminal>('containerWorkspaces.openShell', worker);
+    assert.match(t.name, /^Shell: cws-sample[-_]worker[-_]1$/);
+    t.dispose();
   });
 
   it('a scaled service shows its replicas', async () => {
