@@ -4,7 +4,8 @@ import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } f
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './runtime/types';
 import { RUNTIME_LABELS } from './runtime/types';
 
-export type RuntimeState = 'checking' | 'ready' | 'unreachable';
+/** `host`: no engine on purpose — workspace commands run on this machine. */
+export type RuntimeState = 'checking' | 'ready' | 'unreachable' | 'host';
 
 /**
  * The active runtime and whether it answers. Views and the status bar read it and listen to
@@ -24,6 +25,7 @@ export class RuntimeSession implements vscode.Disposable {
   private needsSelect = true;
   /** `auto` looks again on the next connect after a failure: another runtime may be up by then. */
   private auto = false;
+  private host = false;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -34,7 +36,9 @@ export class RuntimeSession implements vscode.Disposable {
   get info(): RuntimeInfo | undefined { return this._info; }
   get error(): RuntimeError | undefined { return this._error; }
   get runtimeId(): RuntimeId | undefined { return this._id; }
-  get label(): string { return this._id ? RUNTIME_LABELS[this._id] : 'Container runtime'; }
+  get label(): string { return this._id ? RUNTIME_LABELS[this._id] : this.host ? 'Host' : 'Container runtime'; }
+  /** The runtime setting is `host`. */
+  get isHost(): boolean { return this.host; }
   /** The active runtime, or undefined while `auto` is still looking or when the selection is invalid. */
   get runtime(): ContainerRuntime | undefined { return this.rt; }
 
@@ -51,8 +55,15 @@ export class RuntimeSession implements vscode.Disposable {
     }
     try {
       const input = this.selection();
-      const auto = runtimeChoice(input) === 'auto';
+      const choice = runtimeChoice(input);
+      const auto = choice === 'auto';
       this.auto = auto;
+      this.host = choice === 'host';
+      if (this.host) {
+        this._id = undefined;
+        this.log.info('Runtime: host (no container engine; workspace commands run on this machine)');
+        return true;
+      }
       const id = await resolveRuntimeId(input);
       if (gen !== this.generation) return false;
       this._id = id;
@@ -62,6 +73,7 @@ export class RuntimeSession implements vscode.Disposable {
     } catch (err) {
       if (gen !== this.generation) return false;
       this._id = undefined;
+      this.host = false;
       this._error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
       this.log.error(`Runtime selection failed: ${this._error.message}`);
       return true;
@@ -83,6 +95,7 @@ export class RuntimeSession implements vscode.Disposable {
       this.needsSelect = false;
     }
     const rt = this.rt;
+    if (this.host) return this.setState('host');
     if (!rt) return this.setState('unreachable');
     try {
       const info = await rt.info();
@@ -125,7 +138,7 @@ export class RuntimeSession implements vscode.Disposable {
   private setState(s: RuntimeState): void {
     this._state = s;
     void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtimeState', s);
-    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtime', this._id ?? 'none');
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtime', this._id ?? (this.host ? 'host' : 'none'));
     this.changed.fire();
   }
 

@@ -4,10 +4,10 @@ import { RUNTIME_LABELS, type RuntimeId } from '../runtime/types';
 import { SECTION, selectionFromSettings } from '../settings';
 import type { Command } from './types';
 
-type Choice = RuntimeId | 'auto';
+type Choice = RuntimeId | 'auto' | 'host';
 interface RuntimePick extends vscode.QuickPickItem { value: Choice }
 
-const ORDER: Choice[] = ['auto', 'docker', 'podman', 'apple'];
+const ORDER: Choice[] = ['auto', 'docker', 'podman', 'apple', 'host'];
 
 /** Where the runtime setting is defined now, so the change lands where it takes effect. */
 function settingTarget(): vscode.ConfigurationTarget {
@@ -36,7 +36,8 @@ export const selectRuntime: Command = {
     const current = (vscode.workspace.getConfiguration(SECTION).get<string>('runtime') || 'auto') as Choice;
     const qp = vscode.window.createQuickPick<RuntimePick>();
     qp.title = 'Container Runtime';
-    qp.placeholder = `Active: ${session.label} (${session.state === 'ready' ? 'running' : session.state === 'checking' ? 'connecting' : 'not running'})`;
+    const state = { ready: 'running', checking: 'connecting', unreachable: 'not running', host: 'no engine' }[session.state];
+    qp.placeholder = `Active: ${session.label} (${state})`;
     qp.matchOnDescription = true;
     let found: RuntimeAvailability[] | undefined;
     const render = () => {
@@ -49,6 +50,9 @@ export const selectRuntime: Command = {
             description: `${found ? (autoPick ? `uses ${autoPick.label}` : 'none running') : 'checking…'}${mark}`,
             detail: 'The first that answers: Apple Containers (macOS), Docker, Podman',
           };
+        }
+        if (value === 'host') {
+          return { value, label: 'Host', iconPath: icon('device-desktop'), description: `no engine${mark}`, detail: 'Workspace commands run on this machine' };
         }
         const d = describe(found?.find((a) => a.id === value));
         return { value, label: RUNTIME_LABELS[value], ...d, description: `${d.description}${mark}` };

@@ -7,8 +7,9 @@ import { RuntimeError } from './errors';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './types';
 import { RUNTIME_IDS, RUNTIME_LABELS } from './types';
 
-export type RuntimeChoice = RuntimeId | 'auto';
-const CHOICES: readonly string[] = ['auto', ...RUNTIME_IDS];
+/** `host`: no container engine; workspace commands run on this machine. */
+export type RuntimeChoice = RuntimeId | 'auto' | 'host';
+const CHOICES: readonly string[] = ['auto', ...RUNTIME_IDS, 'host'];
 
 export interface SelectionInput {
   /** The `containerWorkspaces.runtime` setting or the `--runtime` flag. */
@@ -101,6 +102,9 @@ export async function detectRuntimes(input: SelectionInput = {}, timeoutMs = 2_0
  */
 export async function resolveRuntimeId(input: SelectionInput = {}, timeoutMs = 2_000): Promise<RuntimeId> {
   const choice = runtimeChoice(input);
+  if (choice === 'host') {
+    throw new RuntimeError('invalidArgument', 'The runtime is "host": there is no container engine to talk to.', 'Choose docker, podman or apple, or auto.');
+  }
   if (choice !== 'auto') return choice;
   const platform = input.platform ?? process.platform;
   const found = await detectRuntimes(input, timeoutMs);

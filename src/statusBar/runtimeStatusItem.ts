@@ -35,6 +35,10 @@ export class RuntimeStatusItem implements vscode.Disposable {
         tip.appendText(info.endpoint);
         break;
       }
+      case 'host':
+        item.text = '$(device-desktop) Host';
+        tip.appendMarkdown('**Host**: no container engine. Workspace commands (shell, run, tasks) run on this machine.');
+        break;
       case 'unreachable':
         item.text = s.runtimeId ? `$(warning) ${s.label}: not running` : '$(warning) Container runtime: invalid';
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { RuntimeSession } from '../runtimeSession';
 import { ExecPty } from '../terminals/execPty';
+import { HostPty, hostShellArgv } from '../terminals/hostPty';
 
 export const TASK_TYPE = 'container-workspaces';
 
@@ -46,14 +47,18 @@ export class ContainerTaskProvider implements vscode.TaskProvider {
   make(scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string, d: ContainerTaskDefinition): vscode.Task {
     const exec = new vscode.CustomExecution(async () => {
       if (!vscode.workspace.isTrusted) return this.message('Tasks run only in a trusted workspace.', name);
+      const onExit = (exitCode: number) => this.finished.fire({ task: name, exitCode });
+      if (this.session.isHost) {
+        const cwd = d.cwd ?? (typeof scope === 'object' ? scope.uri.fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath);
+        return new HostPty(d.args ? [d.command, ...d.args] : hostShellArgv(d.command), { cwd, closeOnExit: true, onExit });
+      }
       const rt = this.session.runtime;
       if (!rt) return this.message(`${this.session.label} is not reachable.`, name);
       const target = await this.resolveTarget(d.container);
       if (typeof target === 'string') return this.message(target, name);
       const cmd = d.args ? [d.command, ...d.args] : ['sh', '-c', d.command];
       return new ExecPty(rt, target.id, {
-        cmd, workingDir: d.cwd ?? target.workingDir, user: target.user, closeOnExit: true,
-        onExit: (exitCode) => this.finished.fire({ task: name, exitCode }),
+        cmd, workingDir: d.cwd ?? target.workingDir, user: target.user, closeOnExit: true, onExit,
       });
     });
     const task = new vscode.Task(d, scope, name, 'Container Workspaces', exec);

@@ -151,6 +151,7 @@ export class ServicesTree implements vscode.TreeDataProvider<ServicesNode>, vsco
   }
 
   private notReachable(): string {
+    if (this.session.state === 'host') return 'no engine (host)';
     return this.session.state === 'checking' ? '' : `${this.session.label} not reachable`;
   }
 
