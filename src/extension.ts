@@ -6,6 +6,7 @@ import { affectsRuntimeSelection, selectionFromSettings } from './settings';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
 import { quietTarget } from './commands/workspace/execTarget';
 import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
+import { TunnelManager } from './tunnels/tunnelManager';
 import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
 import { LiveContainers } from './views/liveContainers';
 import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
@@ -22,6 +23,7 @@ export interface ContainerWorkspacesApi {
   readonly servicesView: vscode.TreeView<ServicesNode>;
   readonly workspaceContext: WorkspaceContextService;
   readonly tasks: ContainerTaskProvider;
+  readonly tunnels: TunnelManager;
 }
 
 /**
@@ -35,12 +37,13 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const session = new RuntimeSession(log, selectionFromSettings);
   const live = new LiveContainers(session, log);
   const workspaceContext = new WorkspaceContextService(log);
-  const containers = new ContainersTree(session, live);
+  const tunnels = new TunnelManager(session, live, context.workspaceState, log);
+  const containers = new ContainersTree(session, live, tunnels);
   const services = new ServicesTree(session, live, workspaceContext);
   const containersView = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers, canSelectMany: true, showCollapseAll: true });
   const servicesView = vscode.window.createTreeView('containerWorkspaces.services', { treeDataProvider: services, canSelectMany: true, showCollapseAll: true });
 
-  const deps = { session, live, containers, services, workspaceContext, log, composeOutput, containersView, state: context.workspaceState };
+  const deps = { session, live, containers, services, workspaceContext, log, composeOutput, containersView, tunnels, state: context.workspaceState };
   const tasks = new ContainerTaskProvider(session, async (name) => {
     const t = await quietTarget(deps, name);
     return typeof t === 'string' ? t : { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user };
@@ -52,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   };
 
   context.subscriptions.push(
-    log, composeOutput, session, live, containers, services, containersView, servicesView, workspaceContext,
+    log, composeOutput, session, live, tunnels, containers, services, containersView, servicesView, workspaceContext,
     live.holdWhileVisible(containersView),
     live.holdWhileVisible(servicesView),
     containers.onDidChangeCounts(updateBadge),
@@ -72,7 +75,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
-  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks };
+  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks, tunnels };
 }
 
 export function deactivate(): void {

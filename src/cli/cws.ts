@@ -14,6 +14,7 @@ import { logs } from './commands/logs';
 import { ls } from './commands/ls';
 import { runtimes } from './commands/runtimes';
 import { stats } from './commands/stats';
+import { tunnel } from './commands/tunnel';
 import type { CliCommand, CliContext } from './context';
 
 const USAGE = `Usage: cws <command> [options]
@@ -28,6 +29,11 @@ Commands:
   logs ID [-f] [-n N] [-t]     Print logs; -f follows, -n tails N lines, -t adds timestamps
   exec ID [-w DIR] [-u USER] -- CMD [ARG...]
                                Run a command in a container (TTY when attached to one)
+  tunnel start ID [--name NAME] [-u USER] [-w DIR]
+                               Run \`code tunnel\` in a container, detached; prints the login
+                               code and the vscode.dev address as they come
+  tunnel status ID [--json]    Whether a tunnel runs there, its address or pending login
+  tunnel stop ID               End it
   start|stop|restart ID... [-t SECONDS]
   rm ID... [--force] [--volumes]
 
@@ -38,8 +44,8 @@ Options:
 
 Exit codes: 0 ok, 1 runtime error, 2 usage; exec exits with the command's own code.`;
 
-const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm };
-const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user']);
+const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm, tunnel };
+const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name']);
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   let args: ParsedArgs;

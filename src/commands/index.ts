@@ -21,6 +21,8 @@ import { refresh } from './refresh';
 import { followLogs } from './workspace/followLogs';
 import { openShell } from './workspace/openShell';
 import { runInContainer } from './workspace/runInContainer';
+import { startTunnel } from './workspace/startTunnel';
+import { stopTunnel } from './workspace/stopTunnel';
 import { selectRuntime } from './selectRuntime';
 import { showLog } from './showLog';
 import { showRuntimeHelp } from './showRuntimeHelp';
@@ -31,7 +33,7 @@ const COMMANDS: Command[] = [
   startContainer, stopContainer, restartContainer, pauseContainer, unpauseContainer, removeContainer,
   inspectContainer, copyContainerId, copyContainerName, openContainerInBrowser, filterContainers, clearContainersFilter,
   composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs,
-  openShell, runInContainer, followLogs,
+  openShell, runInContainer, followLogs, startTunnel, stopTunnel,
 ];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RuntimeSession } from '../runtimeSession';
+import type { TunnelManager } from '../tunnels/tunnelManager';
 import type { ContainersTree } from '../views/containers/containersTree';
 import type { LiveContainers } from '../views/liveContainers';
 import type { ServicesTree } from '../views/services/servicesTree';
@@ -15,6 +16,7 @@ export interface CommandDeps {
   log: vscode.LogOutputChannel;
   /** Where Compose's own output goes. */
   composeOutput: vscode.OutputChannel;
+  tunnels: TunnelManager;
   /** The workspace's memento (run-command history, tunnel state). */
   state: vscode.Memento;
   /** The Containers view (filter text, messages). */

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ContainerState, ContainerSummary, RuntimeCapabilities } from '../../runtime/types';
+import type { TunnelInfo } from '../../tunnels/tunnelManager';
 import { workspaceUri } from '../workspaceDecorations';
 
 const ICONS: Record<ContainerState, [string, string | undefined]> = {
@@ -37,23 +38,25 @@ export function stateText(c: Pick<ContainerSummary, 'state' | 'health' | 'exitCo
  * What menus key on: `container.<state>` then flags — `.canPause` (the runtime can pause),
  * `.canRestart`, `.web` (a published port to open).
  */
-export function containerContextValue(c: ContainerSummary, caps: RuntimeCapabilities | undefined): string {
+export function containerContextValue(c: ContainerSummary, caps: RuntimeCapabilities | undefined, tunnel?: TunnelInfo): string {
   const flags = ['container', c.state];
   if (caps?.pause) flags.push('canPause');
   if (caps?.restart) flags.push('canRestart');
   if (c.ports.some((p) => p.hostPort)) flags.push('web');
+  if (tunnel) flags.push('tunnel');
   return flags.join('.');
 }
 
 /** One container row: name, image (and state when not plainly running), icon by state and health. */
-export function containerItem(c: ContainerSummary, o: { id: string; caps?: RuntimeCapabilities; workspace?: string }): vscode.TreeItem {
+export function containerItem(c: ContainerSummary, o: { id: string; caps?: RuntimeCapabilities; workspace?: string; tunnel?: TunnelInfo }): vscode.TreeItem {
   const item = new vscode.TreeItem(c.name, vscode.TreeItemCollapsibleState.None);
   item.id = o.id;
   const text = stateText(c);
   // The state first: in a narrow sidebar the end of the description is what gets cut off.
-  item.description = text ? `${text} · ${c.image}` : c.image;
+  const tunnel = o.tunnel ? (o.tunnel.url ? `tunnel ${o.tunnel.url.replace(/^https:\/\//, '')}` : o.tunnel.login ? 'tunnel: sign-in needed' : 'tunnel starting') : undefined;
+  item.description = [text, tunnel, c.image].filter(Boolean).join(' · ');
   item.iconPath = containerIcon(c);
-  item.contextValue = containerContextValue(c, o.caps);
+  item.contextValue = containerContextValue(c, o.caps, o.tunnel);
   if (o.workspace) item.resourceUri = workspaceUri(`container/${c.id}`);
   item.accessibilityInformation = { label: `${c.name}, ${c.image}, ${text ?? c.state}${o.workspace ? ', in this workspace' : ''}` };
   return item;

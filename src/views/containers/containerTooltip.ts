@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ContainerSummary } from '../../runtime/types';
+import type { TunnelInfo } from '../../tunnels/tunnelManager';
 
 const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -19,13 +20,18 @@ export function portUrl(p: { hostPort?: number; hostIp?: string }): string | und
 }
 
 /** Image, ports (published ones as links), mounts, networks, created; for the row's hover. */
-export function containerTooltip(c: ContainerSummary, workspace?: string): vscode.MarkdownString {
+export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel?: TunnelInfo): vscode.MarkdownString {
   const t = new vscode.MarkdownString(undefined, true);
   const lines: string[] = [];
   lines.push(`**${md(c.name)}** — ${md(c.status || c.state)}`);
   lines.push(`$(package) ${code(c.image)}`);
   if (c.composeProject) lines.push(`$(layers) Compose ${md(c.composeProject)}${c.composeService ? ` / ${md(c.composeService)}` : ''}`);
   if (workspace) lines.push(`$(root-folder) In this workspace (${md(workspace)})`);
+  if (tunnel) {
+    lines.push(tunnel.url ? `$(remote) Tunnel ${md(tunnel.name)}: [${md(tunnel.url)}](${tunnel.url})`
+      : tunnel.login ? `$(remote) Tunnel ${md(tunnel.name)} waits for sign-in: code ${code(tunnel.login.code)} at [${md(tunnel.login.url)}](${tunnel.login.url})`
+        : `$(remote) Tunnel ${md(tunnel.name)} is starting`);
+  }
   const seen = new Set<string>();
   const ports = c.ports.filter((p) => {
     const k = `${p.hostPort ?? ''}:${p.containerPort}/${p.protocol}`;

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { StoreChange } from '../../runtime/live/containerStore';
 import type { ContainerSummary } from '../../runtime/types';
 import type { RuntimeSession } from '../../runtimeSession';
+import type { TunnelManager } from '../../tunnels/tunnelManager';
 import type { LiveContainers } from '../liveContainers';
 import { workspaceUri } from '../workspaceDecorations';
 import { containerItem } from './containerItem';
@@ -48,8 +49,12 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
   private rootPending = false;
   private wasReady = false;
 
-  constructor(private readonly session: RuntimeSession, private readonly live: LiveContainers) {
+  constructor(private readonly session: RuntimeSession, private readonly live: LiveContainers, private readonly tunnels: TunnelManager) {
     this.subs.push(
+      tunnels.onDidChange((id) => {
+        const n = this.containerNodes.get(id);
+        if (n && !this.rootPending) this.changed.fire([n]);
+      }),
       live.onDidChange((c) => this.onStoreChange(c)),
       session.onDidChange(() => {
         const ready = session.state === 'ready';
@@ -192,7 +197,7 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     const current = this.session.state === 'ready' ? this.live.store.get(n.container.id) : undefined;
     if (current) n.container = current;
     return containerItem(n.container, {
-      id: `container:${n.container.id}`, caps: this.session.runtime?.capabilities, workspace: n.workspace,
+      id: `container:${n.container.id}`, caps: this.session.runtime?.capabilities, workspace: n.workspace, tunnel: this.tunnels.get(n.container.id),
     });
   }
 
@@ -239,7 +244,7 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
   }
 
   async resolveTreeItem(item: vscode.TreeItem, n: ContainersNode): Promise<vscode.TreeItem> {
-    if (n instanceof ContainerNode) item.tooltip = containerTooltip(n.container, n.workspace);
+    if (n instanceof ContainerNode) item.tooltip = containerTooltip(n.container, n.workspace, this.tunnels.get(n.container.id));
     return item;
   }
 
