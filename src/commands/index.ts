@@ -18,6 +18,7 @@ import { startContainer } from './container/start';
 import { stopContainer } from './container/stop';
 import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
+import { createWorkspaceContainer } from './workspace/createWorkspaceContainer';
 import { followLogs } from './workspace/followLogs';
 import { openShell } from './workspace/openShell';
 import { runInContainer } from './workspace/runInContainer';
@@ -33,7 +34,7 @@ const COMMANDS: Command[] = [
   startContainer, stopContainer, restartContainer, pauseContainer, unpauseContainer, removeContainer,
   inspectContainer, copyContainerId, copyContainerName, openContainerInBrowser, filterContainers, clearContainersFilter,
   composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs,
-  openShell, runInContainer, followLogs, startTunnel, stopTunnel,
+  createWorkspaceContainer, openShell, runInContainer, followLogs, startTunnel, stopTunnel,
 ];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

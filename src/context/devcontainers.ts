@@ -259,6 +259,9 @@ export function parseDevcontainer(path: string, source: string, folder: string)
     remoteUser: r.string(root, 'remoteUser'),
     postCreateCommand,
   };
+  // Only when set: a config without it keeps the shape it always had.
+  const containerUser = r.string(root, 'containerUser');
+  if (containerUser !== undefined) config.containerUser = containerUser;
   diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   return { config, diagnostics };
 }

@@ -89,6 +89,8 @@ export interface DevcontainerConfig {
   workspaceMount: string;
   forwardPorts: (number | string)[];
   containerEnv: Record<string, string>;
+  /** The user the container runs as (set at create); remoteUser is who commands run as. */
+  containerUser?: string;
   remoteUser?: string;
   postCreateCommand?: string | string[] | Record<string, string | string[]>;
 }
