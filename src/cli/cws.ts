@@ -7,6 +7,7 @@ import { createRuntime, resolveRuntimeId, type SelectionInput } from '../runtime
 import type { ContainerRuntime } from '../runtime/types';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { context } from './commands/context';
+import { create } from './commands/create';
 import { exec } from './commands/exec';
 import { inspect } from './commands/inspect';
 import { restart, rm, start, stop } from './commands/lifecycle';
@@ -23,6 +24,8 @@ Commands:
   runtimes                     Which runtimes answer here, and which one cws uses
   context [DIR]                The container files detected in DIR: Compose, Dockerfiles,
                                dev containers, Kubernetes, and problems in them
+  create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-post-create]
+                               Create (or start and reuse) DIR's workspace container
   ls [--all]                   List containers (running only unless --all)
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
@@ -44,8 +47,8 @@ Options:
 
 Exit codes: 0 ok, 1 runtime error, 2 usage; exec exits with the command's own code.`;
 
-const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm, tunnel };
-const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name']);
+const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm, tunnel, create };
+const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name', 'source', 'image']);
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   let args: ParsedArgs;
