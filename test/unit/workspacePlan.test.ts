@@ -220,7 +220,7 @@ describe('workspace plan (src/runtime/workspace)', () => {
       assert.equal(forwardedPorts(['0.0.0.0:1', 70000, 'x']).length, 1);
     });
 
-    it('the Compose override: labels, long-syntax bind, environment, every $ escaped, the version of the first file', () => {
+    it('the Compose override: labels, short-syntax bind (long when a path has a colon), environment, every $ escaped, the version of the first file', () => {
       const odd = '/tmp/a b "c" $(touch pwned) ü';
       const dc = devcontainer({ dockerComposeFile: 'compose.yaml', service: 'app', workspaceFolder: '/w/$HOME', containerEnv: { P: 'a$b', Y: 'yes' }, containerUser: 'u' }, odd);
       const p = planWorkspace(odd, { kind: 'devcontainer', label: 'x', devcontainer: dc }, { runtime: 'docker', env: {} });
@@ -230,7 +230,9 @@ describe('workspace plan (src/runtime/workspace)', () => {
       const svc = doc.services.app;
       assert.equal(svc.labels[LABELS.workspace], '/tmp/a b "c" $$(touch pwned) ü');
       assert.equal(svc.labels[LABELS.workspaceTarget], '/w/$$HOME');
-      assert.deepEqual(svc.volumes, [{ type: 'bind', source: '/tmp/a b "c" $$(touch pwned) ü', target: '/w/$$HOME' }]);
+      assert.deepEqual(svc.volumes, ['/tmp/a b "c" $$(touch pwned) ü:/w/$$HOME']);
+      const colon = planWorkspace('/tmp/a:b', { kind: 'devcontainer', label: 'x', devcontainer: devcontainer({ dockerComposeFile: 'compose.yaml', service: 'app', workspaceFolder: '/w' }, '/tmp/a:b') }, { runtime: 'docker', env: {} });
+      assert.deepEqual((parse(composeOverride(colon)) as typeof doc).services.app.volumes, [{ type: 'bind', source: '/tmp/a:b', target: '/w' }]);
       assert.deepEqual(svc.environment, { P: 'a$$b', Y: 'yes' });
       // Compose v1 reads YAML 1.1: "yes" must stay a string there.
       assert.match(text, /Y: "yes"/);

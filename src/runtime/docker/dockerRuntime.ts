@@ -157,12 +157,17 @@ export class DockerRuntime implements ContainerRuntime {
       OpenStdin: o.openStdin ?? false,
       ExposedPorts: o.ports?.length ? exposed : undefined,
       HostConfig: {
-        Mounts: o.mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })),
+        ...this.mountConfig(o.mounts),
         PortBindings: o.ports?.length ? bindings : undefined,
         AutoRemove: o.autoRemove ?? false,
       },
     }));
     return c.id;
+  }
+
+  /** HostConfig for the mounts: the structured Mounts list (Podman overrides this). */
+  protected mountConfig(mounts: CreateContainerOptions['mounts']): Pick<Docker.HostConfig, 'Mounts' | 'Binds'> {
+    return { Mounts: mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })) };
   }
 
   async start(id: string): Promise<void> {
@@ -401,7 +406,8 @@ export class DockerRuntime implements ContainerRuntime {
         else if (failed) reject(failed);
         else resolve();
       }, reject);
-      signal?.addEventListener('abort', () => sub.close(), { once: true });
+      // Closing marks the stream ended before its 'close' event, so the end handler above would not run.
+      signal?.addEventListener('abort', () => { sub.close(); reject(new RuntimeError('timeout', 'Cancelled.')); }, { once: true });
     });
   }
 

@@ -1,6 +1,7 @@
+import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RuntimeError } from '../errors';
-import type { StatsSample, Subscription } from '../types';
+import type { CreateContainerOptions, StatsSample, Subscription } from '../types';
 import { DockerRuntime } from './dockerRuntime';
 import type { DockerEndpoint } from './endpoint';
 import { fromLibpodSamples, type LibpodStats } from './podmanStats';
@@ -12,6 +13,22 @@ import { fromLibpodSamples, type LibpodStats } from './podmanStats';
 export class PodmanRuntime extends DockerRuntime {
   constructor(ep: DockerEndpoint) {
     super('podman', ep);
+  }
+
+  /**
+   * Podman 4's compat API turns each structured mount into an unquoted `--mount` CSV line, so a
+   * path with `"` or `,` is refused; `Binds` (`source:target[:ro]`) carries those paths as they
+   * are. Paths with `:` cannot be binds and stay structured mounts.
+   */
+  protected override mountConfig(mounts: CreateContainerOptions['mounts']): Pick<Docker.HostConfig, 'Mounts' | 'Binds'> {
+    if (!mounts?.length) return {};
+    const binds: string[] = [];
+    const rest: CreateContainerOptions['mounts'] = [];
+    for (const m of mounts) {
+      if (!m.source.includes(':') && !m.target.includes(':')) binds.push(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`);
+      else rest.push(m);
+    }
+    return { Binds: binds.length ? binds : undefined, ...(rest.length ? super.mountConfig(rest) : {}) };
   }
 
   private openLibpodStats(id: string): Promise<Readable> {

@@ -50,8 +50,8 @@ export async function readComposeFacts(files: readonly string[]): Promise<Compos
 }
 
 /**
- * The override file's text: the service gets our labels, the workspace mount (long syntax; a named
- * volume is declared by its own name), the dev container's environment and containerUser. With
+ * The override file's text: the service gets our labels, the workspace mount (short syntax for a bind
+ * where it can be, else long syntax; a named volume is declared by its own name), the dev container's environment and containerUser. With
  * `version`, the same format version as the project's first file (Compose v1 refuses a mix).
  */
 export function composeOverride(plan: WorkspacePlan, version?: string): string {
@@ -62,7 +62,13 @@ export function composeOverride(plan: WorkspacePlan, version?: string): string {
   doc.services = { [c.service]: service };
   if (plan.mount) {
     const m = plan.mount;
-    service.volumes = [{ type: m.type, source: escape(m.source), target: escape(m.target), ...(m.readOnly ? { read_only: true } : {}) }];
+    // A bind in short syntax where it can be (no `:` in either path): Compose passes it on as a
+    // `Binds` entry, which Podman's compat API takes with `"` and `,` in the path; its structured
+    // mounts do not.
+    const short = m.type === 'bind' && !m.source.includes(':') && !m.target.includes(':');
+    service.volumes = [short
+      ? escape(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)
+      : { type: m.type, source: escape(m.source), target: escape(m.target), ...(m.readOnly ? { read_only: true } : {}) }];
     if (m.type === 'volume') doc.volumes = { [m.source]: { name: escape(m.source) } };
   }
   if (Object.keys(plan.env).length) service.environment = escapeMap(plan.env);

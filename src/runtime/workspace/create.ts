@@ -139,10 +139,10 @@ export async function createWorkspaceContainer(rt: ContainerRuntime, o: CreateWo
       'Switch the runtime to Docker or Podman (the containerWorkspaces.runtime setting, or --runtime), or pick another source.');
   }
   if (rt.id === 'podman' && plan.mount) {
-    // Podman's Docker-compatible API turns each mount into a `--mount` CSV line without quoting it.
-    const bad = [plan.mount.source, plan.mount.target].find((p) => /[",]/.test(p));
+    // Podman takes such a path only as a bind (`source:target`), which a `:` in it would break.
+    const bad = [plan.mount.source, plan.mount.target].find((p) => /[",]/.test(p) && p.includes(':'));
     if (bad !== undefined) {
-      throw new RuntimeError('invalidArgument', `Podman cannot mount a path holding a double quote or a comma: ${bad}`,
+      throw new RuntimeError('invalidArgument', `Podman cannot mount a path holding both a colon and a double quote or comma: ${bad}`,
         'Rename the folder (or set workspaceMount / workspaceFolder to paths without them), or use Docker.');
     }
   }
