@@ -8,6 +8,8 @@ export interface CliContext {
   err: (s: string) => void;
   /** The runtime chosen by --runtime > CONTAINER_RUNTIME > auto; created on first use. */
   runtime(): Promise<ContainerRuntime>;
+  /** --runtime / CONTAINER_RUNTIME is `host`: no engine; workspace commands run here. */
+  isHost?: boolean;
   /** Set by commands that end with another exit code (exec passes the inner one through). */
   exitCode?: number;
 }

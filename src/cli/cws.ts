@@ -3,7 +3,7 @@
 // Exit codes: 0 ok, 1 runtime error (message and hint on stderr), 2 usage; `exec` exits with the
 // command's own code.
 import { RuntimeError } from '../runtime/errors';
-import { createRuntime, resolveRuntimeId, type SelectionInput } from '../runtime/select';
+import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../runtime/select';
 import type { ContainerRuntime } from '../runtime/types';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { context } from './commands/context';
@@ -30,8 +30,9 @@ Commands:
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
   logs ID [-f] [-n N] [-t]     Print logs; -f follows, -n tails N lines, -t adds timestamps
-  exec ID [-w DIR] [-u USER] -- CMD [ARG...]
-                               Run a command in a container (TTY when attached to one)
+  exec ID|--workspace DIR [-w DIR] [-u USER] -- CMD [ARG...]
+                               Run a command in a container, or in DIR's workspace container
+                               (TTY when attached to one); with --runtime host, in DIR here
   tunnel start ID [--name NAME] [-u USER] [-w DIR]
                                Run \`code tunnel\` in a container, detached; prints the login
                                code and the vscode.dev address as they come
@@ -48,7 +49,7 @@ Options:
 Exit codes: 0 ok, 1 runtime error, 2 usage; exec exits with the command's own code.`;
 
 const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm, tunnel, create };
-const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name', 'source', 'image']);
+const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name', 'source', 'image', 'workspace']);
 
 export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
   let args: ParsedArgs;
@@ -70,8 +71,10 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
   const runtimeFlag = args.flags.get('runtime');
   const input: SelectionInput = { setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined, settingSource: '--runtime' };
   let rt: ContainerRuntime | undefined;
+  let isHost = false;
+  try { isHost = runtimeChoice(input) === 'host'; } catch { /* reported when the runtime is asked for */ }
   const ctx: CliContext = {
-    args, out, err,
+    args, out, err, isHost,
     runtime: async () => (rt ??= createRuntime(await resolveRuntimeId(input), input)),
   };
   try {

@@ -1,5 +1,10 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { RuntimeError } from '../../runtime/errors';
+import { LABELS } from '../../runtime/labels';
+import { findWorkspaceContainer } from '../../runtime/workspace/find';
 import { UsageError } from '../args';
-import { operands, type CliCommand } from '../context';
+import { operands, type CliCommand, type CliContext } from '../context';
 
 /**
  * Runs a command in a container; its exit code becomes cws's. With a terminal on both ends it is
@@ -7,14 +12,28 @@ import { operands, type CliCommand } from '../context';
  * argument array: nothing is interpreted by a shell on either side.
  */
 export const exec: CliCommand = async (ctx) => {
-  const [id] = operands(ctx);
+  const workspace = strFlag(ctx, 'workspace');
+  const [given] = operands(ctx);
   const cmd = ctx.args.rest;
-  if (!id || !cmd.length) throw new UsageError('usage: cws exec ID -- CMD [ARG...]');
+  if ((!given && !workspace) || (given && workspace) || !cmd.length) throw new UsageError('usage: cws exec ID|--workspace DIR -- CMD [ARG...]');
+  if (workspace && ctx.isHost) {
+    // The host runtime: the command runs here, in the folder.
+    ctx.exitCode = await runHere(cmd, resolve(workspace));
+    return;
+  }
   const rt = await ctx.runtime();
-  const workingDir = strFlag(ctx, 'w') ?? strFlag(ctx, 'workdir');
+  let id = given;
+  let defaultDir: string | undefined;
+  if (workspace) {
+    const c = await findWorkspaceContainer(rt, resolve(workspace));
+    if (!c) throw new RuntimeError('notFound', `${resolve(workspace)} has no workspace container.`, `Create it first: cws create ${JSON.stringify(workspace)}`);
+    id = c.id;
+    defaultDir = c.labels[LABELS.workspaceTarget];
+  }
+  const workingDir = strFlag(ctx, 'w') ?? strFlag(ctx, 'workdir') ?? defaultDir;
   const user = strFlag(ctx, 'u') ?? strFlag(ctx, 'user');
   if (process.stdin.isTTY && process.stdout.isTTY && !ctx.args.flags.has('no-tty')) {
-    const term = await rt.execInteractive(id, { cmd, workingDir, user, cols: process.stdout.columns, rows: process.stdout.rows });
+    const term = await rt.execInteractive(id!, { cmd, workingDir, user, cols: process.stdout.columns, rows: process.stdout.rows });
     term.onData((d) => process.stdout.write(d));
     process.stdin.setRawMode(true);
     process.stdin.resume();
@@ -32,13 +51,22 @@ export const exec: CliCommand = async (ctx) => {
     }
     return;
   }
-  const r = await rt.exec(id, { cmd, workingDir, user });
+  const r = await rt.exec(id!, { cmd, workingDir, user });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   ctx.exitCode = r.exitCode;
 };
 
-function strFlag(ctx: Parameters<typeof exec>[0], name: string): string | undefined {
+/** On this machine (the host runtime), as an argument array; resolves with its exit code. */
+function runHere(cmd: string[], cwd: string): Promise<number> {
+  return new Promise((done) => {
+    const child = spawn(cmd[0], cmd.slice(1), { cwd, stdio: 'inherit' });
+    child.on('error', (e) => { process.stderr.write(`cws: ${e.message}\n`); done(127); });
+    child.on('close', (code) => done(code ?? 1));
+  });
+}
+
+function strFlag(ctx: CliContext, name: string): string | undefined {
   const v = ctx.args.flags.get(name);
   return typeof v === 'string' ? v : undefined;
 }
