@@ -1,6 +1,8 @@
 // `cws` (the built dist/cws.js) against the real engines, compared with the engines' own CLIs.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, engineCliList, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
 
@@ -146,6 +148,41 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
   });
 }
+
+describe('cws exec --workspace (real dockerd, and the host runtime)', function () {
+  this.timeout(90_000);
+  let dir: string;
+  before(function () {
+    requireEngine(this, 'docker');
+    dir = mkdtempSync(join(tmpdir(), 'cws exec ws "q" ü '));
+    writeFileSync(join(dir, 'Dockerfile'), `FROM ${TEST_IMAGE}\n`);
+  });
+  after(async () => {
+    const ids = (await engineCli('docker', ['ps', '-aq', '--filter', `label=dev.containerworkspaces.workspace=${dir}`]).catch(() => '')).split('\n').filter(Boolean);
+    if (ids.length) await engineCli('docker', ['rm', '-f', ...ids]);
+    await engineCli('docker', ['rmi', '-f', ...(await engineCli('docker', ['images', '-q', '--filter', 'reference=cws-cws-exec-ws*'])).split('\n').filter(Boolean)]).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs in the folder\'s workspace container, in its workspace folder, with the command\'s exit code', async () => {
+    const none = await cws(['exec', '--workspace', dir, '--', 'true'], { CONTAINER_RUNTIME: 'docker' });
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /has no workspace container/);
+    assert.match(none.stderr, /hint: Create it first: cws create/);
+    const created = await cws(['create', dir, '--source', 'dockerfile', '--json'], { CONTAINER_RUNTIME: 'docker' });
+    assert.equal(created.code, 0, created.stderr);
+    const w = JSON.parse(created.stdout) as { workspaceFolder: string };
+    const r = await cws(['exec', '--workspace', dir, '--', 'sh', '-c', 'pwd; exit 3'], { CONTAINER_RUNTIME: 'docker' });
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout.trim(), w.workspaceFolder);
+  });
+
+  it('with --runtime host: runs here, in the folder', async () => {
+    const r = await cws(['exec', '--runtime', 'host', '--workspace', dir, '--', 'sh', '-c', 'pwd; exit 4']);
+    assert.equal(r.code, 4);
+    assert.equal(r.stdout.trim(), dir);
+  });
+});
 
 describe('cws errors and exit codes', () => {
   it('exit 1 with message and hint when the engine is not there', async () => {
