@@ -76,3 +76,9 @@ export function parseSize(s: string): number {
   const pow = ['', 'K', 'M', 'G', 'T'].indexOf(m[2].toUpperCase());
   return parseFloat(m[1]) * (m[3] ? 1024 : 1000) ** pow;
 }
+
+/** Removes the containers whose labels match (`key=value` or `key`), whoever made them. */
+export async function removeLabelled(id: EngineId, label: string): Promise<void> {
+  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${label}`]).catch(() => '')).split('\n').filter(Boolean);
+  if (ids.length) await engineCli(id, ['rm', '-f', ...ids]).catch(() => undefined);
+}

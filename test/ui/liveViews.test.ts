@@ -2,14 +2,11 @@
 // the engine with no refresh, the Services view after Compose Up, removing with confirmation, and
 // the status-bar picker switching from Docker to Podman. Screenshots of each.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import { TEST_IMAGE, TEST_LABEL, engineCli, removeLabelled, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
-import { openContainersView, openWorkbench, requireBrowser, runtimeStatusItem, type Workbench } from './workbench';
+import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, runtimeStatusItem, type Workbench } from './workbench';
 
-const run = promisify(execFile);
 
 /** A row of a tree pane by its accessible label. */
 function row(pane: Locator, label: string): Locator {
@@ -20,11 +17,7 @@ function pane(page: Page, title: string): Locator {
   return page.locator('.pane', { has: page.locator(`.pane-header[aria-label^="${title}"]`) }).first();
 }
 
-async function downSample(): Promise<void> {
-  const { stdout } = await run('docker', ['ps', '-aq', '--filter', 'label=com.docker.compose.project=cws-sample']);
-  const ids = stdout.split('\n').filter(Boolean);
-  if (ids.length) await run('docker', ['rm', '-f', ...ids]);
-}
+const downSample = () => removeLabelled('docker', 'com.docker.compose.project=cws-sample');
 
 describe('UI: live views against the real engines', function () {
   this.timeout(180_000);
@@ -83,10 +76,7 @@ describe('UI: live views against the real engines', function () {
     const volume = await engineCli('docker', ['inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', name]);
     const r = row(containers, `${name}, ${TEST_IMAGE}, created`);
     await r.waitFor({ timeout: 10_000 });
-    await r.click({ button: 'right' });
-    const item = page.locator('.context-view .action-menu-item', { hasText: 'Remove Container…' });
-    await item.hover();
-    await page.keyboard.press('Enter');
+    await runFromContextMenu(page, r, 'Remove Container…');
     const dialog = page.locator('.monaco-dialog-box');
     await dialog.waitFor({ timeout: 10_000 });
     assert.match(await dialog.innerText(), /Remove container “cws-ui-rm/);

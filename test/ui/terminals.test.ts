@@ -4,18 +4,11 @@ import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
-import { openContainersView, openWorkbench, requireBrowser, type Workbench } from './workbench';
+import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, type Workbench } from './workbench';
 
 /** The text of the visible terminal (the DOM renderer keeps it in the page). */
 async function terminalText(page: Page): Promise<string> {
   return page.locator('.terminal-wrapper.active .xterm-rows').innerText();
-}
-
-async function runFromMenu(page: Page, row: Locator, item: string): Promise<void> {
-  await row.click({ button: 'right' });
-  const entry = page.locator('.context-view .action-menu-item', { hasText: item });
-  await entry.hover();
-  await page.keyboard.press('Enter');
 }
 
 describe('UI: terminals into containers', function () {
@@ -44,7 +37,7 @@ describe('UI: terminals into containers', function () {
   it('Open Shell: the command typed runs in the container and its output shows', async () => {
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running, in this workspace"]`);
     await row.waitFor({ timeout: 20_000 });
-    await runFromMenu(page, row, 'Open Shell in Container');
+    await runFromContextMenu(page, row, 'Open Shell in Container');
     await page.locator('.terminal-wrapper.active .xterm-rows').waitFor({ timeout: 20_000 });
     await page.waitForTimeout(800);
     await page.keyboard.type('echo "in $(pwd): $((6*7))"; cat /etc/hostname');
@@ -60,7 +53,7 @@ describe('UI: terminals into containers', function () {
 
   it('Follow Logs: the terminal shows the log and keeps growing', async () => {
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running, in this workspace"]`);
-    await runFromMenu(page, row, 'Follow Container Logs');
+    await runFromContextMenu(page, row, 'Follow Container Logs');
     await page.waitForFunction(() => /tick \d+/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''), undefined, { timeout: 15_000 });
     const last = async () => Math.max(...[...(await terminalText(page)).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
     const first = await last();

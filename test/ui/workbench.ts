@@ -69,3 +69,10 @@ export async function openContainersView(page: Page): Promise<Locator> {
 export function runtimeStatusItem(page: Page): Locator {
   return page.locator('.statusbar-item[id$="containerWorkspaces.runtime"]');
 }
+
+/** Right-clicks a tree row and runs a context-menu entry (keyboard: clicks on the menu are flaky). */
+export async function runFromContextMenu(page: Page, row: Locator, entry: string): Promise<void> {
+  await row.click({ button: 'right' });
+  await page.locator('.context-view .action-menu-item', { hasText: entry }).hover();
+  await page.keyboard.press('Enter');
+}
