@@ -38,10 +38,14 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await waitFor(`${engine} ready`, () => (api.session.runtimeId === engine && api.session.state === 'ready') || undefined);
     });
     after(async () => {
-      for (const f of folders) {
-        const ids = (await engineCli(engine, ['ps', '-aq', '--filter', `label=dev.containerworkspaces.workspace=${f}`]).catch(() => '')).split('\n').filter(Boolean);
-        if (ids.length) await engineCli(engine, ['rm', '-f', ...ids]).catch(() => undefined);
+      // The engines' label filters do not match values with quotes: compare the labels here.
+      const all = (await engineCli(engine, ['ps', '-aq', '--no-trunc', '--filter', 'label=dev.containerworkspaces.workspace']).catch(() => '')).split('\n').filter(Boolean);
+      for (const id of all) {
+        const ws = await engineCli(engine, ['inspect', '-f', '{{index .Config.Labels "dev.containerworkspaces.workspace"}}', id]).catch(() => '');
+        if (folders.includes(ws)) await engineCli(engine, ['rm', '-f', id]).catch(() => undefined);
       }
+      const images = (await engineCli(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}']).catch(() => '')).split('\n').filter((i) => /cws-create-/.test(i));
+      if (images.length) await engineCli(engine, ['rmi', '-f', ...images]).catch(() => undefined);
       for (const t of vscode.window.terminals) t.dispose();
       rmSync(root, { recursive: true, force: true });
       await setSetting('runtime', undefined);
