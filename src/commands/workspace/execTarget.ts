@@ -4,6 +4,7 @@ import { LABELS } from '../../runtime/labels';
 import type { ContainerSummary } from '../../runtime/types';
 import { ContainerNode } from '../../views/containers/containersTree';
 import { ReplicaNode, ServiceNode } from '../../views/services/servicesTree';
+import { workspaceFolders } from '../../workspaceFolders';
 import type { CommandDeps } from '../types';
 
 export interface ExecTarget {
@@ -14,8 +15,13 @@ export interface ExecTarget {
   user?: string;
 }
 
-export function workspaceFolders(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+export { workspaceFolders };
+
+/** The workspace's own containers, running ones first. */
+function workspaceContainersIn(list: ContainerSummary[]): ContainerSummary[] {
+  const folders = workspaceFolders();
+  return list.filter((c) => workspaceFolderOf(c, folders))
+    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));
 }
 
 interface ContainerPick extends vscode.QuickPickItem { container: ContainerSummary }
@@ -69,9 +75,7 @@ export async function pickWorkspaceContainer(deps: CommandDeps, verb: string): P
     void vscode.window.showErrorMessage(deps.session.reportFailure(err).message);
     return undefined;
   }
-  const folders = workspaceFolders();
-  const mine = list.filter((c) => workspaceFolderOf(c, folders))
-    .sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running') || a.name.localeCompare(b.name));
+  const mine = workspaceContainersIn(list);
   if (!mine.length) {
     const create = 'Create Workspace Container';
     const choice = await vscode.window.showInformationMessage('This workspace has no container yet.', create);
@@ -99,7 +103,7 @@ export async function quietTarget(deps: CommandDeps, nameOrId: string | undefine
   const folders = workspaceFolders();
   const c = nameOrId
     ? list.find((x) => x.name === nameOrId || x.id === nameOrId || (nameOrId.length >= 12 && x.id.startsWith(nameOrId)))
-    : list.filter((x) => workspaceFolderOf(x, folders)).sort((a, b) => Number(b.state === 'running') - Number(a.state === 'running'))[0];
+    : workspaceContainersIn(list)[0];
   if (!c) return nameOrId ? `No container “${nameOrId}”.` : 'This workspace has no container yet: run “Create Workspace Container” first.';
   if (c.state !== 'running') return `${c.name} is ${c.state}; start it first.`;
   return { container: c, workingDir: workspaceDirIn(c, folders), user: remoteUserOf(deps, c) };

@@ -3,6 +3,7 @@ import type { StoreChange } from '../../runtime/live/containerStore';
 import type { ContainerSummary } from '../../runtime/types';
 import type { RuntimeSession } from '../../runtimeSession';
 import type { TunnelManager } from '../../tunnels/tunnelManager';
+import { workspaceFolders } from '../../workspaceFolders';
 import type { LiveContainers } from '../liveContainers';
 import { workspaceUri } from '../workspaceDecorations';
 import { containerItem } from './containerItem';
@@ -89,14 +90,10 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     await this.live.store.refresh();
   }
 
-  private folders(): string[] {
-    return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-  }
-
   private arrangement(): Arrangement {
     if (!this.layout) {
       const list = this.session.state === 'ready' ? this.live.store.containers : [];
-      this.layout = arrange(list, this.folders(), this._filter);
+      this.layout = arrange(list, workspaceFolders(), this._filter);
     }
     return this.layout;
   }
