@@ -62,7 +62,8 @@ describe('UI: workspace container and tunnel', function () {
   it('Start Tunnel: the login code, then the vscode.dev address, as notifications and on the row', async () => {
     const name = uniqueName('cws-ui-tunnel');
     await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TUNNEL_IMAGE, 'sleep', '600']);
-    const row = containers.locator(`.monaco-list-row[aria-label^="${name}, "]`);
+    // Running, not the "created" a moment before: the tunnel entries are for running containers.
+    const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TUNNEL_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
     await runFromContextMenu(page, row, 'Start Tunnel');
     const login = toast(page, /sign in with code ABCD-1234/);
@@ -78,7 +79,7 @@ describe('UI: workspace container and tunnel', function () {
   it('a container without the code CLI: says how to add it', async () => {
     const name = uniqueName('cws-ui-nocode');
     await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
-    const row = containers.locator(`.monaco-list-row[aria-label^="${name}, "]`);
+    const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
     await runFromContextMenu(page, row, 'Start Tunnel');
     await toast(page, /has no `?code`? CLI/).waitFor({ timeout: 20_000 });
