@@ -25,7 +25,6 @@ export class ExecPty implements vscode.Pseudoterminal {
   readonly onDidClose = this.closer.event;
   private exec: InteractiveExec | undefined;
   private ended = false;
-  private exitCode: number | undefined;
 
   constructor(private readonly rt: ContainerRuntime, private readonly id: string, private readonly o: ExecPtyOptions) {}
 
@@ -46,7 +45,6 @@ export class ExecPty implements vscode.Pseudoterminal {
   private finish(code: number): void {
     if (this.ended) return;
     this.ended = true;
-    this.exitCode = code;
     this.o.onExit?.(code);
     if (this.o.closeOnExit) {
       this.writer.fire(dim(`\r\n[exit code ${code}]\r\n`));
@@ -57,7 +55,8 @@ export class ExecPty implements vscode.Pseudoterminal {
   }
 
   handleInput(data: string): void {
-    if (this.ended) { this.closer.fire(this.exitCode ?? 0); return; }
+    // The exit code is on screen already: closing without it spares the workbench's own alert.
+    if (this.ended) { this.closer.fire(); return; }
     this.exec?.write(data);
   }
 

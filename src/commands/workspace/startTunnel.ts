@@ -28,8 +28,10 @@ export const startTunnel: Command = {
       });
     } catch (err) {
       const e = err instanceof RuntimeError ? err : deps.session.reportFailure(err);
-      deps.log.warn(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
-      void vscode.window.showErrorMessage(`${e.message}${e.hint ? ` ${e.hint}` : ''}`);
+      // The runtime names the container by id; the user knows it by name.
+      const text = `${e.message.replaceAll(c.id, c.name)}${e.hint ? ` ${e.hint}` : ''}`;
+      deps.log.warn(text);
+      void vscode.window.showErrorMessage(text);
     }
   },
 };
