@@ -178,6 +178,23 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await stopTunnel(rt, id);
     });
 
+    it('a reused pid is not taken for the tunnel, even when that process mentions "code tunnel"', async () => {
+      const id = await run();
+      await startTunnel(rt, id, { name: 'reuse' });
+      await stopTunnel(rt, id);
+      // Another process now sits at the recorded pid, its arguments naming a tunnel (as the
+      // start script's own exec does when it happens to get the old pid after a restart).
+      await sh(id, 'sh -c "sleep 300; :" code tunnel >/dev/null 2>&1 & echo $! > /tmp/.cws-tunnel/pid');
+      const impostor = (await sh(id, 'cat /tmp/.cws-tunnel/pid')).trim();
+      assert.match(await sh(id, 'tr "\\0" " " < /proc/$1/cmdline', impostor), / tunnel\b/);
+      assert.equal((await tunnelStatus(rt, id)).running, false);
+      const s = await startTunnel(rt, id, { name: 'reuse' });
+      assert.equal(s.running, true);
+      assert.notEqual(String(s.pid), impostor);
+      await stopTunnel(rt, id);
+      assert.match(await sh(id, 'kill -0 "$1" && echo alive', impostor), /alive/, 'stop left the other process alone');
+    });
+
     it('as another user: runs as that user, stopped from a runtime that does not know it', async () => {
       const id = await run();
       await assert.rejects(startTunnel(rt, id, { name: 'u', user: '1000' }), isCode('permission')); // /tmp is root's 755 here

@@ -2,22 +2,37 @@
 // line numbers and the state directory reach the scripts only as positional arguments
 // (`sh -c SCRIPT sh "$1" "$2"`). POSIX sh; busybox ash is enough (no nohup, tail -f or GNU flags).
 
-/** Where a container's tunnel keeps its files: pid, sup (its supervisor), log, name, uid, exit. */
+/** Where a container's tunnel keeps its files: pid, start (its start time), sup (its supervisor), log, name, uid, exit. */
 export const STATE_DIR = '/tmp/.cws-tunnel';
 
+/** `started PID`: the process's start time (clock ticks since boot, /proc/PID/stat field 22). */
+const STARTED_FN = `started() {
+  [ -r "/proc/$1/stat" ] || return 1
+  read -r s < "/proc/$1/stat" || return 1
+  set -- \${s##*) }
+  shift 19
+  echo "$1"
+}
+`;
+
 /**
- * `alive PID`: the process exists, is not a zombie (an orphan whose PID 1 never reaps it), and is
- * a `code tunnel` (so a pid reused after a container restart does not count). `pgid PID`: its
- * process group. Falls back to `kill -0` where /proc is not readable.
+ * `alive PID`: the process exists, is not a zombie (an orphan whose PID 1 never reaps it), is a
+ * `code tunnel`, and started when the supervisor recorded (in $d/start). Pids restart at 1 when the
+ * container restarts, so a pid can be reused, even by this very script (whose arguments mention
+ * `code tunnel`): the start time tells them apart. Falls back to `kill -0` where /proc is not readable.
+ * `pgid PID`: its process group.
  */
 const PRELUDE = `d=${STATE_DIR}
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
-alive() {
+${STARTED_FN}alive() {
   case "$1" in ''|*[!0-9]*) return 1;; esac
+  [ "$1" = "$$" ] && return 1
   [ -e "/proc/$1" ] || kill -0 "$1" 2>/dev/null || return 1
   if [ -r "/proc/$1/stat" ]; then
     read -r s < "/proc/$1/stat" || return 1
     case "\${s##*) }" in Z*|X*) return 1;; esac
+    want=$(cat "$d/start" 2>/dev/null)
+    if [ -n "$want" ] && [ "$(started "$1")" != "$want" ]; then return 1; fi
   fi
   if [ -r "/proc/$1/cmdline" ] && command -v tr >/dev/null 2>&1; then
     case " $(tr '\\0' ' ' < "/proc/$1/cmdline" 2>/dev/null) " in *' tunnel '*) ;; *) return 1;; esac
@@ -40,10 +55,11 @@ export const HAS_CODE = 'command -v code >/dev/null 2>&1';
  * its pid, reaps it and records its exit code. $1 = tunnel name, $2 = state directory.
  * HUP is ignored (as nohup would); TERM is passed on to the tunnel.
  */
-export const SUPERVISOR = `trap '' HUP
+export const SUPERVISOR = `${STARTED_FN}trap '' HUP
 echo "$$" > "$2/sup"
 code tunnel --accept-server-license-terms --name "$1" </dev/null >"$2/log" 2>&1 &
 c=$!
+started "$c" > "$2/start" 2>/dev/null
 echo "$c" > "$2/pid"
 trap 'kill -TERM "$c" 2>/dev/null' TERM INT
 r=0
@@ -67,7 +83,7 @@ pid=$(cat "$d/pid" 2>/dev/null)
 if alive "$pid"; then echo "running $pid"; exit 75; fi
 mkdir -p "$d" 2>/dev/null
 { [ -d "$d" ] && [ -w "$d" ]; } || { echo nowrite; exit 77; }
-rm -f "$d/pid" "$d/sup" "$d/exit" "$d/log"
+rm -f "$d/pid" "$d/start" "$d/sup" "$d/exit" "$d/log"
 printf '%s\\n' "$1" > "$d/name"
 id -u > "$d/uid" 2>/dev/null
 if command -v setsid >/dev/null 2>&1; then
