@@ -3,6 +3,7 @@ import { registerCommands } from './commands';
 import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
 import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
+import { StatsPanels } from './stats/statsPanel';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
 import { quietTarget } from './commands/workspace/execTarget';
 import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
@@ -24,6 +25,7 @@ export interface ContainerWorkspacesApi {
   readonly workspaceContext: WorkspaceContextService;
   readonly tasks: ContainerTaskProvider;
   readonly tunnels: TunnelManager;
+  readonly stats: StatsPanels;
 }
 
 /**
@@ -41,9 +43,10 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const containers = new ContainersTree(session, live, tunnels);
   const services = new ServicesTree(session, live, workspaceContext);
   const containersView = vscode.window.createTreeView('containerWorkspaces.containers', { treeDataProvider: containers, canSelectMany: true, showCollapseAll: true });
+  const stats = new StatsPanels({ session, live, log, extensionUri: context.extensionUri });
   const servicesView = vscode.window.createTreeView('containerWorkspaces.services', { treeDataProvider: services, canSelectMany: true, showCollapseAll: true });
 
-  const deps = { session, live, containers, services, workspaceContext, log, composeOutput, containersView, tunnels, state: context.workspaceState };
+  const deps = { session, live, containers, services, workspaceContext, log, composeOutput, containersView, tunnels, stats, state: context.workspaceState };
   const tasks = new ContainerTaskProvider(session, async (name) => {
     const t = await quietTarget(deps, name);
     return typeof t === 'string' ? t : { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user };
@@ -55,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   };
 
   context.subscriptions.push(
-    log, composeOutput, session, live, tunnels, containers, services, containersView, servicesView, workspaceContext,
+    log, composeOutput, session, live, tunnels, stats, containers, services, containersView, servicesView, workspaceContext,
     live.holdWhileVisible(containersView),
     live.holdWhileVisible(servicesView),
     containers.onDidChangeCounts(updateBadge),
@@ -75,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
-  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks, tunnels };
+  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks, tunnels, stats };
 }
 
 export function deactivate(): void {

@@ -27,6 +27,7 @@ import { stopTunnel } from './workspace/stopTunnel';
 import { selectRuntime } from './selectRuntime';
 import { showLog } from './showLog';
 import { showRuntimeHelp } from './showRuntimeHelp';
+import { showStats } from './stats/showStats';
 import type { Command, CommandDeps } from './types';
 
 const COMMANDS: Command[] = [
@@ -35,6 +36,7 @@ const COMMANDS: Command[] = [
   inspectContainer, copyContainerId, copyContainerName, openContainerInBrowser, filterContainers, clearContainersFilter,
   composeUp, composeDown, composeStart, composeStop, composeRestart, composeLogs,
   createWorkspaceContainer, openShell, runInContainer, followLogs, startTunnel, stopTunnel,
+  showStats,
 ];
 
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {

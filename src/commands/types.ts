@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { RuntimeSession } from '../runtimeSession';
+import type { StatsPanels } from '../stats/statsPanel';
 import type { TunnelManager } from '../tunnels/tunnelManager';
 import type { ContainersTree } from '../views/containers/containersTree';
 import type { LiveContainers } from '../views/liveContainers';
@@ -19,6 +20,8 @@ export interface CommandDeps {
   tunnels: TunnelManager;
   /** The workspace's memento (run-command history, tunnel state). */
   state: vscode.Memento;
+  /** The Container Stats panel. */
+  stats: StatsPanels;
   /** The Containers view (filter text, messages). */
   containersView: vscode.TreeView<unknown>;
 }

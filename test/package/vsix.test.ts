@@ -23,7 +23,8 @@ describe('packaging', function () {
   });
 
   it('holds only what runs: the bundles, media, manifest and README', () => {
-    for (const f of ['dist/extension.js', 'dist/context.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg']) {
+    for (const f of ['dist/extension.js', 'dist/context.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg',
+      'media/stats.js', 'media/stats.css', 'media/stats.svg']) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     const stray = files.filter((f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
@@ -41,6 +42,16 @@ describe('packaging', function () {
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
     assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/context.js');
+  });
+
+  it('the stats webview bundle is minified and small (≤ 80 KB with its stylesheet)', () => {
+    const js = readFileSync(join(repoRoot, 'media/stats.js'), 'utf8');
+    const css = statSync(join(repoRoot, 'media/stats.css')).size;
+    const size = Buffer.byteLength(js) + css;
+    console.log(`      media/stats.js + stats.css: ${(size / 1024).toFixed(1)} KB`);
+    assert.ok(size <= 80 * 1024, `${size} bytes`);
+    assert.ok(Buffer.byteLength(js) / js.split('\n').length > 500, 'minified: long lines');
+    assert.match(js, /acquireVsCodeApi/);
   });
 
   it('ssh2 sits in its own chunk that loads on demand', () => {

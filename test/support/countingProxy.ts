@@ -16,6 +16,8 @@ export interface CountingProxy {
   readonly requests: string[];
   /** Connections open now. */
   readonly openConnections: number;
+  /** Connections open now whose latest request matches (e.g. /\/stats/ for stats streams). */
+  openMatching(pattern: RegExp): number;
   /** Requests whose path matches, since the last reset. */
   count(pattern?: RegExp): number;
   reset(): void;
@@ -30,6 +32,8 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
   const path = join(tmpdir(), `cws-proxy-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}.sock`);
   rmSync(path, { force: true });
   const sockets = new Set<Socket>();
+  /** Each open client connection's latest request line. */
+  const latest = new Map<Socket, string>();
   let requests: string[] = [];
   let down = false;
   const server: Server = createServer((client) => {
@@ -39,11 +43,14 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
     sockets.add(engine);
     client.on('data', (b: Buffer) => {
       const text = b.toString('latin1');
-      for (const m of text.matchAll(REQUEST_LINE)) requests.push(`${m[1]} ${m[2]}`);
+      for (const m of text.matchAll(REQUEST_LINE)) {
+        requests.push(`${m[1]} ${m[2]}`);
+        latest.set(client, `${m[1]} ${m[2]}`);
+      }
     });
     client.pipe(engine);
     engine.pipe(client);
-    const end = () => { client.destroy(); engine.destroy(); sockets.delete(client); sockets.delete(engine); };
+    const end = () => { client.destroy(); engine.destroy(); sockets.delete(client); sockets.delete(engine); latest.delete(client); };
     client.on('close', end);
     engine.on('close', end);
     client.on('error', end);
@@ -58,6 +65,7 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
     path,
     get requests() { return requests; },
     get openConnections() { return [...sockets].filter((s) => !s.destroyed).length / 2; },
+    openMatching(pattern) { return [...latest].filter(([c, r]) => !c.destroyed && pattern.test(r)).length; },
     count(pattern) { return pattern ? requests.filter((r) => pattern.test(r)).length : requests.length; },
     reset() { requests = []; },
     dropAll() { for (const s of sockets) s.destroy(); sockets.clear(); },

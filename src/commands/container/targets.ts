@@ -15,7 +15,8 @@ interface PickOptions {
 
 interface ContainerPick extends vscode.QuickPickItem { container: ContainerSummary }
 
-function fromArg(a: unknown): ContainerSummary | undefined {
+/** The container of a tree node (Containers or Services view), if it is one. */
+export function fromArg(a: unknown): ContainerSummary | undefined {
   if (a instanceof ContainerNode || a instanceof ReplicaNode) return a.container;
   return undefined;
 }

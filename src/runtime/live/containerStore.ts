@@ -25,6 +25,26 @@ type Listener<T> = (v: T) => void;
 
 /** How long events are gathered before the containers they name are re-read. */
 const COALESCE_MS = 10;
+/**
+ * dockerd sends `die` before the list it answers from says "exited" (it cleans up in between, and
+ * sends no event when it is done): a container whose list answer still contradicts its last event
+ * is read again after 50, 100, 200 … ms, up to RECHECK_TRIES times.
+ */
+const RECHECK_FIRST_MS = 50;
+const RECHECK_TRIES = 6;
+
+type Expectation = (c: ContainerSummary | undefined) => boolean;
+
+/** What the list should show after this event, when the event says. */
+function expectationOf(action: RuntimeEvent['action']): Expectation | undefined {
+  switch (action) {
+    case 'die': case 'stop': return (c) => !c || (c.state !== 'running' && c.state !== 'paused');
+    case 'start': case 'unpause': return (c) => !c || (c.state !== 'created' && c.state !== 'paused');
+    case 'pause': return (c) => !c || c.state === 'paused';
+    case 'destroy': return (c) => !c;
+    default: return undefined;
+  }
+}
 
 /**
  * The live list of one runtime's containers, kept only while someone holds it (a visible view):
@@ -43,6 +63,9 @@ export class ContainerStore {
   private timer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly pending = new Set<string>();
+  /** Containers whose last event says what their state should be, until a list agrees. */
+  private readonly expected = new Map<string, { check: Expectation; tries: number }>();
+  private readonly recheckTimers = new Set<NodeJS.Timeout>();
   private flushQueued = false;
   /** Lists run one at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
@@ -179,6 +202,9 @@ export class ContainerStore {
     clearTimeout(this.retryTimer);
     this.timer = this.retryTimer = undefined;
     this.pending.clear();
+    this.expected.clear();
+    for (const t of this.recheckTimers) clearTimeout(t);
+    this.recheckTimers.clear();
     this.flushQueued = false;
     this.settle?.();
     this.settle = undefined;
@@ -231,8 +257,28 @@ export class ContainerStore {
 
   private onEvent(epoch: number, e: RuntimeEvent): void {
     if (epoch !== this.epoch) return;
+    const check = expectationOf(e.action);
+    if (check) this.expected.set(e.id, { check, tries: 0 });
     this.pending.add(e.id);
     this.scheduleFlush(epoch);
+  }
+
+  /** Reads again, a little later, the containers whose list answer contradicts their last event. */
+  private recheck(epoch: number, ids: string[]): void {
+    for (const id of ids) {
+      const exp = this.expected.get(id);
+      if (!exp) continue;
+      if (exp.check(this.map.get(id)) || exp.tries >= RECHECK_TRIES) { this.expected.delete(id); continue; }
+      const t = setTimeout(() => {
+        this.recheckTimers.delete(t);
+        if (epoch !== this.epoch) return;
+        this.pending.add(id);
+        this.scheduleFlush(epoch);
+      }, RECHECK_FIRST_MS * 2 ** exp.tries);
+      t.unref?.();
+      this.recheckTimers.add(t);
+      exp.tries++;
+    }
   }
 
   private scheduleFlush(epoch: number): void {
@@ -264,6 +310,7 @@ export class ContainerStore {
       if (gone && !found.has(id)) { this.map.delete(id); change.removed.push(gone); }
     }
     this.emit(change);
+    this.recheck(epoch, ids);
   }
 
   private upsert(c: ContainerSummary, change: StoreChange): void {

@@ -63,4 +63,29 @@ describe('Apple Containers (fake container CLI)', function () {
     await new Promise((r) => setTimeout(r, 7_000));
     assert.equal(calls(), n, 'no CLI call in 7 s (the poll is every 3 s while visible)');
   });
+
+  it('the stats panel samples through the CLI about every 2 s, CPU % from two samples; closed, no more stats calls', async () => {
+    await setSetting('apple.cliPath', fake);
+    await setSetting('runtime', 'apple');
+    await waitFor('Apple ready', () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined);
+    const web = (await api.session.runtime!.listContainers({ all: true })).find((c) => c.name === 'cws-apple-web')!;
+    const statsCalls = () => {
+      try { return readFileSync(join(state, 'calls.log'), 'utf8').split('\n').filter((l) => l.includes('"stats"')).length; } catch { return 0; }
+    };
+    const p = api.stats.show(web.id);
+    try {
+      await waitFor('three points', () => (p.history(web.id).length >= 3 ? true : undefined), 20_000);
+      const h = p.history(web.id);
+      for (const pt of h) assert.ok(Math.abs(pt.cpu - 25) < 6, `CPU ${pt.cpu.toFixed(1)} % (the fake burns 25 %)`);
+      const gaps = h.slice(1).map((pt, k) => pt.t - h[k].t);
+      assert.ok(gaps.every((g) => g >= 1500 && g < 4000), `about 0.5 Hz: gaps ${gaps.join(', ')} ms`);
+      assert.ok(h.every((pt) => pt.memLimit > 0 && pt.pids >= 1));
+    } finally {
+      p.dispose();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const n = statsCalls();
+    await new Promise((r) => setTimeout(r, 5_000));
+    assert.equal(statsCalls(), n, 'no stats call after the panel closed');
+  });
 });
