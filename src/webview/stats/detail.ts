@@ -8,6 +8,9 @@ import { Col, type Row, type ShownContainer } from './protocol';
 import { toColumns } from './series';
 import type { Theme } from './theme';
 
+/** The shortest time axis the detail charts show. */
+const MIN_SPAN_MS = 60_000;
+
 const HEIGHT = 170;
 
 interface CardDef {
@@ -79,8 +82,12 @@ export class Detail {
 
   /** Draws `rows` (the selected container's points) over the window that ends at `latest`. */
   update(rows: readonly Row[], latest: number, windowMs: number): void {
+    // The time axis grows with the history (at least a minute) up to the whole window, so a panel
+    // opened a few seconds ago does not squeeze its points against the right edge.
+    const first = rows[0]?.[Col.T] ?? latest;
+    const span = Math.min(windowMs, Math.max(MIN_SPAN_MS, latest - first));
     this.win.max = latest / 1000;
-    this.win.min = (latest - windowMs) / 1000;
+    this.win.min = (latest - span) / 1000;
     const last = rows[rows.length - 1];
     const limit = last?.[Col.MemLimit];
     set(this.cards[1].note, isLimited(limit) ? `limit ${fmtBytes(limit)}` : last ? 'no limit' : '');

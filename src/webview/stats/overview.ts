@@ -10,6 +10,7 @@ import { toColumns, type SeriesStore } from './series';
 import type { Theme } from './theme';
 
 const SPARK_MS = 60_000;
+const SPARK_MIN_MS = 15_000;
 
 interface RowView {
   id: string;
@@ -109,8 +110,12 @@ export class Overview {
 
   /** Puts the latest figures and the last minute of points in every row. */
   update(store: SeriesStore): void {
+    // Trend lines span the last minute, or less while there is less history (at least 15 s).
+    let first = store.latest;
+    for (const id of this.rows.keys()) first = Math.min(first, store.get(id)[0]?.[Col.T] ?? first);
+    const span = Math.min(SPARK_MS, Math.max(SPARK_MIN_MS, store.latest - first));
     this.win.max = store.latest / 1000;
-    this.win.min = this.win.max - SPARK_MS / 1000;
+    this.win.min = this.win.max - span / 1000;
     for (const row of this.rows.values()) {
       const p = store.last(row.id);
       set(row.cpu, fmtPercent(p?.[Col.Cpu]));
