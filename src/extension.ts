@@ -3,7 +3,7 @@ import { registerCommands } from './commands';
 import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
 import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
-import { StatsPanels } from './stats/statsPanel';
+import { STATS_VIEW_TYPE, StatsPanels } from './stats/statsPanel';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
 import { quietTarget } from './commands/workspace/execTarget';
 import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
@@ -67,6 +67,10 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocuments(session)),
     ...registerCommands(deps),
     vscode.tasks.registerTaskProvider(TASK_TYPE, tasks),
+    // A stats panel left open comes back after a window reload, with the same container selected.
+    vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state) => { stats.revive(panel, state); },
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsRuntimeSelection(e)) void session.reselect();
     }),

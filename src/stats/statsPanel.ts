@@ -59,13 +59,13 @@ export class StatsPanel implements vscode.Disposable {
   /** CSP violations the webview reported (there should be none). */
   cspViolations = 0;
 
-  constructor(private readonly deps: StatsPanelDeps, selected?: string) {
+  /** A new panel, or (`restored`) the one VS Code brings back after a window reload. */
+  constructor(private readonly deps: StatsPanelDeps, selected?: string, restored?: vscode.WebviewPanel) {
     this._selected = selected;
     const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
-    this.panel = vscode.window.createWebviewPanel(STATS_VIEW_TYPE, 'Container Stats', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
+    const options = { enableScripts: true, localResourceRoots: [media] };
+    if (restored) restored.webview.options = options;
+    this.panel = restored ?? vscode.window.createWebviewPanel(STATS_VIEW_TYPE, 'Container Stats', vscode.ViewColumn.Active, options);
     this.panel.iconPath = vscode.Uri.joinPath(media, 'stats.svg');
     this.monitor = new StatsMonitor({
       windowMs: WINDOW_MS,
@@ -232,7 +232,21 @@ export class StatsPanels implements vscode.Disposable {
       this._current.reveal(selected);
       return this._current;
     }
-    const p = new StatsPanel(this.deps, selected);
+    return this.adopt(new StatsPanel(this.deps, selected));
+  }
+
+  /** Takes over the panel VS Code restores after a reload (its webview state has the selection). */
+  revive(panel: vscode.WebviewPanel, state: unknown): StatsPanel {
+    const selected = typeof (state as { selected?: unknown } | undefined)?.selected === 'string' ? (state as { selected: string }).selected : undefined;
+    if (this._current) {
+      // Only one stats panel: a second restored one is closed.
+      panel.dispose();
+      return this._current;
+    }
+    return this.adopt(new StatsPanel(this.deps, selected, panel));
+  }
+
+  private adopt(p: StatsPanel): StatsPanel {
     this._current = p;
     p.onDidDispose(() => { if (this._current === p) this._current = undefined; });
     return p;

@@ -94,4 +94,21 @@ describe('UI: Container Stats panel', function () {
     await page.waitForTimeout(1_500);
     await wb!.screenshot('stats-3-high-contrast');
   });
+
+  it('after a window reload the panel comes back with the same container selected, and streams again', async () => {
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const f = statsFrame(page);
+    await row(f, hog).waitFor({ timeout: 30_000 });
+    await f.locator('.detail-name', { hasText: hog }).waitFor();
+    assert.equal(await row(f, hog).getAttribute('aria-selected'), 'true');
+    const deadline = Date.now() + 15_000;
+    let busy = NaN;
+    while (Date.now() < deadline && !(busy > 50)) {
+      busy = await cpuOf(f, burner).catch(() => NaN);
+      await page.waitForTimeout(500);
+    }
+    assert.ok(busy > 50, `burner ${busy} % after the reload`);
+    await wb!.screenshot('stats-4-restored-after-reload');
+  });
 });

@@ -62,9 +62,10 @@ describe('which containers the stats panel shows', () => {
     assert.equal(chooseShown(all, { cap: 20 }).notShown, 0);
   });
 
-  it('the selected one first, then the preferred (the workspace\'s)', () => {
+  it('the selected one is always shown, then the preferred (the workspace\'s); the order does not follow the selection', () => {
     const r = chooseShown(all, { cap: 2, selected: 'zeta', preferred: (c) => c.name === 'mid' });
-    assert.deepEqual(r.shown.map((c) => c.name), ['zeta', 'mid']);
+    assert.deepEqual(r.shown.map((c) => c.name), ['mid', 'zeta']);
+    assert.deepEqual(chooseShown(all, { cap: 5, selected: 'zeta' }).shown.map((c) => c.name), ['alpha', 'mid', 'zeta']);
     assert.deepEqual(chooseShown(all, { cap: 5, selected: 'stopped' }).shown.map((c) => c.name), ['alpha', 'mid', 'zeta'], 'a stopped selection is not shown');
   });
 

@@ -10,13 +10,18 @@ export interface ChooseOptions {
 }
 
 /**
- * Which containers the stats panel streams: the running ones, the selected one first, then the
- * preferred ones, then by name; at most `cap`. `notShown` counts the running ones left out.
+ * Which containers the stats panel streams: the running ones, at most `cap` — the selected one
+ * always, then the preferred ones, then by name — in the order preferred first, then by name.
+ * `notShown` counts the running ones left out.
  */
 export function chooseShown(all: readonly ContainerSummary[], o: ChooseOptions): { shown: ContainerSummary[]; notShown: number } {
   const running = all.filter((c) => c.state === 'running');
-  const rank = (c: ContainerSummary) => (c.id === o.selected ? 0 : o.preferred?.(c) ? 1 : 2);
-  running.sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  const order = (a: ContainerSummary, b: ContainerSummary) =>
+    Number(!o.preferred?.(a)) - Number(!o.preferred?.(b)) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   const cap = Math.max(1, Math.floor(o.cap));
-  return { shown: running.slice(0, cap), notShown: Math.max(0, running.length - cap) };
+  // The selected one is sure of a place; the rows keep their order (selecting one does not move it).
+  const byChance = running.sort(order);
+  const picked = byChance.filter((c) => c.id === o.selected);
+  for (const c of byChance) if (picked.length < cap && c.id !== o.selected) picked.push(c);
+  return { shown: picked.sort(order), notShown: Math.max(0, running.length - cap) };
 }

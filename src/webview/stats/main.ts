@@ -9,10 +9,14 @@ import type { FromWebview, Row, ShownContainer, ToWebview } from './protocol';
 import { SeriesStore } from './series';
 import { onThemeChange, readTheme } from './theme';
 
-declare function acquireVsCodeApi(): { postMessage(message: unknown): void };
+declare function acquireVsCodeApi(): { postMessage(message: unknown): void; setState(state: unknown): void };
 
 const vscode = acquireVsCodeApi();
-const post = (m: FromWebview) => vscode.postMessage(m);
+const post = (m: FromWebview) => {
+  vscode.postMessage(m);
+  // Kept by VS Code across a window reload: the restored panel selects the same container.
+  if (m.type === 'select') vscode.setState({ selected: m.id });
+};
 
 document.addEventListener('securitypolicyviolation', (e) => {
   post({ type: 'cspViolation', directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI });
