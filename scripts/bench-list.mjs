@@ -151,8 +151,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(`\nbench:list failed: ${err?.stack ?? err}`);
-  await cleanup().catch(() => {});
-  process.exit(1);
-});
+bench.run(main);

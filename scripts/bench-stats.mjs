@@ -136,8 +136,4 @@ async function main() {
   }
 }
 
-main().catch(async (err) => {
-  console.error(`\n${NAME} failed: ${err?.stack ?? err}`);
-  await cleanup().catch(() => {});
-  process.exit(1);
-});
+bench.run(main);

@@ -193,9 +193,18 @@ export function openBench({ name, maxSockets = BATCH }) {
     });
   }
 
+  /** Runs the bench's main(), then cleans up; on an error says so, cleans up and exits with 1. */
+  function run(main) {
+    main().then(() => cleanup(), async (err) => {
+      console.error(`\n${name} failed: ${err?.stack ?? err}`);
+      await cleanup().catch(() => {});
+      process.exit(1);
+    });
+  }
+
   return {
     name, engineUrl, engine, agent, runId, created, closers,
-    fail, api, apiJson, checkEngine, build, createContainers, cleanup,
+    fail, api, apiJson, checkEngine, build, createContainers, cleanup, run,
     /** True once cleanup has begun (an error, the end, or a signal): measuring loops stop. */
     get cleaning() { return cleaning !== undefined; },
   };
