@@ -97,7 +97,11 @@ if (withTests) {
   });
 }
 
-if (release) rmSync('dist', { recursive: true, force: true });
+if (release) {
+  rmSync('dist', { recursive: true, force: true });
+  // A dev build's source maps next to the webview scripts would be packaged otherwise.
+  if (existsSync('media')) for (const f of readdirSync('media')) if (f.endsWith('.map')) rmSync(join('media', f));
+}
 if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('[esbuild] watching src/ and test/ …');

@@ -3,6 +3,7 @@ import { workspaceFolderOf } from '../context/workspaceContainers';
 import { chooseShown } from '../runtime/stats/choose';
 import { StatsMonitor } from '../runtime/stats/statsMonitor';
 import type { StatsPoint } from '../runtime/stats/point';
+import type { ContainerRuntime } from '../runtime/types';
 import type { RuntimeSession } from '../runtimeSession';
 import { SECTION } from '../settings';
 import type { LiveContainers } from '../views/liveContainers';
@@ -12,6 +13,8 @@ import { statsHtml } from './statsHtml';
 
 export const STATS_VIEW_TYPE = 'containerWorkspaces.stats';
 const WINDOW_MS = 5 * 60_000;
+/** The setting's maximum, also when settings.json says more. */
+const MAX_CAP = 200;
 
 export interface StatsPanelDeps {
   session: RuntimeSession;
@@ -33,7 +36,7 @@ export interface StatsTraffic {
 
 function maxContainers(): number {
   const n = vscode.workspace.getConfiguration(SECTION).get<number>('stats.maxContainers', 20);
-  return Number.isFinite(n) && n >= 1 ? Math.floor(n) : 20;
+  return Number.isFinite(n) && n >= 1 ? Math.min(MAX_CAP, Math.floor(n)) : 20;
 }
 
 /**
@@ -47,6 +50,9 @@ export class StatsPanel implements vscode.Disposable {
   private readonly monitor: StatsMonitor;
   private readonly subs: vscode.Disposable[] = [];
   private releaseStore: (() => void) | undefined;
+  private runtime: ContainerRuntime | undefined;
+  private restreamTimer: NodeJS.Timeout | undefined;
+  private readonly offStore: () => void;
   private webviewReady = false;
   /** Containers whose history the current webview has. */
   private readonly sentHistory = new Set<string>();
@@ -71,13 +77,19 @@ export class StatsPanel implements vscode.Disposable {
       windowMs: WINDOW_MS,
       onBatch: (b) => this.sendPoints(b),
       onError: (id, err) => deps.log.warn(`Stats for ${this.nameOf(id)}: ${err.message}`),
+      // Ended by the engine (Podman ends it when the container stops; a dropped connection): if the
+      // container still runs, it is streamed again.
+      onEnded: () => this.restreamSoon(),
     });
-    this.monitor.setRuntime(deps.session.runtime);
+    this.runtime = deps.session.runtime;
+    this.monitor.setRuntime(this.runtime);
+    // A first list with no containers changes nothing, but ends "Loading…".
+    this.offStore = deps.live.store.onDidChangeStatus(() => this.update());
     this.subs.push(
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(() => this.followVisibility()),
       this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
-      deps.session.onDidChange(() => { this.monitor.setRuntime(deps.session.runtime); this.sentHistory.clear(); this.update(); }),
+      deps.session.onDidChange(() => this.followRuntime()),
       deps.live.onDidChange(() => this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration(`${SECTION}.stats.maxContainers`)) this.update(); }),
     );
@@ -86,6 +98,16 @@ export class StatsPanel implements vscode.Disposable {
   }
 
   get selected(): string | undefined { return this._selected; }
+
+  private followRuntime(): void {
+    const rt = this.deps.session.runtime;
+    if (rt !== this.runtime) {
+      this.runtime = rt;
+      this.monitor.setRuntime(rt);
+      this.sentHistory.clear();
+    }
+    this.update();
+  }
   /** The containers streamed now. */
   get watching(): string[] { return this.monitor.watching; }
   get visible(): boolean { return this.panel.visible; }
@@ -96,6 +118,8 @@ export class StatsPanel implements vscode.Disposable {
   reveal(selected?: string): void {
     if (selected) this._selected = selected;
     this.panel.reveal(undefined, false);
+    // The webview may have selected another row since the last state: say this one again.
+    this.lastState = '';
     this.update();
   }
 
@@ -109,7 +133,14 @@ export class StatsPanel implements vscode.Disposable {
     }
   }
 
+  private restreamSoon(): void {
+    if (this.restreamTimer || this.disposed) return;
+    this.restreamTimer = setTimeout(() => { this.restreamTimer = undefined; this.update(); }, 1_000);
+  }
+
   private stopStreaming(): void {
+    clearTimeout(this.restreamTimer);
+    this.restreamTimer = undefined;
     this.monitor.watch([]);
     this.releaseStore?.();
     this.releaseStore = undefined;
@@ -122,6 +153,8 @@ export class StatsPanel implements vscode.Disposable {
   private onMessage(m: FromWebview): void {
     switch (m?.type) {
       case 'ready':
+        // From a webview already discarded (the panel was hidden meanwhile): the next one says so itself.
+        if (!this.panel.visible) break;
         this.webviewReady = true;
         this.sentHistory.clear();
         this.lastState = '';
@@ -212,6 +245,7 @@ export class StatsPanel implements vscode.Disposable {
     this.disposed = true;
     this.stopStreaming();
     this.monitor.dispose();
+    this.offStore();
     this.subs.forEach((d) => d.dispose());
     this.panel.dispose();
     this.closed.fire();

@@ -112,19 +112,24 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(monitor.history(idle).length, kept, 'the history is kept for when it is shown again');
     });
 
-    it('a container removed while watched: its stream ends quietly, with no error', async () => {
+    it('a container removed while watched: its stream ends quietly, it leaves the watch list, and the owner is told', async () => {
       const errors: string[] = [];
-      const m = new StatsMonitor({ onBatch: () => undefined, onError: (_id, e) => errors.push(e.message) });
+      const ended: string[] = [];
+      const m = new StatsMonitor({ onBatch: () => undefined, onError: (_id, e) => errors.push(e.message), onEnded: (id) => ended.push(id) });
       m.setRuntime(rt);
       try {
         const short = await run(['sleep', '600']);
         m.watch([short]);
         await until('a point', () => (m.history(short).length ? true : undefined), 10_000);
         await rt.remove(short, { force: true });
-        await sleep(1500);
+        await until('its stream ended by the engine', () => (!m.watching.includes(short) ? true : undefined), 5_000);
+        assert.deepEqual(ended, [short]);
+        assert.equal(proxy.openMatching(new RegExp(`/containers/${short}/stats`)), 0, 'its connection is closed');
+        // Watching a container that is already gone: no error either.
+        m.watch([short]);
+        await sleep(1000);
         assert.deepEqual(errors, [], 'a removed container is no error');
         m.watch([]);
-        await until('no stats connection', () => (proxy.openMatching(STATS) === 0 ? true : undefined), 1000);
       } finally {
         m.dispose();
       }

@@ -110,5 +110,12 @@ describe('UI: Container Stats panel', function () {
     }
     assert.ok(busy > 50, `burner ${busy} % after the reload`);
     await wb!.screenshot('stats-4-restored-after-reload');
+    // Another row picked in the panel, then the first one's menu entry again: that one is selected.
+    await row(f, burner).click();
+    await f.locator('.detail-name', { hasText: burner }).waitFor();
+    containers = await openContainersView(page);
+    await runFromContextMenu(page, containers.locator(`.monaco-list-row[aria-label^="${hog}, "]`), 'Show Container Stats');
+    await f.locator('.detail-name', { hasText: hog }).waitFor({ timeout: 10_000 });
+    assert.equal(await row(f, hog).getAttribute('aria-selected'), 'true');
   });
 });

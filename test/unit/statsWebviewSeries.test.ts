@@ -71,4 +71,9 @@ describe('stats webview: series store', () => {
     assert.deepEqual(toColumns(rows, [1], 9000), [[], []]);
     assert.deepEqual(toColumns([], [1, 2]), [[], [], []]);
   });
+
+  it('a long gap between points (panel hidden, container stopped) breaks the line', () => {
+    const rows = [row(1000, 1), row(2000, 2), row(60_000, 3), row(61_000, 4)];
+    assert.deepEqual(toColumns(rows, [1]), [[1, 2, 2.001, 60, 61], [1, 2, null, 3, 4]]);
+  });
 });

@@ -307,7 +307,7 @@ export class DockerRuntime implements ContainerRuntime {
         const s = raw as RawStats;
         // A stopped container's stream keeps sending empty samples: skip them. The first sample of
         // a stream has no previous one (precpu is empty), so its CPU % would be wrong: skip it too.
-        if (!s.read || s.read.startsWith('0001-') || !s.precpu_stats?.system_cpu_usage) return;
+        if (!s.read || s.read.startsWith('0001-') || s.preread?.startsWith('0001-')) return;
         onSample(toStatsSample(id, s));
       },
       onError,

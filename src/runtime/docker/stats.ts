@@ -3,6 +3,8 @@ import type { StatsSample } from '../types';
 /** The fields of GET /containers/{id}/stats that the figures come from (Linux engines). */
 export interface RawStats {
   read?: string;
+  /** When the previous sample was taken; the zero time (0001-01-01) when there is none. */
+  preread?: string;
   id?: string;
   cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
   precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };

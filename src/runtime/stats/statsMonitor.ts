@@ -11,6 +11,8 @@ export interface StatsMonitorOptions {
   onBatch: (batch: Map<string, StatsPoint[]>) => void;
   /** A stream that failed (not for containers that went away: those end quietly). */
   onError?: (id: string, err: Error) => void;
+  /** A stream the engine ended (not one closed by watch()); a later watch() opens it again. */
+  onEnded?: (id: string) => void;
 }
 
 interface Stream {
@@ -96,7 +98,11 @@ export class StatsMonitor {
     };
     this.streams.set(id, stream);
     // Ended by the engine (the container went away): a later watch() may open it again.
-    void stream.sub.ended.then(() => { if (this.streams.get(id) === stream) this.streams.delete(id); });
+    void stream.sub.ended.then(() => {
+      if (this.streams.get(id) !== stream) return;
+      this.streams.delete(id);
+      this.o.onEnded?.(id);
+    });
   }
 
   private record(id: string, point: StatsPoint): void {

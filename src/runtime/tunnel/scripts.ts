@@ -59,7 +59,7 @@ export const SUPERVISOR = `${STARTED_FN}trap '' HUP
 echo "$$" > "$2/sup"
 code tunnel --accept-server-license-terms --name "$1" </dev/null >"$2/log" 2>&1 &
 c=$!
-started "$c" > "$2/start" 2>/dev/null
+( started "$c" ) > "$2/start" 2>/dev/null
 echo "$c" > "$2/pid"
 trap 'kill -TERM "$c" 2>/dev/null' TERM INT
 r=0

@@ -14,8 +14,6 @@ declare function acquireVsCodeApi(): { postMessage(message: unknown): void; setS
 const vscode = acquireVsCodeApi();
 const post = (m: FromWebview) => {
   vscode.postMessage(m);
-  // Kept by VS Code across a window reload: the restored panel selects the same container.
-  if (m.type === 'select') vscode.setState({ selected: m.id });
 };
 
 document.addEventListener('securitypolicyviolation', (e) => {
@@ -50,6 +48,8 @@ function start(): void {
 
   function select(id: string | undefined): void {
     selected = id;
+    // Kept by VS Code across a window reload: the restored panel selects the same container.
+    vscode.setState({ selected: id });
     overview.setSelected(id);
     detail.show(containers.find((c) => c.id === id));
     drawDetail();

@@ -79,12 +79,21 @@ export class SeriesStore {
  * Columns for a uPlot chart: x (seconds, as uPlot's time scale wants it) and the columns `cols`
  * of the points of `rows` from `sinceMs` on.
  */
+/** Points further apart than this are not joined (samples come every 1–2 s). */
+export const GAP_MS = 8_000;
+
 export function toColumns(rows: readonly Row[], cols: readonly Col[], sinceMs = -Infinity): (number | null)[][] {
   let start = rows.length;
   while (start > 0 && rows[start - 1][Col.T] >= sinceMs) start--;
   const out: (number | null)[][] = [[], ...cols.map(() => [])];
   for (let i = start; i < rows.length; i++) {
     const r = rows[i];
+    // Nothing was measured in a long gap (the panel hidden, the container stopped): break the
+    // line there instead of drawing one across it.
+    if (i > start && r[Col.T] - rows[i - 1][Col.T] > GAP_MS) {
+      out[0].push((rows[i - 1][Col.T] + 1) / 1000);
+      for (let c = 0; c < cols.length; c++) out[c + 1].push(null);
+    }
     out[0].push(r[Col.T] / 1000);
     for (let c = 0; c < cols.length; c++) out[c + 1].push(r[cols[c]]);
   }
