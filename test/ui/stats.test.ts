@@ -118,4 +118,20 @@ describe('UI: Container Stats panel', function () {
     await f.locator('.detail-name', { hasText: hog }).waitFor({ timeout: 10_000 });
     assert.equal(await row(f, hog).getAttribute('aria-selected'), 'true');
   });
+
+  it('keyboard: ↓ and Enter select the next row; when the focused row\'s container stops, the focus stays in the table', async () => {
+    const f = statsFrame(page);
+    await row(f, burner).click();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await f.locator('.detail-name', { hasText: hog }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await f.locator('.detail-name', { hasText: idle }).waitFor();
+    assert.equal(await row(f, idle).evaluate((tr) => tr === document.activeElement), true);
+    await engineCli('docker', ['kill', idle]);
+    await row(f, idle).waitFor({ state: 'detached', timeout: 10_000 });
+    await f.locator('tr.row[aria-selected="true"]').waitFor();
+    assert.equal(await f.locator('tr.row[aria-selected="true"]').evaluate((tr) => tr === document.activeElement), true, 'the selected row has the focus');
+  });
 });

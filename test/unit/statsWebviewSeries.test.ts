@@ -76,4 +76,13 @@ describe('stats webview: series store', () => {
     const rows = [row(1000, 1), row(2000, 2), row(60_000, 3), row(61_000, 4)];
     assert.deepEqual(toColumns(rows, [1]), [[1, 2, 2.001, 60, 61], [1, 2, null, 3, 4]]);
   });
+
+  it('"now" moves back when the containers that set it go (another engine, its clock behind)', () => {
+    const s = new SeriesStore();
+    s.sync(['a'], { a: [row(1_000_000)] }, 300_000);
+    assert.equal(s.latest, 1_000_000);
+    s.sync(['b'], { b: [row(400_000), row(401_000)] });
+    assert.equal(s.latest, 401_000);
+    assert.deepEqual(ts(s.get('b')), [400_000, 401_000], 'nothing of the new engine trimmed away');
+  });
 });

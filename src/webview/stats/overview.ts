@@ -77,6 +77,8 @@ export class Overview {
   /** Shows rows for `list`, in its order: keeps the rows of known ids, makes new ones, drops the rest. */
   setContainers(list: readonly ShownContainer[]): void {
     const ids = list.map((c) => c.id);
+    // A keyboard user whose row goes (its container stopped) keeps the focus in the table.
+    const focusLost = [...this.rows.values()].some((r) => !ids.includes(r.id) && r.tr === document.activeElement);
     for (const [id, row] of this.rows) {
       if (ids.includes(id)) continue;
       row.cpuSpark?.destroy();
@@ -95,7 +97,11 @@ export class Overview {
       this.tbody.append(...ids.map((id) => this.rows.get(id)!.tr));
     }
     this.fixTabStop();
+    if (focusLost) this.focusAfterRemoval = true;
   }
+
+  /** After a focused row went: focus the selected row once the selection is settled. */
+  private focusAfterRemoval = false;
 
   setSelected(id: string | undefined): void {
     const prev = this.selected;
@@ -106,6 +112,10 @@ export class Overview {
       this.redraw(id);
     }
     this.fixTabStop();
+    if (this.focusAfterRemoval) {
+      this.focusAfterRemoval = false;
+      (this.rows.get(id ?? '') ?? this.rows.values().next().value)?.tr.focus();
+    }
   }
 
   /** Puts the latest figures and the last minute of points in every row. */

@@ -33,6 +33,10 @@ export class SeriesStore {
     const keep = new Set(ids);
     for (const id of this.rows.keys()) if (!keep.has(id)) this.rows.delete(id);
     for (const id of ids) if (!this.rows.has(id)) this.rows.set(id, []);
+    // "Now" is the newest point still kept: it moves back when the containers that set it go
+    // (another engine, whose clock may be behind).
+    this.latest = 0;
+    for (const kept of this.rows.values()) if (kept.length) this.latest = Math.max(this.latest, kept[kept.length - 1][Col.T]);
     this.add(history);
   }
 
