@@ -23,13 +23,11 @@ export interface StatsPanelDeps {
   extensionUri: vscode.Uri;
 }
 
-/** What the panel sent its webview, for tests and the benchmark. */
+/** What the panel sent its webview, for tests. */
 export interface StatsTraffic {
   messages: number;
-  bytes: number;
   /** `points` messages only. */
   pointMessages: number;
-  pointBytes: number;
   /** Points sent as history in `state` messages (a webview that was shown again redraws from them). */
   historyPoints: number;
 }
@@ -61,7 +59,7 @@ export class StatsPanel implements vscode.Disposable {
   private disposed = false;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.closed.event;
-  readonly traffic: StatsTraffic = { messages: 0, bytes: 0, pointMessages: 0, pointBytes: 0, historyPoints: 0 };
+  readonly traffic: StatsTraffic = { messages: 0, pointMessages: 0, historyPoints: 0 };
   /** CSP violations the webview reported (there should be none). */
   cspViolations = 0;
 
@@ -229,10 +227,8 @@ export class StatsPanel implements vscode.Disposable {
   }
 
   private post(m: ToWebview): void {
-    const bytes = Buffer.byteLength(JSON.stringify(m));
     this.traffic.messages++;
-    this.traffic.bytes += bytes;
-    if (m.type === 'points') { this.traffic.pointMessages++; this.traffic.pointBytes += bytes; }
+    if (m.type === 'points') this.traffic.pointMessages++;
     void this.panel.webview.postMessage(m);
   }
 

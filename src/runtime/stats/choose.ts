@@ -20,8 +20,9 @@ export function chooseShown(all: readonly ContainerSummary[], o: ChooseOptions):
     Number(!o.preferred?.(a)) - Number(!o.preferred?.(b)) || a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
   const cap = Math.max(1, Math.floor(o.cap));
   // The selected one is sure of a place; the rows keep their order (selecting one does not move it).
-  const byChance = running.sort(order);
-  const picked = byChance.filter((c) => c.id === o.selected);
-  for (const c of byChance) if (picked.length < cap && c.id !== o.selected) picked.push(c);
-  return { shown: picked.sort(order), notShown: Math.max(0, running.length - cap) };
+  running.sort(order);
+  const selected = running.find((c) => c.id === o.selected);
+  const shown = running.filter((c) => c !== selected).slice(0, selected ? cap - 1 : cap);
+  if (selected) shown.push(selected);
+  return { shown: shown.sort(order), notShown: Math.max(0, running.length - cap) };
 }

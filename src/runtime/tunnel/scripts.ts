@@ -5,14 +5,19 @@
 /** Where a container's tunnel keeps its files: pid, start (its start time), sup (its supervisor), log, name, uid, exit. */
 export const STATE_DIR = '/tmp/.cws-tunnel';
 
-/** `started PID`: the process's start time (clock ticks since boot, /proc/PID/stat field 22). */
-const STARTED_FN = `started() {
+/**
+ * `statfield PID K`: field K of /proc/PID/stat counted after the command name (1 = state,
+ * 3 = process group, 20 = start time in clock ticks since boot). `started PID`: its start time.
+ */
+const STAT_FN = `statfield() {
   [ -r "/proc/$1/stat" ] || return 1
   read -r s < "/proc/$1/stat" || return 1
+  k=$2
   set -- \${s##*) }
-  shift 19
+  shift $((k - 1))
   echo "$1"
 }
+started() { statfield "$1" 20; }
 `;
 
 /**
@@ -24,7 +29,7 @@ const STARTED_FN = `started() {
  */
 const PRELUDE = `d=${STATE_DIR}
 nap() { sleep 0.1 2>/dev/null || sleep 1; }
-${STARTED_FN}alive() {
+${STAT_FN}alive() {
   case "$1" in ''|*[!0-9]*) return 1;; esac
   [ "$1" = "$$" ] && return 1
   [ -e "/proc/$1" ] || kill -0 "$1" 2>/dev/null || return 1
@@ -39,12 +44,7 @@ ${STARTED_FN}alive() {
   fi
   return 0
 }
-pgid() {
-  [ -r "/proc/$1/stat" ] || return 1
-  read -r s < "/proc/$1/stat" || return 1
-  set -- \${s##*) }
-  echo "$3"
-}
+pgid() { statfield "$1" 3; }
 `;
 
 /** Exit 0 when `code` is on PATH. */
@@ -55,7 +55,7 @@ export const HAS_CODE = 'command -v code >/dev/null 2>&1';
  * its pid, reaps it and records its exit code. $1 = tunnel name, $2 = state directory.
  * HUP is ignored (as nohup would); TERM is passed on to the tunnel.
  */
-export const SUPERVISOR = `${STARTED_FN}trap '' HUP
+export const SUPERVISOR = `${STAT_FN}trap '' HUP
 echo "$$" > "$2/sup"
 code tunnel --accept-server-license-terms --name "$1" </dev/null >"$2/log" 2>&1 &
 c=$!
