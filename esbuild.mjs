@@ -24,13 +24,18 @@ const leanDockerode = {
   name: 'lean-dockerode',
   setup(build) {
     build.onResolve({ filter: /^\.\/(session|buildkit)$/ }, (a) =>
-      /[\\/]dockerode[\\/]lib$/.test(a.resolveDir) ? { path: a.path, namespace: 'cws-stub' } : undefined);
+      /[\\/]dockerode[\\/]lib$/.test(a.resolveDir) ? { path: a.path, namespace: 'cws-stub' } : undefined,
+    );
     build.onResolve({ filter: /^\.\/ssh$/ }, (a) =>
-      /[\\/]docker-modem[\\/]lib$/.test(a.resolveDir) ? { path: 'ssh', namespace: 'cws-stub' } : undefined);
+      /[\\/]docker-modem[\\/]lib$/.test(a.resolveDir) ? { path: 'ssh', namespace: 'cws-stub' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'cws-stub' }, (a) => {
       if (a.path === 'ssh') {
         // Resolved at run time next to the bundle that asked for it.
-        return { contents: "module.exports = function (opt) { return require(require('path').join(__dirname, 'ssh.js'))(opt); };" };
+        return {
+          contents:
+            "module.exports = function (opt) { return require(require('path').join(__dirname, 'ssh.js'))(opt); };",
+        };
       }
       const msg = 'BuildKit builds are not supported by Container Workspaces; the classic builder is used.';
       return a.path === './session'
@@ -80,20 +85,38 @@ function tsFiles(dir) {
 }
 
 const configs = [
-  { ...node, entryPoints: { extension: 'src/extension.ts', cws: 'src/cli/cws.ts', context: 'src/context/index.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { extension: 'src/vscode/extension.ts', cws: 'src/cli/cws.ts', background: 'src/core/background.ts' },
+    outdir: 'dist',
+  },
   { ...node, entryPoints: { ssh: 'node_modules/docker-modem/lib/ssh.js' }, outdir: 'dist', plugins: [] },
 ];
 const webviews = webviewEntries();
 if (Object.keys(webviews).length) {
   configs.push({
-    entryPoints: webviews, outdir: 'media', bundle: true, platform: 'browser', format: 'iife',
-    target: 'es2022', minify: release, sourcemap: release ? false : 'linked', logLevel: 'warning',
+    entryPoints: webviews,
+    outdir: 'media',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: release,
+    sourcemap: release ? false : 'linked',
+    logLevel: 'warning',
   });
 }
 if (withTests) {
   configs.push({
-    entryPoints: [...tsFiles('src'), ...tsFiles('test')], outdir: 'out', outbase: '.',
-    bundle: false, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'inline', logLevel: 'warning',
+    entryPoints: [...tsFiles('src'), ...tsFiles('test')],
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'warning',
   });
 }
 
@@ -109,7 +132,9 @@ if (watch) {
   const t0 = Date.now();
   await Promise.all(configs.map((c) => esbuild.build(c)));
   const size = (f) => (existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KB` : '-');
-  console.log(`[esbuild] ${release ? 'release' : 'dev'} build in ${Date.now() - t0} ms: ` +
-    `extension ${size('dist/extension.js')}, context ${size('dist/context.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}` +
-    (withTests ? `, tests → ${relative('.', 'out')}/` : ''));
+  console.log(
+    `[esbuild] ${release ? 'release' : 'dev'} build in ${Date.now() - t0} ms: ` +
+      `extension ${size('dist/extension.js')}, background ${size('dist/background.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}` +
+      (withTests ? `, tests → ${relative('.', 'out')}/` : ''),
+  );
 }

@@ -56,7 +56,13 @@ function compareIds(lists) {
   for (const [k, s] of Object.entries(sets)) {
     const missing = [...union].filter((id) => !s.has(id));
     const ownMissing = [...created].filter((id) => !s.has(id));
-    if (missing.length) problems.push(`${k} lacks ${missing.length}: ${missing.slice(0, 5).map((id) => id.slice(0, 12)).join(', ')}${missing.length > 5 ? ' …' : ''}`);
+    if (missing.length)
+      problems.push(
+        `${k} lacks ${missing.length}: ${missing
+          .slice(0, 5)
+          .map((id) => id.slice(0, 12))
+          .join(', ')}${missing.length > 5 ? ' …' : ''}`,
+      );
     if (ownMissing.length) problems.push(`${k} lacks ${ownMissing.length} of the bench containers`);
     if (s.size !== lists[k].length) problems.push(`${k} lists ${lists[k].length - s.size} ids twice`);
   }
@@ -66,7 +72,7 @@ function compareIds(lists) {
 async function main() {
   bench.build();
 
-  const { DockerRuntime } = require(join(root, 'out/src/runtime/docker/dockerRuntime.js'));
+  const { DockerRuntime } = require(join(root, 'out/src/core/runtime/docker/dockerRuntime.js'));
   installVscodeStub();
   const containerClient = require('@microsoft/vscode-container-client');
   const { NoShell } = require('@microsoft/vscode-processutils');
@@ -77,7 +83,8 @@ async function main() {
   const cliEnv = { ...process.env, DOCKER_HOST: engineUrl };
   delete cliEnv.DOCKER_CONTEXT;
   const cli = spawnSync('docker', ['version', '--format', '{{.Client.Version}}'], { env: cliEnv, encoding: 'utf8' });
-  if (cli.error || cli.status !== 0) fail(`the docker CLI does not run (${cli.error?.message ?? cli.stderr.trim()}); Microsoft's client needs it.`);
+  if (cli.error || cli.status !== 0)
+    fail(`the docker CLI does not run (${cli.error?.message ?? cli.stderr.trim()}); Microsoft's client needs it.`);
 
   // 1. raw is above; 2. ours; 3. Microsoft's, driven as its own integration tests and the Docker
   // extension's runner drive it: a DockerClient builds `docker container ls --all --no-trunc
@@ -86,11 +93,26 @@ async function main() {
   // (strict: a record that does not parse throws instead of being dropped).
   const ours = new DockerRuntime('docker', engine.endpoint);
   const msClient = new containerClient.DockerClient();
-  const msRun = new containerClient.ShellStreamCommandRunnerFactory({ strict: true, shell: false, shellProvider: new NoShell(), env: cliEnv }).getCommandRunner();
+  const msRun = new containerClient.ShellStreamCommandRunnerFactory({
+    strict: true,
+    shell: false,
+    shellProvider: new NoShell(),
+    env: cliEnv,
+  }).getCommandRunner();
   const contenders = [
     { key: 'raw', label: 'raw GET /containers/json?all=1 (node:http)', list: rawList, ids: (l) => l.map((c) => c.Id) },
-    { key: 'ours', label: 'ours: DockerRuntime.listContainers', list: () => ours.listContainers({ all: true }), ids: (l) => l.map((c) => c.id) },
-    { key: 'microsoft', label: `Microsoft vscode-container-client ${msVersion} (docker CLI)`, list: () => msRun(msClient.listContainers({ all: true })), ids: (l) => l.map((c) => c.id) },
+    {
+      key: 'ours',
+      label: 'ours: DockerRuntime.listContainers',
+      list: () => ours.listContainers({ all: true }),
+      ids: (l) => l.map((c) => c.id),
+    },
+    {
+      key: 'microsoft',
+      label: `Microsoft vscode-container-client ${msVersion} (docker CLI)`,
+      list: () => msRun(msClient.listContainers({ all: true })),
+      ids: (l) => l.map((c) => c.id),
+    },
   ];
 
   try {
@@ -98,8 +120,10 @@ async function main() {
     const t0 = Date.now();
     await bench.createContainers(COUNT);
     if (bench.cleaning) return;
-    console.log(`bench:list: created ${created.length} containers (${IMAGE}, label ${LABEL}=1) in ${Date.now() - t0} ms, ` +
-      `in batches of ${BATCH}; ${before} were there already.`);
+    console.log(
+      `bench:list: created ${created.length} containers (${IMAGE}, label ${LABEL}=1) in ${Date.now() - t0} ms, ` +
+        `in batches of ${BATCH}; ${before} were there already.`,
+    );
 
     // Same set of ids from all three. Other people's containers may come and go on a shared
     // engine between calls: a mismatch must survive three tries before it counts.
@@ -131,7 +155,9 @@ async function main() {
     const bytes = (await api('GET', '/containers/json?all=1')).body.length;
 
     console.log(`\nengine   ${engineUrl} (${describeEngine(version)}); docker CLI ${cli.stdout.trim()}`);
-    console.log(`list     ${check.size} containers (${COUNT} bench + ${check.size - COUNT} others), ${(bytes / 1024).toFixed(0)} KB of JSON`);
+    console.log(
+      `list     ${check.size} containers (${COUNT} bench + ${check.size - COUNT} others), ${(bytes / 1024).toFixed(0)} KB of JSON`,
+    );
     console.log(`runs     median and p90 of ${RUNS}, after ${WARMUPS} warm-ups each, interleaved\n`);
     const width = Math.max(...contenders.map((c) => c.label.length));
     console.log(`${''.padEnd(width)}     median        p90`);

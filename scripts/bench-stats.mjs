@@ -35,12 +35,18 @@ function daemonCpuSeconds() {
   try {
     for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
       let comm;
-      try { comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { continue; }
+      try {
+        comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      } catch {
+        continue;
+      }
       if (comm !== 'dockerd') continue;
       const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
       return (Number(fields[11]) + Number(fields[12])) / 100; // clock ticks; USER_HZ is 100 on Linux
     }
-  } catch { /* not Linux, or not readable */ }
+  } catch {
+    /* not Linux, or not readable */
+  }
   return undefined;
 }
 
@@ -50,10 +56,20 @@ async function webviewBundle() {
   const out = mkdtempSync(join(tmpdir(), 'cws-bench-webview-'));
   try {
     await esbuild.build({
-      entryPoints: { stats: join(root, 'src/webview/stats/main.ts') }, outdir: out, bundle: true, platform: 'browser',
-      format: 'iife', target: 'es2022', minify: true, logLevel: 'warning',
+      entryPoints: { stats: join(root, 'src/webview/stats/main.ts') },
+      outdir: out,
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: true,
+      logLevel: 'warning',
     });
-    const files = readdirSync(out).map((f) => ({ f, bytes: statSync(join(out, f)).size, gz: gzipSync(readFileSync(join(out, f))).length }));
+    const files = readdirSync(out).map((f) => ({
+      f,
+      bytes: statSync(join(out, f)).size,
+      gz: gzipSync(readFileSync(join(out, f))).length,
+    }));
     return files;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -62,17 +78,20 @@ async function webviewBundle() {
 
 async function main() {
   bench.build();
-  const { DockerRuntime } = require(join(root, 'out/src/runtime/docker/dockerRuntime.js'));
-  const { StatsMonitor } = require(join(root, 'out/src/runtime/stats/statsMonitor.js'));
-  const { toRow } = require(join(root, 'out/src/webview/stats/protocol.js'));
+  const { DockerRuntime } = require(join(root, 'out/src/core/runtime/docker/dockerRuntime.js'));
+  const { StatsMonitor } = require(join(root, 'out/src/core/stats/statsMonitor.js'));
+  const { toRow } = require(join(root, 'out/src/vscode/stats/toRow.js'));
   const version = await bench.checkEngine();
 
   try {
     let t = Date.now();
     await bench.createContainers(COUNT);
     if (bench.cleaning) return;
-    for (let i = 0; i < created.length; i += 20) await Promise.all(created.slice(i, i + 20).map((id) => apiJson('POST', `/containers/${id}/start`)));
-    console.log(`${NAME}: ${created.length} running containers (${IMAGE} sleep, no network) ready in ${Date.now() - t} ms`);
+    for (let i = 0; i < created.length; i += 20)
+      await Promise.all(created.slice(i, i + 20).map((id) => apiJson('POST', `/containers/${id}/start`)));
+    console.log(
+      `${NAME}: ${created.length} running containers (${IMAGE} sleep, no network) ready in ${Date.now() - t} ms`,
+    );
 
     const rt = new DockerRuntime('docker', bench.engine.endpoint);
     closers.push(() => rt.close());
@@ -96,7 +115,9 @@ async function main() {
     closers.push(() => monitor.dispose());
     monitor.setRuntime(rt);
     monitor.watch(created);
-    console.log(`${NAME}: streaming ${created.length} containers; ${WARMUP_MS / 1000} s warm-up, then ${SECONDS} s measured …`);
+    console.log(
+      `${NAME}: streaming ${created.length} containers; ${WARMUP_MS / 1000} s warm-up, then ${SECONDS} s measured …`,
+    );
     await sleep(WARMUP_MS);
     if (bench.cleaning) return;
 
@@ -120,17 +141,27 @@ async function main() {
 
     console.log(`\nengine          ${engineUrl} (${describeEngine(version)})`);
     console.log(`streamed        ${streams} containers, one stats stream each, ${wall.toFixed(1)} s measured`);
-    console.log(`points          ${points} (${(points / wall / Math.max(1, streams)).toFixed(2)} per container per second), ${batches} batches (${(batches / wall).toFixed(2)} per second)`);
-    console.log(`extension host  ${hostPct.toFixed(2)} % of a core (user ${(cpu.user / 1e3).toFixed(0)} ms + system ${(cpu.system / 1e3).toFixed(0)} ms)  ` +
-      `(target ≤ 3 %: ${hostPct <= 3 ? 'met' : 'MISSED'})`);
+    console.log(
+      `points          ${points} (${(points / wall / Math.max(1, streams)).toFixed(2)} per container per second), ${batches} batches (${(batches / wall).toFixed(2)} per second)`,
+    );
+    console.log(
+      `extension host  ${hostPct.toFixed(2)} % of a core (user ${(cpu.user / 1e3).toFixed(0)} ms + system ${(cpu.system / 1e3).toFixed(0)} ms)  ` +
+        `(target ≤ 3 %: ${hostPct <= 3 ? 'met' : 'MISSED'})`,
+    );
     if (d0 !== undefined && d1 !== undefined) {
       const dPct = ((d1 - d0) / wall) * 100;
-      console.log(`engine (dockerd) ${dPct.toFixed(1)} % of a core, ${(dPct / Math.max(1, streams)).toFixed(2)} % per streamed container (context: the daemon's share)`);
+      console.log(
+        `engine (dockerd) ${dPct.toFixed(1)} % of a core, ${(dPct / Math.max(1, streams)).toFixed(2)} % per streamed container (context: the daemon's share)`,
+      );
     }
-    console.log(`webview traffic ${(perSec / KB).toFixed(2)} KB/s of points messages, ${(bytes / Math.max(1, batches) / KB).toFixed(2)} KB a batch  ` +
-      `(target ≤ 10 KB/s: ${perSec <= 10 * KB ? 'met' : 'MISSED'})`);
-    console.log(`webview bundle  ${bundle.map((b) => `${b.f} ${(b.bytes / KB).toFixed(1)} KB`).join(' + ')} = ${(total / KB).toFixed(1)} KB minified, ` +
-      `${(totalGz / KB).toFixed(1)} KB gzipped  (target ≤ 80 KB: ${total <= 80 * KB ? 'met' : 'MISSED'})`);
+    console.log(
+      `webview traffic ${(perSec / KB).toFixed(2)} KB/s of points messages, ${(bytes / Math.max(1, batches) / KB).toFixed(2)} KB a batch  ` +
+        `(target ≤ 10 KB/s: ${perSec <= 10 * KB ? 'met' : 'MISSED'})`,
+    );
+    console.log(
+      `webview bundle  ${bundle.map((b) => `${b.f} ${(b.bytes / KB).toFixed(1)} KB`).join(' + ')} = ${(total / KB).toFixed(1)} KB minified, ` +
+        `${(totalGz / KB).toFixed(1)} KB gzipped  (target ≤ 80 KB: ${total <= 80 * KB ? 'met' : 'MISSED'})`,
+    );
   } finally {
     await cleanup();
   }

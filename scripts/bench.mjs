@@ -18,12 +18,14 @@ const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function requireMs(file) {
   const times = [];
   for (let i = 0; i < runs; i++) {
-    times.push(Number(spawnSync(process.execPath, ['-e', probe, join(root, file)], { encoding: 'utf8' }).stdout.trim()));
+    times.push(
+      Number(spawnSync(process.execPath, ['-e', probe, join(root, file)], { encoding: 'utf8' }).stdout.trim()),
+    );
   }
   return median(times);
 }
 const kb = (f) => (statSync(join(root, f)).size / 1024).toFixed(0);
 console.log(`\nbundle                size      require() median of ${runs}`);
-for (const f of ['dist/extension.js', 'dist/context.js', 'dist/cws.js', 'dist/ssh.js']) {
+for (const f of ['dist/extension.js', 'dist/background.js', 'dist/cws.js', 'dist/ssh.js']) {
   console.log(`${f.padEnd(20)}  ${kb(f).padStart(5)} KB  ${requireMs(f).toFixed(1).padStart(6)} ms`);
 }

@@ -18,7 +18,10 @@ if (!ensureNpmDependencies(root)) process.exit(1);
 if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
 
 // Engines: started here when this machine can (Debian, root); otherwise whatever runs is used.
-const engines = spawnSync('bash', [join(root, 'scripts/setup-engines.sh')], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+const engines = spawnSync('bash', [join(root, 'scripts/setup-engines.sh')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+  encoding: 'utf8',
+});
 for (const line of (engines.stdout ?? '').split('\n').filter(Boolean)) {
   const [name, state] = line.split('=');
   console.log(`  ${name}: ${state === 'ok' ? 'running' : 'not available — the extension will say how to start it'}`);
@@ -28,7 +31,11 @@ function onPath(cmd) {
   return spawnSync(process.platform === 'win32' ? 'where' : 'which', [cmd], { stdio: 'ignore' }).status === 0;
 }
 
-if (process.env.CWS_VSCODE !== 'browser' && onPath('code') && !/code-server/.test(spawnSync('code', ['--version'], { encoding: 'utf8' }).stdout ?? '')) {
+if (
+  process.env.CWS_VSCODE !== 'browser' &&
+  onPath('code') &&
+  !/code-server/.test(spawnSync('code', ['--version'], { encoding: 'utf8' }).stdout ?? '')
+) {
   console.log(`Opening VS Code on ${folder} with the extension from ${root}`);
   const r = spawnSync('code', ['--new-window', `--extensionDevelopmentPath=${root}`, folder], { stdio: 'inherit' });
   console.log('Rebuild on changes with `npm run watch`, then reload that window (Developer: Reload Window).');
@@ -37,11 +44,18 @@ if (process.env.CWS_VSCODE !== 'browser' && onPath('code') && !/code-server/.tes
 
 const bin = cs.ensureCodeServer();
 const wanted = Number(process.env.CWS_PORT || 8080);
-const port = await new Promise((res) => {
-  const srv = require('node:net').createServer().once('error', () => res(undefined)).listen(wanted, '127.0.0.1', () => srv.close(() => res(wanted)));
-}) ?? await cs.freePort();
+const port =
+  (await new Promise((res) => {
+    const srv = require('node:net')
+      .createServer()
+      .once('error', () => res(undefined))
+      .listen(wanted, '127.0.0.1', () => srv.close(() => res(wanted)));
+  })) ?? (await cs.freePort());
 const server = await cs.startCodeServer({ bin, folder, port });
-const watch = spawn(process.execPath, ['esbuild.mjs', '--watch'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+const watch = spawn(process.execPath, ['esbuild.mjs', '--watch'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 console.log(`
 VS Code (in the browser) is running with Container Workspaces loaded on ${folder}.
 Open this address in a browser on this machine:
@@ -49,7 +63,15 @@ Open this address in a browser on this machine:
   ${server.url({ extensionDevelopmentPath: root })}
 
 Sources are rebuilt on change (reload the page to pick them up). Ctrl-C stops it.`);
-const stop = () => { watch.kill(); server.stop(); process.exit(0); };
+const stop = () => {
+  watch.kill();
+  server.stop();
+  process.exit(0);
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
-server.child.on('exit', (code) => { console.error(`code-server exited (${code})`); watch.kill(); process.exit(1); });
+server.child.on('exit', (code) => {
+  console.error(`code-server exited (${code})`);
+  watch.kill();
+  process.exit(1);
+});

@@ -41,7 +41,11 @@ export const describeEngine = (version) =>
 
 // ---------------------------------------------------------------- figures
 const sorted = (xs) => [...xs].sort((a, b) => a - b);
-export const median = (xs) => { const s = sorted(xs); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+export const median = (xs) => {
+  const s = sorted(xs);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 /** Nearest-rank 90th percentile. */
 export const p90 = (xs) => sorted(xs)[Math.ceil(0.9 * xs.length) - 1];
 /** Milliseconds, one decimal, right-aligned for a column: "   12.3 ms". */
@@ -71,15 +75,21 @@ export function openBench({ name, maxSockets = BATCH }) {
   function api(method, path, body) {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const req = request({
-        ...engine.http, agent, method, path,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
-      }, (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      });
+      const req = request(
+        {
+          ...engine.http,
+          agent,
+          method,
+          path,
+          headers: payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {},
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${path}: no answer within 60 s`)));
       req.on('error', reject);
       req.end(payload);
@@ -91,7 +101,11 @@ export function openBench({ name, maxSockets = BATCH }) {
     const r = await api(method, path, body);
     if (r.status >= 400) {
       let msg = r.body.toString();
-      try { msg = JSON.parse(msg).message ?? msg; } catch { /* plain text */ }
+      try {
+        msg = JSON.parse(msg).message ?? msg;
+      } catch {
+        /* plain text */
+      }
       throw new Error(`${method} ${path}: ${r.status} ${msg}`.trim());
     }
     return r.body.length ? JSON.parse(r.body.toString()) : undefined;
@@ -107,8 +121,12 @@ export function openBench({ name, maxSockets = BATCH }) {
     }
     const image = await api('GET', `/images/${encodeURIComponent(IMAGE)}/json`);
     if (image.status === 404) {
-      fail(`the image ${IMAGE} is not on ${engineUrl}: run \`bash scripts/setup-engines.sh\` first` +
-        (process.env.DOCKER_HOST ? ` (it imports into the default engines; for this one, then run\n  DOCKER_HOST=${engineUrl} docker import /tmp/cws-engines/busybox-rootfs.tar ${IMAGE})` : '.'));
+      fail(
+        `the image ${IMAGE} is not on ${engineUrl}: run \`bash scripts/setup-engines.sh\` first` +
+          (process.env.DOCKER_HOST
+            ? ` (it imports into the default engines; for this one, then run\n  DOCKER_HOST=${engineUrl} docker import /tmp/cws-engines/busybox-rootfs.tar ${IMAGE})`
+            : '.'),
+      );
     }
     return version;
   }
@@ -135,12 +153,16 @@ export function openBench({ name, maxSockets = BATCH }) {
         const batch = [];
         for (let i = start; i < Math.min(start + BATCH, count); i++) {
           const containerName = `cws-bench-${runId}-${String(i).padStart(3, '0')}`;
-          batch.push(apiJson('POST', `/containers/create?name=${encodeURIComponent(containerName)}`, {
-            Image: IMAGE,
-            Cmd: ['sleep', '3600'],
-            Labels: { [LABEL]: '1', [RUN_LABEL]: runId },
-            HostConfig: { NetworkMode: 'none' },
-          }).then((c) => { created[i] = c.Id; }));
+          batch.push(
+            apiJson('POST', `/containers/create?name=${encodeURIComponent(containerName)}`, {
+              Image: IMAGE,
+              Cmd: ['sleep', '3600'],
+              Labels: { [LABEL]: '1', [RUN_LABEL]: runId },
+              HostConfig: { NetworkMode: 'none' },
+            }).then((c) => {
+              created[i] = c.Id;
+            }),
+          );
         }
         await Promise.all(batch);
       }
@@ -154,26 +176,39 @@ export function openBench({ name, maxSockets = BATCH }) {
    */
   function cleanup() {
     cleaning ??= (async () => {
-      for (const close of closers.splice(0).reverse()) { try { close(); } catch { /* closing anyway */ } }
+      for (const close of closers.splice(0).reverse()) {
+        try {
+          close();
+        } catch {
+          /* closing anyway */
+        }
+      }
       await creating.catch(() => {});
       const ids = new Set(created.filter(Boolean));
       try {
         const filters = encodeURIComponent(JSON.stringify({ label: [`${RUN_LABEL}=${runId}`] }));
         for (const c of await apiJson('GET', `/containers/json?all=1&filters=${filters}`)) ids.add(c.Id);
-      } catch { /* remove what we know of */ }
+      } catch {
+        /* remove what we know of */
+      }
       const list = [...ids];
       let failed = 0;
       for (let i = 0; i < list.length; i += BATCH) {
-        const results = await Promise.allSettled(list.slice(i, i + BATCH).map((id) =>
-          api('DELETE', `/containers/${id}?force=1&v=1`).then((r) => {
-            if (r.status >= 400 && r.status !== 404) throw new Error(String(r.status));
-          })));
+        const results = await Promise.allSettled(
+          list.slice(i, i + BATCH).map((id) =>
+            api('DELETE', `/containers/${id}?force=1&v=1`).then((r) => {
+              if (r.status >= 400 && r.status !== 404) throw new Error(String(r.status));
+            }),
+          ),
+        );
         failed += results.filter((r) => r.status === 'rejected').length;
       }
       if (list.length) {
-        console.log(failed
-          ? `\nclean-up: ${failed} of ${list.length} bench containers could not be removed; remove them with\n${removeHint}`
-          : `\nclean-up: removed the ${list.length} bench containers.`);
+        console.log(
+          failed
+            ? `\nclean-up: ${failed} of ${list.length} bench containers could not be removed; remove them with\n${removeHint}`
+            : `\nclean-up: removed the ${list.length} bench containers.`,
+        );
       }
       agent.destroy();
     })();
@@ -195,17 +230,35 @@ export function openBench({ name, maxSockets = BATCH }) {
 
   /** Runs the bench's main(), then cleans up; on an error says so, cleans up and exits with 1. */
   function run(main) {
-    main().then(() => cleanup(), async (err) => {
-      console.error(`\n${name} failed: ${err?.stack ?? err}`);
-      await cleanup().catch(() => {});
-      process.exit(1);
-    });
+    main().then(
+      () => cleanup(),
+      async (err) => {
+        console.error(`\n${name} failed: ${err?.stack ?? err}`);
+        await cleanup().catch(() => {});
+        process.exit(1);
+      },
+    );
   }
 
   return {
-    name, engineUrl, engine, agent, runId, created, closers,
-    fail, api, apiJson, checkEngine, build, createContainers, cleanup, run,
+    name,
+    engineUrl,
+    engine,
+    agent,
+    runId,
+    created,
+    closers,
+    fail,
+    api,
+    apiJson,
+    checkEngine,
+    build,
+    createContainers,
+    cleanup,
+    run,
     /** True once cleanup has begun (an error, the end, or a signal): measuring loops stop. */
-    get cleaning() { return cleaning !== undefined; },
+    get cleaning() {
+      return cleaning !== undefined;
+    },
   };
 }

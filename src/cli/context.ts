@@ -1,4 +1,4 @@
-import type { ContainerRuntime } from '../runtime/types';
+import type { ContainerRuntime } from '../core/runtime/types';
 import type { ParsedArgs } from './args';
 
 /** What a cws command gets. */

@@ -2,9 +2,9 @@
 // cws — Container Workspaces' companion CLI. Same runtime layer as the extension, JSON on request.
 // Exit codes: 0 ok, 1 runtime error (message and hint on stderr), 2 usage; `exec` exits with the
 // command's own code.
-import { RuntimeError } from '../runtime/errors';
-import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../runtime/select';
-import type { ContainerRuntime } from '../runtime/types';
+import { RuntimeError } from '../core/runtime/errors';
+import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../core/runtime/select';
+import type { ContainerRuntime } from '../core/runtime/types';
 import { parseArgs, UsageError, type ParsedArgs } from './args';
 import { context } from './commands/context';
 import { create } from './commands/create';
@@ -48,10 +48,41 @@ Options:
 
 Exit codes: 0 ok, 1 runtime error, 2 usage; exec exits with the command's own code.`;
 
-const COMMANDS: Record<string, CliCommand> = { ls, ps: ls, inspect, stats, logs, exec, start, stop, restart, rm, tunnel, create };
-const VALUED = new Set(['runtime', 'n', 'tail', 't', 'time', 'w', 'workdir', 'u', 'user', 'name', 'source', 'image', 'workspace']);
+const COMMANDS: Record<string, CliCommand> = {
+  ls,
+  ps: ls,
+  inspect,
+  stats,
+  logs,
+  exec,
+  start,
+  stop,
+  restart,
+  rm,
+  tunnel,
+  create,
+};
+const VALUED = new Set([
+  'runtime',
+  'n',
+  'tail',
+  't',
+  'time',
+  'w',
+  'workdir',
+  'u',
+  'user',
+  'name',
+  'source',
+  'image',
+  'workspace',
+]);
 
-export async function main(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): Promise<number> {
+export async function main(
+  argv: string[],
+  out = (s: string) => process.stdout.write(s + '\n'),
+  err = (s: string) => process.stderr.write(s + '\n'),
+): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(argv, VALUED);
@@ -60,8 +91,14 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     return 2;
   }
   const [name] = args.positionals;
-  if (args.flags.has('help') || args.flags.has('h')) { out(USAGE); return 0; }
-  if (!name) { err(USAGE); return 2; }
+  if (args.flags.has('help') || args.flags.has('h')) {
+    out(USAGE);
+    return 0;
+  }
+  if (!name) {
+    err(USAGE);
+    return 2;
+  }
   const special = name === 'runtimes' || name === 'context';
   const command = special ? undefined : COMMANDS[name];
   if (!command && !special) {
@@ -69,12 +106,22 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
     return 2;
   }
   const runtimeFlag = args.flags.get('runtime');
-  const input: SelectionInput = { setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined, settingSource: '--runtime' };
+  const input: SelectionInput = {
+    setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined,
+    settingSource: '--runtime',
+  };
   let rt: ContainerRuntime | undefined;
   let isHost = false;
-  try { isHost = runtimeChoice(input) === 'host'; } catch { /* reported when the runtime is asked for */ }
+  try {
+    isHost = runtimeChoice(input) === 'host';
+  } catch {
+    /* reported when the runtime is asked for */
+  }
   const ctx: CliContext = {
-    args, out, err, isHost,
+    args,
+    out,
+    err,
+    isHost,
     runtime: async () => (rt ??= createRuntime(await resolveRuntimeId(input), input)),
   };
   try {
@@ -99,5 +146,7 @@ export async function main(argv: string[], out = (s: string) => process.stdout.w
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -7,19 +7,22 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppleRuntime, type AppleRuntimeOptions } from '../../src/runtime/apple/appleRuntime';
-import { RuntimeError } from '../../src/runtime/errors';
-import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/runtime/types';
+import { AppleRuntime, type AppleRuntimeOptions } from '../../src/core/runtime/apple/appleRuntime';
+import { RuntimeError } from '../../src/core/runtime/errors';
+import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/core/runtime/types';
 import { repoRoot } from '../support/paths';
 import { isCode, until } from '../support/until';
 
 const FAKE = join(repoRoot, 'test/fakes/container');
 const IMAGE = 'docker.io/library/busybox:latest';
 
-interface Call { pid: number; args: string[]; time: number }
+interface Call {
+  pid: number;
+  args: string[];
+  time: number;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 
 function alive(pid: number): boolean {
   try {
@@ -36,8 +39,15 @@ class FakeBed {
   private readonly runtimes: AppleRuntime[] = [];
 
   runtime(env: Record<string, string> = {}, o: AppleRuntimeOptions = {}): AppleRuntime {
-    const rt = new AppleRuntime({ cliPath: FAKE, pollIntervalMs: 300, statsIntervalMs: 300, statsWindowMs: 500, waitIntervalMs: 100, ...o,
-      env: { CWS_FAKE_CONTAINER_STATE: this.dir, ...env } });
+    const rt = new AppleRuntime({
+      cliPath: FAKE,
+      pollIntervalMs: 300,
+      statsIntervalMs: 300,
+      statsWindowMs: 500,
+      waitIntervalMs: 100,
+      ...o,
+      env: { CWS_FAKE_CONTAINER_STATE: this.dir, ...env },
+    });
     this.runtimes.push(rt);
     return rt;
   }
@@ -45,15 +55,23 @@ class FakeBed {
   /** Runs the fake directly (another client of the same service). */
   cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(FAKE, args, { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: this.dir, ...env }, timeout: 20_000 }, (err, stdout, stderr) => {
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      });
+      execFile(
+        FAKE,
+        args,
+        { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: this.dir, ...env }, timeout: 20_000 },
+        (err, stdout, stderr) => {
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+        },
+      );
     });
   }
 
   calls(): Call[] {
     try {
-      return readFileSync(join(this.dir, 'calls.log'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Call);
+      return readFileSync(join(this.dir, 'calls.log'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Call);
     } catch {
       return [];
     }
@@ -69,13 +87,22 @@ class FakeBed {
 describe('apple runtime (fake container CLI)', function () {
   this.timeout(30_000);
   let bed: FakeBed;
-  beforeEach(() => { bed = new FakeBed(); });
-  afterEach(async () => { await bed.cleanup(); });
+  beforeEach(() => {
+    bed = new FakeBed();
+  });
+  afterEach(async () => {
+    await bed.cleanup();
+  });
 
   describe('JSON generations', () => {
     it('1.x, 1.4, 0.8 and 0.7 output normalise to the same containers; info reports each version', async () => {
       const rt = bed.runtime();
-      const running = await rt.createContainer({ image: IMAGE, name: 'gen-run', cmd: ['sleep', '60'], labels: { team: 'a' } });
+      const running = await rt.createContainer({
+        image: IMAGE,
+        name: 'gen-run',
+        cmd: ['sleep', '60'],
+        labels: { team: 'a' },
+      });
       await rt.start(running);
       await rt.createContainer({ image: 'busybox', name: 'gen-new', cmd: ['true'] });
       const ran = await rt.createContainer({ image: IMAGE, name: 'gen-ran', cmd: ['true'] });
@@ -89,14 +116,25 @@ describe('apple runtime (fake container CLI)', function () {
         const g = bed.runtime({ CWS_FAKE_CONTAINER_GEN: gen });
         const all = await g.listContainers();
         const byName = Object.fromEntries(all.map((c) => [c.name, c]));
-        assert.deepEqual([byName['gen-run']?.state, byName['gen-new']?.state, byName['gen-ran']?.state], ['running', 'created', 'exited'], gen);
+        assert.deepEqual(
+          [byName['gen-run']?.state, byName['gen-new']?.state, byName['gen-ran']?.state],
+          ['running', 'created', 'exited'],
+          gen,
+        );
         assert.equal(byName['gen-new'].image, IMAGE, `${gen}: the short image name is stored fully qualified`);
-        assert.deepEqual((await g.listContainers({ all: false })).map((c) => c.id), [running], `${gen}: only running`);
+        assert.deepEqual(
+          (await g.listContainers({ all: false })).map((c) => c.id),
+          [running],
+          `${gen}: only running`,
+        );
         const d = await g.inspect(running);
         assert.equal(d.labels.team, 'a', gen);
         assert.deepEqual(d.command, ['sleep', '60'], gen);
         assert.match(d.networks[0]?.ipAddress ?? '', /^192\.168\.64\.\d+$/, `${gen}: IP address`);
-        assert.ok(Math.abs(d.startedAt! - reference.startedAt!) < 1000, `${gen}: startedAt ${d.startedAt} vs ${reference.startedAt}`);
+        assert.ok(
+          Math.abs(d.startedAt! - reference.startedAt!) < 1000,
+          `${gen}: startedAt ${d.startedAt} vs ${reference.startedAt}`,
+        );
         assert.ok(Math.abs(d.created - reference.created) < 1000, `${gen}: created`);
         assert.equal((await g.info()).version, versions[gen], gen);
       }
@@ -190,13 +228,25 @@ describe('apple runtime (fake container CLI)', function () {
       assert.equal(rt.capabilities.pause, false);
       const id = await rt.createContainer({ image: IMAGE, name: 'p1', cmd: ['sleep', '60'] });
       await rt.start(id);
-      await assert.rejects(rt.pause(id), (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument' && /cannot pause/.test(e.message));
+      await assert.rejects(
+        rt.pause(id),
+        (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument' && /cannot pause/.test(e.message),
+      );
       await assert.rejects(rt.unpause(id), isCode('invalidArgument'));
       const before = bed.calls().length;
       await rt.restart(id, 1);
-      assert.deepEqual(bed.calls().slice(before).map((c) => c.args[0]), ['stop', 'start']);
+      assert.deepEqual(
+        bed
+          .calls()
+          .slice(before)
+          .map((c) => c.args[0]),
+        ['stop', 'start'],
+      );
       assert.equal((await rt.inspect(id)).state, 'running');
-      await assert.rejects(rt.remove(id), (e: unknown) => e instanceof RuntimeError && e.code === 'conflict' && /stop it first/.test(e.message));
+      await assert.rejects(
+        rt.remove(id),
+        (e: unknown) => e instanceof RuntimeError && e.code === 'conflict' && /stop it first/.test(e.message),
+      );
     });
   });
 
@@ -208,11 +258,22 @@ describe('apple runtime (fake container CLI)', function () {
       mkdirSync(site);
       mkdirSync(odd);
       const id = await rt.createContainer({
-        image: IMAGE, name: 'opts', cmd: ['sleep', '60'], env: { CWS_GREETING: 'hello world' }, labels: { 'dev.cws.a': 'x y' },
-        workingDir: '/tmp', user: '501:20',
-        mounts: [{ type: 'bind', source: site, target: '/site', readOnly: true }, { type: 'volume', source: 'data', target: '/data' },
-          { type: 'bind', source: odd, target: '/odd' }],
-        ports: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }, { containerPort: 53, hostPort: 5353, hostIp: '127.0.0.1', protocol: 'udp' }],
+        image: IMAGE,
+        name: 'opts',
+        cmd: ['sleep', '60'],
+        env: { CWS_GREETING: 'hello world' },
+        labels: { 'dev.cws.a': 'x y' },
+        workingDir: '/tmp',
+        user: '501:20',
+        mounts: [
+          { type: 'bind', source: site, target: '/site', readOnly: true },
+          { type: 'volume', source: 'data', target: '/data' },
+          { type: 'bind', source: odd, target: '/odd' },
+        ],
+        ports: [
+          { containerPort: 80, hostPort: 8080, protocol: 'tcp' },
+          { containerPort: 53, hostPort: 5353, hostIp: '127.0.0.1', protocol: 'udp' },
+        ],
       });
       assert.equal(id, 'opts');
       const d = await rt.inspect(id);
@@ -242,16 +303,26 @@ describe('apple runtime (fake container CLI)', function () {
       const id = await rt.createContainer({ image: IMAGE, name: 'ex', cmd: ['sleep', '60'] });
       await rt.start(id);
       const tricky = 'a b "c" \'d\' $(echo no) `echo no` ü ;|&';
-      assert.deepEqual(await rt.exec(id, { cmd: ['echo', tricky] }), { exitCode: 0, stdout: `${tricky}\n`, stderr: '' });
-      assert.deepEqual(await rt.exec(id, { cmd: ['sh', '-c', 'echo out; echo err >&2; exit 42'] }), { exitCode: 42, stdout: 'out\n', stderr: 'err\n' });
+      assert.deepEqual(await rt.exec(id, { cmd: ['echo', tricky] }), {
+        exitCode: 0,
+        stdout: `${tricky}\n`,
+        stderr: '',
+      });
+      assert.deepEqual(await rt.exec(id, { cmd: ['sh', '-c', 'echo out; echo err >&2; exit 42'] }), {
+        exitCode: 42,
+        stdout: 'out\n',
+        stderr: 'err\n',
+      });
       // A command whose own stderr looks like an error is still a result, not a CLI failure.
       const own = await rt.exec(id, { cmd: ['sh', '-c', 'echo "Error: file not readable" >&2; exit 1'] });
       assert.equal(own.exitCode, 1);
       assert.equal(own.stderr, 'Error: file not readable\n');
       assert.equal((await rt.exec(id, { cmd: ['pwd'], workingDir: bed.dir })).stdout, `${bed.dir}\n`);
       await rt.stop(id, 1);
-      await assert.rejects(rt.exec(id, { cmd: ['true'] }), (e: unknown) =>
-        e instanceof RuntimeError && e.code === 'conflict' && /ex is not running/.test(e.message));
+      await assert.rejects(
+        rt.exec(id, { cmd: ['true'] }),
+        (e: unknown) => e instanceof RuntimeError && e.code === 'conflict' && /ex is not running/.test(e.message),
+      );
       await assert.rejects(rt.execInteractive(id, { cmd: ['sh'] }), isCode('conflict'));
     });
 
@@ -259,9 +330,15 @@ describe('apple runtime (fake container CLI)', function () {
       const rt = bed.runtime();
       const id = await rt.createContainer({ image: IMAGE, name: 'tty', cmd: ['sleep', '60'] });
       await rt.start(id);
-      const session = await rt.execInteractive(id, { cmd: ['sh', '-c', 'read line; echo "got $line"; exit 5'], cols: 80, rows: 24 });
+      const session = await rt.execInteractive(id, {
+        cmd: ['sh', '-c', 'read line; echo "got $line"; exit 5'],
+        cols: 80,
+        rows: 24,
+      });
       let data = '';
-      session.onData((d) => { data += d; });
+      session.onData((d) => {
+        data += d;
+      });
       await session.resize(100, 30); // documented no-op
       session.write('hello\n');
       assert.equal(await session.exit, 5);
@@ -281,7 +358,10 @@ describe('apple runtime (fake container CLI)', function () {
 
       const seen: RuntimeEvent[] = [];
       const errors: Error[] = [];
-      const sub = rt.subscribeEvents((e) => seen.push(e), (e) => errors.push(e));
+      const sub = rt.subscribeEvents(
+        (e) => seen.push(e),
+        (e) => errors.push(e),
+      );
       await until('the first list', () => (bed.calls().some((c) => c.args[0] === 'ls') ? true : undefined));
       // Changes made by someone else (the CLI itself): only polling can see them.
       await bed.cli(['create', '--name', 'outside', IMAGE, 'sleep', '60']);
@@ -292,7 +372,10 @@ describe('apple runtime (fake container CLI)', function () {
       await until('die', () => seen.find((e) => e.action === 'die' && e.id === 'outside'));
       await bed.cli(['delete', 'outside']);
       await until('destroy', () => seen.find((e) => e.action === 'destroy' && e.id === 'outside'));
-      assert.deepEqual(seen.filter((e) => e.id === 'outside').map((e) => e.action), ['create', 'start', 'die', 'destroy']);
+      assert.deepEqual(
+        seen.filter((e) => e.id === 'outside').map((e) => e.action),
+        ['create', 'start', 'die', 'destroy'],
+      );
       const created = seen.find((e) => e.action === 'create')!;
       assert.equal(created.name, 'outside');
       assert.equal(created.image, IMAGE);
@@ -303,7 +386,10 @@ describe('apple runtime (fake container CLI)', function () {
       const quick = await rt.createContainer({ image: IMAGE, name: 'quick', cmd: ['sleep', '60'] });
       await rt.start(quick);
       await rt.remove(quick, { force: true });
-      assert.deepEqual(seen.slice(n).map((e) => `${e.action}:${e.id}`), ['create:quick', 'start:quick', 'die:quick', 'destroy:quick']);
+      assert.deepEqual(
+        seen.slice(n).map((e) => `${e.action}:${e.id}`),
+        ['create:quick', 'start:quick', 'die:quick', 'destroy:quick'],
+      );
 
       sub.close();
       await sub.ended;
@@ -319,11 +405,16 @@ describe('apple runtime (fake container CLI)', function () {
       const rt = bed.runtime();
       const seen: RuntimeEvent[] = [];
       const errors: Error[] = [];
-      const sub = rt.subscribeEvents((e) => seen.push(e), (e) => errors.push(e));
+      const sub = rt.subscribeEvents(
+        (e) => seen.push(e),
+        (e) => errors.push(e),
+      );
       await until('the first list', () => (bed.calls().some((c) => c.args[0] === 'ls') ? true : undefined));
       writeFileSync(join(bed.dir, 'down'), ''); // the service stops
       const lists = bed.calls().filter((c) => c.args[0] === 'ls').length;
-      await until('three failed lists', () => (bed.calls().filter((c) => c.args[0] === 'ls').length >= lists + 3 ? true : undefined));
+      await until('three failed lists', () =>
+        bed.calls().filter((c) => c.args[0] === 'ls').length >= lists + 3 ? true : undefined,
+      );
       assert.equal(errors.length, 1, 'one error for the whole outage');
       assert.ok(errors[0] instanceof RuntimeError && errors[0].code === 'unavailable');
       rmSync(join(bed.dir, 'down')); // and is back
@@ -335,7 +426,7 @@ describe('apple runtime (fake container CLI)', function () {
   });
 
   describe('stats', () => {
-    it('CPU % from two snapshots\' cpuUsageUsec; memory and pids from the snapshot', async () => {
+    it("CPU % from two snapshots' cpuUsageUsec; memory and pids from the snapshot", async () => {
       const rt = bed.runtime({ CWS_FAKE_CONTAINER_CPU: '40' });
       const id = await rt.createContainer({ image: IMAGE, name: 'st', cmd: ['sleep', '60'] });
       await rt.start(id);
@@ -355,7 +446,10 @@ describe('apple runtime (fake container CLI)', function () {
       assert.ok(Math.abs(b.cpuPercent - 150) < 15, `cpuPercent ${b.cpuPercent}`);
 
       await rt.stop(id, 1);
-      await assert.rejects(bed.runtime().stats(id), (e: unknown) => e instanceof RuntimeError && e.code === 'conflict' && /not running/.test(e.message));
+      await assert.rejects(
+        bed.runtime().stats(id),
+        (e: unknown) => e instanceof RuntimeError && e.code === 'conflict' && /not running/.test(e.message),
+      );
     });
 
     it('subscribeStats samples about every interval while subscribed, and stops when closed', async () => {
@@ -378,12 +472,18 @@ describe('apple runtime (fake container CLI)', function () {
   describe('logs, wait and close', () => {
     it('logs with tail; follow delivers new lines; closing kills the `logs -f` child', async () => {
       const rt = bed.runtime();
-      const id = await rt.createContainer({ image: IMAGE, name: 'lg', cmd: ['sh', '-c', 'echo one; echo two; sleep 0.8; echo three; sleep 60'] });
+      const id = await rt.createContainer({
+        image: IMAGE,
+        name: 'lg',
+        cmd: ['sh', '-c', 'echo one; echo two; sleep 0.8; echo three; sleep 60'],
+      });
       await rt.start(id);
       await sleep(300);
       const text = async (o: { tail?: number }) => {
         let out = '';
-        await rt.logs(id, o, (c) => { out += c.text; });
+        await rt.logs(id, o, (c) => {
+          out += c.text;
+        });
         return out;
       };
       assert.equal(await text({}), 'one\ntwo\n');
@@ -391,7 +491,14 @@ describe('apple runtime (fake container CLI)', function () {
 
       const chunks: LogChunk[] = [];
       const sub = await rt.logs(id, { follow: true }, (c) => chunks.push(c));
-      await until('"three" while following', () => (chunks.map((c) => c.text).join('').includes('three\n') ? true : undefined));
+      await until('"three" while following', () =>
+        chunks
+          .map((c) => c.text)
+          .join('')
+          .includes('three\n')
+          ? true
+          : undefined,
+      );
       assert.ok(chunks.every((c) => c.stream === 'stdout'));
       const follower = bed.calls().find((c) => c.args[0] === 'logs' && c.args.includes('-f'));
       assert.ok(follower && alive(follower.pid), 'logs -f runs');
@@ -405,7 +512,10 @@ describe('apple runtime (fake container CLI)', function () {
       const rt = bed.runtime();
       const id = await rt.createContainer({ image: IMAGE, name: 'w', cmd: ['sh', '-c', 'sleep 0.8; exit 3'] });
       let resolved = false;
-      const waiting = rt.wait(id).then((code) => { resolved = true; return code; });
+      const waiting = rt.wait(id).then((code) => {
+        resolved = true;
+        return code;
+      });
       await sleep(400);
       assert.equal(resolved, false, 'a created container is still waited for');
       await rt.start(id);
@@ -471,16 +581,35 @@ describe('apple runtime (fake container CLI)', function () {
       mkdirSync(ctx);
       writeFileSync(join(ctx, 'Containerfile'), 'FROM busybox AS base\nRUN echo hi\n');
       const built: ProgressEvent[] = [];
-      const imageId = await rt.buildImage({ context: ctx, dockerfile: 'Containerfile', tag: 'me/app:dev', target: 'base', buildArgs: { V: '1' } },
-        (p) => built.push(p));
-      assert.ok(built.some((p) => p.message.includes('FROM busybox AS base')), built.map((p) => p.message).join('|'));
+      const imageId = await rt.buildImage(
+        { context: ctx, dockerfile: 'Containerfile', tag: 'me/app:dev', target: 'base', buildArgs: { V: '1' } },
+        (p) => built.push(p),
+      );
+      assert.ok(
+        built.some((p) => p.message.includes('FROM busybox AS base')),
+        built.map((p) => p.message).join('|'),
+      );
       const image = (await rt.listImages()).find((i) => i.tags.includes('docker.io/me/app:dev'));
       assert.ok(image, 'built image listed');
       assert.equal(imageId, image.id);
       const build = bed.calls().find((c) => c.args[0] === 'build')!;
-      assert.deepEqual(build.args, ['build', '-t', 'me/app:dev', '-f', join(ctx, 'Containerfile'), '--target', 'base', '--build-arg', 'V=1', ctx]);
+      assert.deepEqual(build.args, [
+        'build',
+        '-t',
+        'me/app:dev',
+        '-f',
+        join(ctx, 'Containerfile'),
+        '--target',
+        'base',
+        '--build-arg',
+        'V=1',
+        ctx,
+      ]);
       await assert.rejects(rt.buildImage({ context: join(bed.dir, 'nope'), tag: 'x' }), isCode('invalidArgument'));
-      await assert.rejects(rt.buildImage({ context: ctx, tag: 'x', target: 'missing', dockerfile: 'Containerfile' }), isCode('internal'));
+      await assert.rejects(
+        rt.buildImage({ context: ctx, tag: 'x', target: 'missing', dockerfile: 'Containerfile' }),
+        isCode('internal'),
+      );
     });
   });
 });

@@ -19,9 +19,9 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
-import { detectCompose } from '../../src/context/compose';
-import { findProjects } from '../../src/context/compose/files';
-import type { ComposePort, ComposeProject } from '../../src/context/types';
+import { detectCompose } from '../../src/core/detection/compose';
+import { findProjects } from '../../src/core/detection/compose/files';
+import type { ComposePort, ComposeProject } from '../../src/core/detection/types';
 import { isCI } from '../support/engines';
 import { fixturesDir, listFixture, read } from '../support/fixtures';
 
@@ -31,18 +31,35 @@ const ENV: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
 
 /** Projects run with explicit files because v1's own lookup differs (see the header). */
 const EXPLICIT_FILES: Record<string, { files: string[]; why: string }> = {
-  'two-bases': { files: ['compose.yaml'], why: 'v1 would read docker-compose.yml first; Compose v2 reads compose.yaml' },
+  'two-bases': {
+    files: ['compose.yaml'],
+    why: 'v1 would read docker-compose.yml first; Compose v2 reads compose.yaml',
+  },
   podman: { files: ['podman-compose.yaml'], why: 'v1 does not look for podman-compose.yaml' },
 };
 /** Projects where v1 knowingly reads more than Compose v2: the difference itself is asserted. */
 const V1_ONLY_FORMAT = new Set(['legacy-v1']);
 
-interface Job { label: string; cwd: string; files: string[] }
-interface Outcome { ok: boolean; services: string[]; config: unknown; error: string }
+interface Job {
+  label: string;
+  cwd: string;
+  files: string[];
+}
+interface Outcome {
+  ok: boolean;
+  services: string[];
+  config: unknown;
+  error: string;
+}
 
 function dockerComposeVersion(): string | undefined {
   try {
-    return execFileSync('docker-compose', ['version', '--short'], { env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 30_000 }).trim();
+    return execFileSync('docker-compose', ['version', '--short'], {
+      env: ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 30_000,
+    }).trim();
   } catch {
     return undefined;
   }
@@ -74,13 +91,31 @@ function runOracle(jobs: Job[]): Record<string, Outcome> {
     const width = Math.max(2, require('node:os').availableParallelism?.() ?? 2) + 1;
     Promise.all(Array.from({ length: width }, worker)).then(() => process.stdout.write(JSON.stringify(out)));
   `;
-  const raw = execFileSync(process.execPath, ['-e', script], { input: JSON.stringify({ jobs, env: ENV }), encoding: 'utf8', timeout: 300_000, maxBuffer: 32 << 20 });
-  const results = JSON.parse(raw) as Record<string, { names: { ok: boolean; stdout: string; stderr: string }; full: { ok: boolean; stdout: string; stderr: string } }>;
+  const raw = execFileSync(process.execPath, ['-e', script], {
+    input: JSON.stringify({ jobs, env: ENV }),
+    encoding: 'utf8',
+    timeout: 300_000,
+    maxBuffer: 32 << 20,
+  });
+  const results = JSON.parse(raw) as Record<
+    string,
+    { names: { ok: boolean; stdout: string; stderr: string }; full: { ok: boolean; stdout: string; stderr: string } }
+  >;
   const out: Record<string, Outcome> = {};
   for (const [label, { names, full }] of Object.entries(results)) {
     const ok = names.ok && full.ok;
-    const error = (names.stderr || full.stderr).split('\n').map((l) => l.trim()).filter((l) => l && !/^(Found multiple|Using )/.test(l)).slice(0, 2).join(' ');
-    out[label] = { ok, services: names.stdout.split('\n').filter(Boolean), config: ok ? parse(full.stdout) : undefined, error };
+    const error = (names.stderr || full.stderr)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !/^(Found multiple|Using )/.test(l))
+      .slice(0, 2)
+      .join(' ');
+    out[label] = {
+      ok,
+      services: names.stdout.split('\n').filter(Boolean),
+      config: ok ? parse(full.stdout) : undefined,
+      error,
+    };
   }
   return out;
 }
@@ -103,44 +138,53 @@ type Svc = Record<string, unknown>;
 
 /** v1's `config` ports, one entry per port (it expands ranges): "hostIp|published|target/protocol". */
 function theirPorts(v: unknown): string[] {
-  return (Array.isArray(v) ? v : []).map((p) => {
-    if (typeof p === 'object' && p !== null) {
-      const o = p as Record<string, unknown>;
-      return `${o.host_ip ?? ''}|${o.published ?? ''}|${o.target}/${o.protocol ?? 'tcp'}`;
-    }
-    // "127.0.0.1:8443:443/tcp", "::1:6060:6060/tcp", "127.0.0.1::9090/tcp", "8080:80/tcp"
-    const [spec, protocol = 'tcp'] = String(p).split('/');
-    const parts = spec.split(':');
-    const target = parts.pop();
-    const published = parts.length ? parts.pop() : '';
-    return `${parts.join(':')}|${published}|${target}/${protocol}`;
-  }).sort();
+  return (Array.isArray(v) ? v : [])
+    .map((p) => {
+      if (typeof p === 'object' && p !== null) {
+        const o = p as Record<string, unknown>;
+        return `${o.host_ip ?? ''}|${o.published ?? ''}|${o.target}/${o.protocol ?? 'tcp'}`;
+      }
+      // "127.0.0.1:8443:443/tcp", "::1:6060:6060/tcp", "127.0.0.1::9090/tcp", "8080:80/tcp"
+      const [spec, protocol = 'tcp'] = String(p).split('/');
+      const parts = spec.split(':');
+      const target = parts.pop();
+      const published = parts.length ? parts.pop() : '';
+      return `${parts.join(':')}|${published}|${target}/${protocol}`;
+    })
+    .sort();
 }
 
 /** Ours in the same shape: a published range is one entry per port, as v1 prints it. */
 function ourPorts(ports: ComposePort[]): string[] {
-  return ports.flatMap((p) => {
-    const [a, b = a] = (p.published ?? '').split('-').map(Number);
-    if (!p.published) return [`${p.hostIp ?? ''}||${p.target}/${p.protocol}`];
-    return Array.from({ length: b - a + 1 }, (_, i) => `${p.hostIp ?? ''}|${a + i}|${p.target + i}/${p.protocol}`);
-  }).sort();
+  return ports
+    .flatMap((p) => {
+      const [a, b = a] = (p.published ?? '').split('-').map(Number);
+      if (!p.published) return [`${p.hostIp ?? ''}||${p.target}/${p.protocol}`];
+      return Array.from({ length: b - a + 1 }, (_, i) => `${p.hostIp ?? ''}|${a + i}|${p.target + i}/${p.protocol}`);
+    })
+    .sort();
 }
 
 function compare(ours: ComposeProject, theirs: Outcome): void {
   assert.deepEqual(ours.services.map((s) => s.name).sort(), [...theirs.services].sort(), 'service names');
-  const services = ((theirs.config as { services?: Record<string, Svc> })?.services ?? {});
+  const services = (theirs.config as { services?: Record<string, Svc> })?.services ?? {};
   for (const s of ours.services) {
     const t = services[s.name] ?? {};
     const build = t.build as Record<string, string> | undefined;
     const mine = {
-      image: s.image, containerName: s.containerName,
+      image: s.image,
+      containerName: s.containerName,
       build: s.build && { context: s.build.context, dockerfile: s.build.dockerfile, target: s.build.target },
-      ports: ourPorts(s.ports), profiles: [...s.profiles].sort(), dependsOn: [...s.dependsOn].sort(),
+      ports: ourPorts(s.ports),
+      profiles: [...s.profiles].sort(),
+      dependsOn: [...s.dependsOn].sort(),
     };
     const v1 = {
-      image: t.image as string | undefined, containerName: t.container_name as string | undefined,
+      image: t.image as string | undefined,
+      containerName: t.container_name as string | undefined,
       build: build && { context: build.context, dockerfile: build.dockerfile, target: build.target },
-      ports: theirPorts(t.ports), profiles: [...((t.profiles as string[] | undefined) ?? [])].sort(),
+      ports: theirPorts(t.ports),
+      profiles: [...((t.profiles as string[] | undefined) ?? [])].sort(),
       dependsOn: Object.keys((t.depends_on as Record<string, unknown> | undefined) ?? {}).sort(),
     };
     assert.deepEqual(mine, v1, `service ${s.name}`);
@@ -152,7 +196,8 @@ describe('Compose detection agrees with docker-compose v1 (`config --services`, 
   const version = dockerComposeVersion();
   if (!version) {
     it('needs docker-compose (v1)', function () {
-      const why = 'docker-compose (v1) is not installed (apt-get install docker-compose; scripts/setup-engines.sh does it on Debian)';
+      const why =
+        'docker-compose (v1) is not installed (apt-get install docker-compose; scripts/setup-engines.sh does it on Debian)';
       if (isCI) throw new Error(`${why}; CI needs it.`);
       console.log(`      skipping: ${why}`);
       this.skip();
@@ -165,14 +210,19 @@ describe('Compose detection agrees with docker-compose v1 (`config --services`, 
   const rejected = jobs.filter(({ job }) => !oracle[job.label].ok);
   const detected = new Map<string, Promise<ComposeProject[]>>();
   const ours = async (fixture: string, cwd: string) => {
-    if (!detected.has(fixture)) detected.set(fixture, detectCompose(join(root, fixture), listFixture(join(root, fixture)), read, ENV).then((r) => r.projects));
+    if (!detected.has(fixture))
+      detected.set(
+        fixture,
+        detectCompose(join(root, fixture), listFixture(join(root, fixture)), read, ENV).then((r) => r.projects),
+      );
     const project = (await detected.get(fixture)!).find((p) => p.workingDir === cwd);
     return project;
   };
 
   before(() => {
     console.log(`      docker-compose ${version}; compared on its own file lookup unless noted:`);
-    for (const [label, { files, why }] of Object.entries(EXPLICIT_FILES)) console.log(`        ${label}: -f ${files.join(' -f ')} (${why})`);
+    for (const [label, { files, why }] of Object.entries(EXPLICIT_FILES))
+      console.log(`        ${label}: -f ${files.join(' -f ')} (${why})`);
     console.log(`      not compared, docker-compose v1 rejects them (${rejected.length}):`);
     for (const { job } of rejected) console.log(`        ${job.label}: ${oracle[job.label].error}`);
   });
@@ -183,7 +233,10 @@ describe('Compose detection agrees with docker-compose v1 (`config --services`, 
     if (V1_ONLY_FORMAT.has(job.label)) {
       it(`${job.label}: v1 reads the legacy top-level services, Compose v2 does not and we warn`, async () => {
         const r = await detectCompose(job.cwd, listFixture(job.cwd), read, ENV);
-        assert.deepEqual(r.projects.map((p) => p.services.length), [0]);
+        assert.deepEqual(
+          r.projects.map((p) => p.services.length),
+          [0],
+        );
         assert.match(r.diagnostics[0]?.message ?? '', /top-level `services:`/);
         assert.ok(theirs.services.length > 0, 'v1 lists the legacy services');
       });

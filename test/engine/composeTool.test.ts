@@ -9,28 +9,51 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
-  clearComposeToolCache, composeInvocation, findComposeTool, parseComposeVersion, runCompose,
-  type ComposeProjectRef, type ComposeTool,
-} from '../../src/runtime/compose/composeTool';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
+  clearComposeToolCache,
+  composeInvocation,
+  findComposeTool,
+  parseComposeVersion,
+  runCompose,
+  type ComposeProjectRef,
+  type ComposeTool,
+} from '../../src/core/compose/composeTool';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
+} from '../support/engines';
 
 const run = promisify(execFile);
 
 /** The version the tool itself prints, run here directly. */
 async function ownVersion(tool: ComposeTool): Promise<string | undefined> {
-  const args = tool.flavor === 'docker-compose' || tool.flavor === 'podman-compose' ? ['--version'] : ['compose', 'version'];
+  const args =
+    tool.flavor === 'docker-compose' || tool.flavor === 'podman-compose' ? ['--version'] : ['compose', 'version'];
   const program = tool.flavor === 'docker-compose' ? 'docker-compose' : tool.command;
   const { stdout } = await run(program, args, { timeout: 30_000 });
   return parseComposeVersion(stdout);
 }
 
-interface Labelled { id: string; labels: Record<string, string> }
+interface Labelled {
+  id: string;
+  labels: Record<string, string>;
+}
 
 /** The project's containers as the engine's CLI sees them. */
 async function projectContainers(id: EngineId, project: string): Promise<Labelled[]> {
-  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).split('\n').filter(Boolean);
+  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]))
+    .split('\n')
+    .filter(Boolean);
   if (!ids.length) return [];
-  const list = JSON.parse(await engineCli(id, ['inspect', ...ids])) as { Id: string; Config: { Labels: Record<string, string> | null } }[];
+  const list = JSON.parse(await engineCli(id, ['inspect', ...ids])) as {
+    Id: string;
+    Config: { Labels: Record<string, string> | null };
+  }[];
   return list.map((c) => ({ id: c.Id, labels: c.Config.Labels ?? {} }));
 }
 
@@ -39,21 +62,41 @@ for (const engine of ['docker', 'podman'] as const) {
     const endpointUrl = `unix://${ENGINE_SOCKETS[engine]}`;
     const dir = mkdtempSync(join(tmpdir(), `cws compose ünï ${engine}-`));
     const service = 'web';
-    const project: ComposeProjectRef = { name: uniqueName(`cwscompose-${engine}`), workingDir: dir, files: [join(dir, 'compose.yaml')] };
+    const project: ComposeProjectRef = {
+      name: uniqueName(`cwscompose-${engine}`),
+      workingDir: dir,
+      files: [join(dir, 'compose.yaml')],
+    };
     let tool: ComposeTool;
 
     const compose = async (verbArgs: string[], signal?: AbortSignal) => {
       const lines: { line: string; stream: 'stdout' | 'stderr' }[] = [];
-      const r = await runCompose(composeInvocation(tool, project, verbArgs, { endpointUrl }), { signal, onLine: (line, stream) => lines.push({ line, stream }) });
+      const r = await runCompose(composeInvocation(tool, project, verbArgs, { endpointUrl }), {
+        signal,
+        onLine: (line, stream) => lines.push({ line, stream }),
+      });
       return { ...r, lines, stderr: lines.filter((l) => l.stream === 'stderr').map((l) => l.line) };
     };
 
     before(async function () {
       requireEngine(this, engine);
       // YAML is a superset of JSON.
-      writeFileSync(project.files[0], JSON.stringify({
-        services: { [service]: { image: TEST_IMAGE, command: ['sleep', '300'], labels: { [TEST_LABEL]: String(process.pid) } } },
-      }, null, 2));
+      writeFileSync(
+        project.files[0],
+        JSON.stringify(
+          {
+            services: {
+              [service]: {
+                image: TEST_IMAGE,
+                command: ['sleep', '300'],
+                labels: { [TEST_LABEL]: String(process.pid) },
+              },
+            },
+          },
+          null,
+          2,
+        ),
+      );
       clearComposeToolCache();
       const found = await findComposeTool(engine);
       assert.ok(found, `no compose tool found for ${engine}`);
@@ -87,7 +130,13 @@ for (const engine of ['docker', 'podman'] as const) {
       assert.equal(cs[0].labels['com.docker.compose.project'], project.name);
       assert.equal(cs[0].labels['com.docker.compose.service'], service);
       assert.equal(cs[0].labels[TEST_LABEL], String(process.pid));
-      const running = await engineCli(engine, ['ps', '-q', '--no-trunc', '--filter', `label=com.docker.compose.project=${project.name}`]);
+      const running = await engineCli(engine, [
+        'ps',
+        '-q',
+        '--no-trunc',
+        '--filter',
+        `label=com.docker.compose.project=${project.name}`,
+      ]);
       assert.ok(running.includes(cs[0].id.slice(0, 12)), 'it runs');
     });
 
@@ -95,7 +144,10 @@ for (const engine of ['docker', 'podman'] as const) {
       const r = await compose(['up', '-d', 'nosuchservice']);
       assert.notEqual(r.exitCode, 0);
       assert.equal(r.aborted, false);
-      assert.ok(r.stderr.some((l) => /nosuchservice/i.test(l)), r.stderr.join('\n'));
+      assert.ok(
+        r.stderr.some((l) => /nosuchservice/i.test(l)),
+        r.stderr.join('\n'),
+      );
     });
 
     it('abort ends a long-running `logs -f` quickly', async () => {

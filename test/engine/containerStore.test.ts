@@ -5,13 +5,22 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppleRuntime } from '../../src/runtime/apple/appleRuntime';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import { ContainerStore, type StoreChange } from '../../src/runtime/live/containerStore';
-import type { ContainerRuntime } from '../../src/runtime/types';
+import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { ContainerStore, type StoreChange } from '../../src/core/live/containerStore';
+import type { ContainerRuntime } from '../../src/core/runtime/types';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
+} from '../support/engines';
 import { repoRoot } from '../support/paths';
 import { until } from '../support/until';
 
@@ -59,15 +68,34 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         changes = [];
         proxy.reset();
         const name = uniqueName(`cws-store-${engine}`);
-        const id = await engineCli(engine, ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
-        const fullId = (await until('it is listed', () => store.containers.find((c) => id.startsWith(c.id) || c.id.startsWith(id))))!.id;
+        const id = await engineCli(engine, [
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--label',
+          `${TEST_LABEL}=${process.pid}`,
+          TEST_IMAGE,
+          'sleep',
+          '300',
+        ]);
+        const fullId = (await until('it is listed', () =>
+          store.containers.find((c) => id.startsWith(c.id) || c.id.startsWith(id)),
+        ))!.id;
         await until('running', () => (store.get(fullId)?.state === 'running' ? true : undefined));
         assert.equal(store.get(fullId)!.name, name);
-        assert.ok(changes.some((c) => c.added.some((a) => a.id === fullId)), 'an "added" change');
+        assert.ok(
+          changes.some((c) => c.added.some((a) => a.id === fullId)),
+          'an "added" change',
+        );
 
         await engineCli(engine, ['stop', '-t', '0', fullId]);
         await until('exited', () => (store.get(fullId)?.state === 'exited' ? true : undefined));
-        assert.ok(changes.some((c) => c.updated.some((u) => u.after.id === fullId && u.after.state === 'exited' && u.before.state === 'running')));
+        assert.ok(
+          changes.some((c) =>
+            c.updated.some((u) => u.after.id === fullId && u.after.state === 'exited' && u.before.state === 'running'),
+          ),
+        );
 
         await engineCli(engine, ['rm', fullId]);
         await until('gone', () => (store.get(fullId) ? undefined : true));
@@ -101,11 +129,25 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         proxy.dropAll();
         await until('the failure is seen', () => store.error, 5_000);
         const name = uniqueName(`cws-store-down-${engine}`);
-        await engineCli(engine, ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+        await engineCli(engine, [
+          'run',
+          '-d',
+          '--name',
+          name,
+          '--label',
+          `${TEST_LABEL}=${process.pid}`,
+          TEST_IMAGE,
+          'sleep',
+          '300',
+        ]);
         await sleep(700);
         assert.ok(!store.containers.some((c) => c.name === name), 'not seen while the engine is unreachable');
         proxy.setDown(false);
-        await until('reconnected and caught up', () => store.containers.find((c) => c.name === name && c.state === 'running'), 10_000);
+        await until(
+          'reconnected and caught up',
+          () => store.containers.find((c) => c.name === name && c.state === 'running'),
+          10_000,
+        );
         assert.equal(store.error, undefined);
         assert.ok(store.streaming, 'the event stream is open again');
       } finally {
@@ -146,7 +188,11 @@ describe('live container store: apple (fake container CLI, polled)', function ()
     const release = store.acquire();
     await store.whenSettled();
     assert.ok(store.loaded, store.error?.message);
-    const id = await rt.createContainer({ image: 'docker.io/library/busybox:latest', name: 'cws-apple-store', cmd: ['sleep', '300'] });
+    const id = await rt.createContainer({
+      image: 'docker.io/library/busybox:latest',
+      name: 'cws-apple-store',
+      cmd: ['sleep', '300'],
+    });
     await until('listed', () => store.get(id), 5_000);
     await rt.start(id);
     await until('running', () => (store.get(id)?.state === 'running' ? true : undefined), 5_000);

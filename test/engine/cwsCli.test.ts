@@ -4,32 +4,68 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, engineCliList, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId } from '../support/engines';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  engineCliList,
+  parseSize,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
+} from '../support/engines';
 
 const CWS = join(__dirname, '..', '..', '..', 'dist', 'cws.js');
 
 function cws(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CWS, ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CWS, ...args],
+      { env: { ...process.env, ...env }, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
 for (const engine of ['docker', 'podman'] as EngineId[]) {
   describe(`cws ls against ${engine} (real engine)`, function () {
     this.timeout(60_000);
-    const env = engine === 'docker'
-      ? { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: `unix://${ENGINE_SOCKETS.docker}` }
-      : { CONTAINER_RUNTIME: 'podman' };
+    const env =
+      engine === 'docker'
+        ? { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: `unix://${ENGINE_SOCKETS.docker}` }
+        : { CONTAINER_RUNTIME: 'podman' };
 
     before(async function () {
       requireEngine(this, engine);
       const labels = ['--label', `${TEST_LABEL}=${process.pid}`];
-      await engineCli(engine, ['create', '--name', uniqueName(`cws-cli-${engine}`), ...labels, TEST_IMAGE, 'sleep', '300']);
-      await engineCli(engine, ['run', '-d', '--name', uniqueName(`cws-cli-run-${engine}`), ...labels, TEST_IMAGE, 'sleep', '300']);
+      await engineCli(engine, [
+        'create',
+        '--name',
+        uniqueName(`cws-cli-${engine}`),
+        ...labels,
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
+      await engineCli(engine, [
+        'run',
+        '-d',
+        '--name',
+        uniqueName(`cws-cli-run-${engine}`),
+        ...labels,
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
     });
-    after(async function () { await removeTestContainers(engine); });
+    after(async function () {
+      await removeTestContainers(engine);
+    });
 
     it('`cws ls --all --json` agrees with `ps -a` (ids, names, image, state)', async () => {
       const r = await cws(['ls', '--all', '--json'], env);
@@ -70,10 +106,22 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     before(async function () {
       requireEngine(this, engine);
-      id = await engineCli(engine, ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE,
-        'sh', '-c', 'echo first; echo oops >&2; sleep 300']);
+      id = await engineCli(engine, [
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `${TEST_LABEL}=${process.pid}`,
+        TEST_IMAGE,
+        'sh',
+        '-c',
+        'echo first; echo oops >&2; sleep 300',
+      ]);
     });
-    after(async function () { await removeTestContainers(engine); });
+    after(async function () {
+      await removeTestContainers(engine);
+    });
 
     it('`cws runtimes --json` reports this engine as running, with the version its CLI reports', async () => {
       const r = await cws(['runtimes', '--json'], env);
@@ -104,7 +152,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal((await cws(['logs', '-n', 'x', name], env)).code, 2);
     });
 
-    it('`cws exec` passes arguments untouched and exits with the command\'s code', async () => {
+    it("`cws exec` passes arguments untouched and exits with the command's code", async () => {
       const tricky = 'it\'s "$(rm -rf /)" `id` ; ü';
       const r = await cws(['exec', name, '--', 'echo', tricky], env);
       assert.deepEqual([r.code, r.stdout], [0, tricky + '\n']);
@@ -113,7 +161,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal((await cws(['exec', name], env)).code, 2, 'no command is a usage error');
     });
 
-    it('`cws stats --json` agrees with the engine\'s own stats on memory', async () => {
+    it("`cws stats --json` agrees with the engine's own stats on memory", async () => {
       const r = await cws(['stats', '--json', id], env);
       assert.equal(r.code, 0, r.stderr);
       const [s] = JSON.parse(r.stdout) as { id: string; memoryUsed: number; pids: number }[];
@@ -121,18 +169,34 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.ok(s.pids >= 1);
       const theirs = await engineCli(engine, ['stats', '--no-stream', '--format', '{{.MemUsage}}', id]);
       const bytes = parseSize(theirs.split('/')[0]);
-      assert.ok(Math.abs(s.memoryUsed - bytes) <= Math.max(bytes * 0.05, 64 * 1024), `ours ${s.memoryUsed} vs ${theirs}`);
+      assert.ok(
+        Math.abs(s.memoryUsed - bytes) <= Math.max(bytes * 0.05, 64 * 1024),
+        `ours ${s.memoryUsed} vs ${theirs}`,
+      );
     });
 
     // Docker only: Podman's CLI averages CPU since the container started, ours is the last second.
-    if (engine === 'docker') it('`cws stats --json` CPU % of a busy container agrees with `docker stats`', async function () {
-      const busy = await engineCli(engine, ['run', '-d', '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sh', '-c', 'while true; do :; done']);
-      await new Promise((r) => setTimeout(r, 1500));
-      const [r, theirs] = await Promise.all([cws(['stats', '--json', busy], env), engineCli(engine, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', busy])]);
-      const [s] = JSON.parse(r.stdout) as { cpuPercent: number }[];
-      assert.ok(s.cpuPercent > 50, `ours ${s.cpuPercent}`);
-      assert.ok(Math.abs(s.cpuPercent - parseFloat(theirs)) < 15, `ours ${s.cpuPercent.toFixed(1)} vs ${theirs}`);
-    });
+    if (engine === 'docker')
+      it('`cws stats --json` CPU % of a busy container agrees with `docker stats`', async function () {
+        const busy = await engineCli(engine, [
+          'run',
+          '-d',
+          '--label',
+          `${TEST_LABEL}=${process.pid}`,
+          TEST_IMAGE,
+          'sh',
+          '-c',
+          'while true; do :; done',
+        ]);
+        await new Promise((r) => setTimeout(r, 1500));
+        const [r, theirs] = await Promise.all([
+          cws(['stats', '--json', busy], env),
+          engineCli(engine, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', busy]),
+        ]);
+        const [s] = JSON.parse(r.stdout) as { cpuPercent: number }[];
+        assert.ok(s.cpuPercent > 50, `ours ${s.cpuPercent}`);
+        assert.ok(Math.abs(s.cpuPercent - parseFloat(theirs)) < 15, `ours ${s.cpuPercent.toFixed(1)} vs ${theirs}`);
+      });
 
     it('`cws stop` / `start` / `rm` change the container and print its id', async () => {
       const stop = await cws(['stop', '-t', '0', name], env);
@@ -158,13 +222,25 @@ describe('cws exec --workspace (real dockerd, and the host runtime)', function (
     writeFileSync(join(dir, 'Dockerfile'), `FROM ${TEST_IMAGE}\n`);
   });
   after(async () => {
-    const ids = (await engineCli('docker', ['ps', '-aq', '--filter', `label=dev.containerworkspaces.workspace=${dir}`]).catch(() => '')).split('\n').filter(Boolean);
+    const ids = (
+      await engineCli('docker', ['ps', '-aq', '--filter', `label=dev.containerworkspaces.workspace=${dir}`]).catch(
+        () => '',
+      )
+    )
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) await engineCli('docker', ['rm', '-f', ...ids]);
-    await engineCli('docker', ['rmi', '-f', ...(await engineCli('docker', ['images', '-q', '--filter', 'reference=cws-cws-exec-ws*'])).split('\n').filter(Boolean)]).catch(() => undefined);
+    await engineCli('docker', [
+      'rmi',
+      '-f',
+      ...(await engineCli('docker', ['images', '-q', '--filter', 'reference=cws-cws-exec-ws*']))
+        .split('\n')
+        .filter(Boolean),
+    ]).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('runs in the folder\'s workspace container, in its workspace folder, with the command\'s exit code', async () => {
+  it("runs in the folder's workspace container, in its workspace folder, with the command's exit code", async () => {
     const none = await cws(['exec', '--workspace', dir, '--', 'true'], { CONTAINER_RUNTIME: 'docker' });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /has no workspace container/);

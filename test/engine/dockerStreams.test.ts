@@ -3,12 +3,20 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import { RuntimeError } from '../../src/runtime/errors';
-import type { LogChunk, ProgressEvent, StatsSample } from '../../src/runtime/types';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { RuntimeError } from '../../src/core/runtime/errors';
+import type { LogChunk, ProgressEvent, StatsSample } from '../../src/core/runtime/types';
 import {
-  ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId,
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  parseSize,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
 } from '../support/engines';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -19,7 +27,13 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     let rt: DockerRuntime;
     const labels = { [TEST_LABEL]: String(process.pid) };
     const run = async (cmd: string[], extra: object = {}) => {
-      const id = await rt.createContainer({ image: TEST_IMAGE, name: uniqueName(`cws-s-${engine}`), cmd, labels, ...extra });
+      const id = await rt.createContainer({
+        image: TEST_IMAGE,
+        name: uniqueName(`cws-s-${engine}`),
+        cmd,
+        labels,
+        ...extra,
+      });
       await rt.start(id);
       return id;
     };
@@ -38,18 +52,30 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
 
     it('logs: stdout and stderr kept apart, tail and timestamps honoured', async () => {
-      const id = await run(['sh', '-c', 'for i in 1 2 3 4 5; do echo "out $i ü"; done; echo "err line" >&2; sleep 300']);
+      const id = await run([
+        'sh',
+        '-c',
+        'for i in 1 2 3 4 5; do echo "out $i ü"; done; echo "err line" >&2; sleep 300',
+      ]);
       await sleep(500);
       const all: LogChunk[] = [];
       const sub = await rt.logs(id, {}, (c) => all.push(c));
       await sub.ended;
-      const out = all.filter((c) => c.stream === 'stdout').map((c) => c.text).join('');
-      const err = all.filter((c) => c.stream === 'stderr').map((c) => c.text).join('');
+      const out = all
+        .filter((c) => c.stream === 'stdout')
+        .map((c) => c.text)
+        .join('');
+      const err = all
+        .filter((c) => c.stream === 'stderr')
+        .map((c) => c.text)
+        .join('');
       assert.equal(out, 'out 1 ü\nout 2 ü\nout 3 ü\nout 4 ü\nout 5 ü\n');
       assert.equal(err, 'err line\n');
 
       const tail: string[] = [];
-      await (await rt.logs(id, { tail: 2, timestamps: true }, (c) => tail.push(c.text))).ended;
+      await (
+        await rt.logs(id, { tail: 2, timestamps: true }, (c) => tail.push(c.text))
+      ).ended;
       const lines = tail.join('').trim().split('\n');
       assert.equal(lines.length, 2);
       for (const l of lines) assert.match(l, /^\d{4}-\d\d-\d\dT\S+ /);
@@ -58,7 +84,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     it('logs: follow delivers new lines as they are written, and stops when closed', async () => {
       const id = await run(['sh', '-c', 'i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.2; done']);
       let text = '';
-      const sub = await rt.logs(id, { follow: true, tail: 0 }, (c) => { text += c.text; });
+      const sub = await rt.logs(id, { follow: true, tail: 0 }, (c) => {
+        text += c.text;
+      });
       await sleep(1200);
       assert.match(text, /tick \d+\n.*tick \d+\n/s, 'several new lines arrived');
       sub.close();
@@ -72,14 +100,21 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const id = await run(['sh', '-c', 'while true; do echo x; sleep 0.5; done']);
       const sub = await rt.logs(id, { follow: true, tail: 1 }, () => undefined);
       await rt.remove(id, { force: true });
-      await Promise.race([sub.ended, sleep(10_000).then(() => { throw new Error('log stream did not end'); })]);
+      await Promise.race([
+        sub.ended,
+        sleep(10_000).then(() => {
+          throw new Error('log stream did not end');
+        }),
+      ]);
     });
 
     it('interactive exec: a TTY shell takes input, resizes, and reports its exit code', async () => {
       const id = await run(['sleep', '300']);
       const term = await rt.execInteractive(id, { cmd: ['sh'], cols: 100, rows: 30 });
       let screen = '';
-      term.onData((d) => { screen += d; });
+      term.onData((d) => {
+        screen += d;
+      });
       term.write('stty size; echo "sum=$((40+2))"\n');
       for (let i = 0; i < 50 && !/sum=42/.test(screen); i++) await sleep(100);
       assert.match(screen, /30 100/, 'the initial size reached the TTY');
@@ -107,9 +142,15 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const ours = await rt.stats(busy);
       const theirCpu = parseFloat(cpu);
       // Podman's CLI prints CPU averaged since the container started; ours is the last second.
-      if (engine === 'docker') assert.ok(Math.abs(ours.cpuPercent - theirCpu) < 15, `ours ${ours.cpuPercent.toFixed(1)} vs docker stats ${theirCpu}`);
+      if (engine === 'docker')
+        assert.ok(
+          Math.abs(ours.cpuPercent - theirCpu) < 15,
+          `ours ${ours.cpuPercent.toFixed(1)} vs docker stats ${theirCpu}`,
+        );
       assert.ok(mem.includes('/'), `memory "${mem}"`);
-      const theirMem = parseSize((await engineCli(engine, ['stats', '--no-stream', '--format', '{{.MemUsage}}', hog])).split('/')[0]);
+      const theirMem = parseSize(
+        (await engineCli(engine, ['stats', '--no-stream', '--format', '{{.MemUsage}}', hog])).split('/')[0],
+      );
       const ourMem = (await rt.stats(hog)).memoryUsed;
       assert.ok(theirMem > 20 * 2 ** 20, `the CLI sees the 24 MiB: ${theirMem}`);
       assert.ok(Math.abs(ourMem - theirMem) <= theirMem * 0.05, `memory ours ${ourMem} vs ${theirMem}`);
@@ -132,7 +173,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     it('long-lived streams do not hold up short requests', async () => {
       const ids = await Promise.all(Array.from({ length: 6 }, () => run(['sleep', '300'])));
-      const subs = [rt.subscribeEvents(() => undefined), ...ids.flatMap((id) => [rt.subscribeStats(id, () => undefined), rt.subscribeStats(id, () => undefined)])];
+      const subs = [
+        rt.subscribeEvents(() => undefined),
+        ...ids.flatMap((id) => [rt.subscribeStats(id, () => undefined), rt.subscribeStats(id, () => undefined)]),
+      ];
       await sleep(800);
       const t0 = Date.now();
       const list = await Promise.all(Array.from({ length: 5 }, () => rt.listContainers({ all: true })));
@@ -143,46 +187,66 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     it('images: list, exists, and a build from a local base with progress', async function () {
       const images = await rt.listImages();
-      assert.ok(images.some((i) => i.tags.some((t) => t.endsWith('cws-test/busybox:latest'))), 'the test image is listed');
+      assert.ok(
+        images.some((i) => i.tags.some((t) => t.endsWith('cws-test/busybox:latest'))),
+        'the test image is listed',
+      );
       assert.equal(await rt.imageExists(TEST_IMAGE), true);
       assert.equal(await rt.imageExists('localhost/cws-no-such-image:latest'), false);
 
       const ctx = mkdtempSync(join(tmpdir(), 'cws-build-'));
       try {
-        writeFileSync(join(ctx, 'Build.Dockerfile'), `FROM ${TEST_IMAGE}\nRUN echo built-by-cws > /built.txt\nCMD ["cat", "/built.txt"]\n`);
+        writeFileSync(
+          join(ctx, 'Build.Dockerfile'),
+          `FROM ${TEST_IMAGE}\nRUN echo built-by-cws > /built.txt\nCMD ["cat", "/built.txt"]\n`,
+        );
         writeFileSync(join(ctx, 'ignored.txt'), 'x');
         const tag = `localhost/cws-test/built-${process.pid}:latest`;
         const progress: ProgressEvent[] = [];
-        const imageId = await rt.buildImage({ context: ctx, dockerfile: 'Build.Dockerfile', tag }, (p) => progress.push(p));
+        const imageId = await rt.buildImage({ context: ctx, dockerfile: 'Build.Dockerfile', tag }, (p) =>
+          progress.push(p),
+        );
         assert.match(imageId, /^(sha256:)?[0-9a-f]{12,}/);
-        assert.ok(progress.some((p) => /RUN echo built-by-cws/.test(p.message)), progress.map((p) => p.message).join('\n'));
+        assert.ok(
+          progress.some((p) => /RUN echo built-by-cws/.test(p.message)),
+          progress.map((p) => p.message).join('\n'),
+        );
         assert.equal(await rt.imageExists(tag), true);
         const id = await rt.createContainer({ image: tag, labels });
         await rt.start(id);
         assert.equal(await rt.wait(id), 0);
         const out: string[] = [];
-        await (await rt.logs(id, {}, (c) => out.push(c.text))).ended;
+        await (
+          await rt.logs(id, {}, (c) => out.push(c.text))
+        ).ended;
         assert.equal(out.join(''), 'built-by-cws\n');
       } finally {
         rmSync(ctx, { recursive: true, force: true });
       }
     });
 
-    it('a failing build or pull is an error with the engine\'s reason', async () => {
+    it("a failing build or pull is an error with the engine's reason", async () => {
       const ctx = mkdtempSync(join(tmpdir(), 'cws-build-'));
       try {
         writeFileSync(join(ctx, 'Dockerfile'), `FROM ${TEST_IMAGE}\nRUN exit 9\n`);
-        const failedSteps = async () => (await engineCli(engine, ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}']))
-          .split('\n').filter((l) => l.includes('exit 9')).length;
+        const failedSteps = async () =>
+          (await engineCli(engine, ['ps', '-a', '--no-trunc', '--format', '{{.ID}} {{.Command}}']))
+            .split('\n')
+            .filter((l) => l.includes('exit 9')).length;
         const before = await failedSteps();
-        await assert.rejects(rt.buildImage({ context: ctx, tag: `localhost/cws-test/fail-${process.pid}` }), (e: unknown) =>
-          e instanceof RuntimeError && /9|non-zero|exit/i.test(e.message));
-        assert.equal(await failedSteps(), before, 'the failed step\'s container is not left behind');
+        await assert.rejects(
+          rt.buildImage({ context: ctx, tag: `localhost/cws-test/fail-${process.pid}` }),
+          (e: unknown) => e instanceof RuntimeError && /9|non-zero|exit/i.test(e.message),
+        );
+        assert.equal(await failedSteps(), before, "the failed step's container is not left behind");
       } finally {
         rmSync(ctx, { recursive: true, force: true });
       }
       // No registry is reachable here: a pull must fail promptly with a message, not hang.
-      await assert.rejects(rt.pullImage('127.0.0.1:9/cws/none:latest'), (e: unknown) => e instanceof RuntimeError && e.message.length > 0);
+      await assert.rejects(
+        rt.pullImage('127.0.0.1:9/cws/none:latest'),
+        (e: unknown) => e instanceof RuntimeError && e.message.length > 0,
+      );
     });
   });
 }

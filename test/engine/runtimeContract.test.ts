@@ -1,12 +1,10 @@
 // One contract for every runtime: the real dockerd, the real Podman socket, and Apple's CLI (through
 // a fake `container` executable). Everything goes through the ContainerRuntime interface.
 import * as assert from 'node:assert/strict';
-import type { ContainerRuntime, RuntimeEvent } from '../../src/runtime/types';
+import type { ContainerRuntime, RuntimeEvent } from '../../src/core/runtime/types';
 import { CONTRACT_TARGETS, TEST_LABEL } from '../support/contractTargets';
 import { uniqueName } from '../support/engines';
 import { isCode, until } from '../support/until';
-
-
 
 for (const target of CONTRACT_TARGETS) {
   describe(`runtime contract: ${target.name}`, function () {
@@ -53,7 +51,10 @@ for (const target of CONTRACT_TARGETS) {
       const state = async () => (await rt.listContainers({ all: true })).find((c) => c.id === id)?.state;
       await rt.start(id);
       assert.equal(await state(), 'running');
-      assert.ok((await rt.listContainers({ all: false })).some((c) => c.id === id), 'in the running list');
+      assert.ok(
+        (await rt.listContainers({ all: false })).some((c) => c.id === id),
+        'in the running list',
+      );
       await rt.start(id); // already running: not an error
       await rt.stop(id, 1);
       assert.equal(await state(), 'exited');

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detectRuntimes, resolveRuntimeId } from '../../src/runtime/select';
+import { detectRuntimes, resolveRuntimeId } from '../../src/core/runtime/select';
 import { ENGINE_SOCKETS, requireEngine } from '../support/engines';
 
 const NO_ENGINE = 'unix:///tmp/cws-no-engine.sock';
@@ -16,16 +16,37 @@ describe('runtime selection (real engines)', function () {
 
   it('auto takes Docker when it answers', async function () {
     requireEngine(this, 'docker');
-    assert.equal(await resolveRuntimeId({ env: {}, platform: 'linux', dockerHost: `unix://${ENGINE_SOCKETS.docker}`, ...noApple }), 'docker');
+    assert.equal(
+      await resolveRuntimeId({ env: {}, platform: 'linux', dockerHost: `unix://${ENGINE_SOCKETS.docker}`, ...noApple }),
+      'docker',
+    );
   });
 
   it('auto falls back to Podman when Docker does not answer', async function () {
     requireEngine(this, 'podman');
-    assert.equal(await resolveRuntimeId({ env: {}, platform: 'linux', dockerHost: NO_ENGINE, podmanHost: `unix://${ENGINE_SOCKETS.podman}`, ...noApple }), 'podman');
+    assert.equal(
+      await resolveRuntimeId({
+        env: {},
+        platform: 'linux',
+        dockerHost: NO_ENGINE,
+        podmanHost: `unix://${ENGINE_SOCKETS.podman}`,
+        ...noApple,
+      }),
+      'podman',
+    );
   });
 
   it('auto with nothing answering is Docker (whose messages say how to start it)', async () => {
-    assert.equal(await resolveRuntimeId({ env: {}, platform: 'linux', dockerHost: NO_ENGINE, podmanHost: 'unix:///tmp/cws-no-podman.sock', ...noApple }), 'docker');
+    assert.equal(
+      await resolveRuntimeId({
+        env: {},
+        platform: 'linux',
+        dockerHost: NO_ENGINE,
+        podmanHost: 'unix:///tmp/cws-no-podman.sock',
+        ...noApple,
+      }),
+      'docker',
+    );
   });
 
   describe('Apple Containers (fake `container` CLI)', () => {
@@ -44,11 +65,24 @@ describe('runtime selection (real engines)', function () {
     });
 
     it('auto prefers Apple on macOS when its CLI is there and its service runs', async () => {
-      assert.equal(await resolveRuntimeId({ env: {}, platform: 'darwin', appleCliPath: fake, dockerHost: `unix://${ENGINE_SOCKETS.docker}` }), 'apple');
+      assert.equal(
+        await resolveRuntimeId({
+          env: {},
+          platform: 'darwin',
+          appleCliPath: fake,
+          dockerHost: `unix://${ENGINE_SOCKETS.docker}`,
+        }),
+        'apple',
+      );
     });
 
     it('auto does not pick Apple off macOS, nor when its service is stopped', async () => {
-      const others = { env: {}, dockerHost: NO_ENGINE, podmanHost: 'unix:///tmp/cws-no-podman.sock', appleCliPath: fake };
+      const others = {
+        env: {},
+        dockerHost: NO_ENGINE,
+        podmanHost: 'unix:///tmp/cws-no-podman.sock',
+        appleCliPath: fake,
+      };
       assert.equal(await resolveRuntimeId({ ...others, platform: 'linux' }), 'docker');
       process.env.CWS_FAKE_CONTAINER_DOWN = '1';
       try {
@@ -64,7 +98,10 @@ describe('runtime selection (real engines)', function () {
   });
 
   it('an explicit choice is kept even when that runtime is down', async () => {
-    assert.equal(await resolveRuntimeId({ setting: 'podman', env: {}, podmanHost: 'unix:///tmp/cws-no-podman.sock' }), 'podman');
+    assert.equal(
+      await resolveRuntimeId({ setting: 'podman', env: {}, podmanHost: 'unix:///tmp/cws-no-podman.sock' }),
+      'podman',
+    );
   });
 
   describe('with engines that accept connections but never answer', () => {
@@ -85,7 +122,15 @@ describe('runtime selection (real engines)', function () {
 
     it('detection checks all runtimes in parallel, each with a short time-out', async () => {
       const t0 = Date.now();
-      const found = await detectRuntimes({ env: {}, dockerHost: `unix://${join(dir, 'docker.sock')}`, podmanHost: `unix://${join(dir, 'podman.sock')}`, ...noApple }, 800);
+      const found = await detectRuntimes(
+        {
+          env: {},
+          dockerHost: `unix://${join(dir, 'docker.sock')}`,
+          podmanHost: `unix://${join(dir, 'podman.sock')}`,
+          ...noApple,
+        },
+        800,
+      );
       const took = Date.now() - t0;
       assert.ok(took < 1500, `took ${took} ms (two 800 ms time-outs in a row would be 1600+)`);
       const byId = Object.fromEntries(found.map((r) => [r.id, r]));

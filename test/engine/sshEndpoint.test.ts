@@ -3,14 +3,25 @@
 // in front of the real dockerd: the far side runs `docker system dial-stdio`, as for the docker CLI.
 import * as assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, appendFileSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  appendFileSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { resolveDockerEndpoint, type DockerEndpoint } from '../../src/runtime/docker/endpoint';
-import { RuntimeError } from '../../src/runtime/errors';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { resolveDockerEndpoint, type DockerEndpoint } from '../../src/core/runtime/docker/endpoint';
+import { RuntimeError } from '../../src/core/runtime/errors';
 import { engineCli, engineCliList, isCI, requireEngine } from '../support/engines';
 
 const run = promisify(execFile);
@@ -22,7 +33,9 @@ function onPath(cmd: string): string | undefined {
     try {
       accessSync(p, constants.X_OK);
       return p;
-    } catch { /* next */ }
+    } catch {
+      /* next */
+    }
   }
   return undefined;
 }
@@ -41,12 +54,20 @@ function freePort(): Promise<number> {
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, child: ChildProcess, ms = 10_000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  child: ChildProcess,
+  ms = 10_000,
+): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`${what}: the process exited (${child.exitCode})`);
@@ -101,7 +122,10 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
 
   before(async function () {
     requireEngine(this, 'docker');
-    const missing = [existsSync(SSHD) ? '' : SSHD, ...['ssh-keygen', 'ssh-agent', 'ssh-add', 'ssh-keyscan'].filter((c) => !onPath(c))].filter(Boolean);
+    const missing = [
+      existsSync(SSHD) ? '' : SSHD,
+      ...['ssh-keygen', 'ssh-agent', 'ssh-add', 'ssh-keyscan'].filter((c) => !onPath(c)),
+    ].filter(Boolean);
     const unavailable = (why: string): never => {
       const msg = `sshd is not available: ${why}`;
       if (isCI) throw new Error(`${msg}; CI needs it (scripts/setup-engines.sh installs openssh-server).`);
@@ -123,24 +147,27 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
     writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKey}.pub`), { mode: 0o600 });
 
     const config = join(dir, 'sshd_config');
-    writeFileSync(config, [
-      `Port ${port}`,
-      'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_ed25519')}`,
-      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-      `PidFile ${join(dir, 'sshd.pid')}`,
-      'PermitRootLogin prohibit-password',
-      'PubkeyAuthentication yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
-      'UsePAM no',
-      // The temporary directory sits under the world-writable /tmp.
-      'StrictModes no',
-      'LogLevel VERBOSE',
-      // The far side runs `docker system dial-stdio`.
-      `SetEnv PATH=${[dirname(docker!), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':')}`,
-      '',
-    ].join('\n'));
+    writeFileSync(
+      config,
+      [
+        `Port ${port}`,
+        'ListenAddress 127.0.0.1',
+        `HostKey ${join(dir, 'host_ed25519')}`,
+        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+        `PidFile ${join(dir, 'sshd.pid')}`,
+        'PermitRootLogin prohibit-password',
+        'PubkeyAuthentication yes',
+        'PasswordAuthentication no',
+        'KbdInteractiveAuthentication no',
+        'UsePAM no',
+        // The temporary directory sits under the world-writable /tmp.
+        'StrictModes no',
+        'LogLevel VERBOSE',
+        // The far side runs `docker system dial-stdio`.
+        `SetEnv PATH=${[dirname(docker!), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':')}`,
+        '',
+      ].join('\n'),
+    );
     // Debian's sshd needs its privilege separation directory.
     if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
     try {
@@ -149,7 +176,9 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
       unavailable(`\`sshd -t\` rejects the test config: ${(err as { stderr?: string }).stderr ?? String(err)}`);
     }
     sshd = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    sshd.stderr!.on('data', (d: Buffer) => { sshdLog += d.toString(); });
+    sshd.stderr!.on('data', (d: Buffer) => {
+      sshdLog += d.toString();
+    });
     try {
       await waitFor('sshd', () => canConnect(port), sshd);
     } catch (err) {
@@ -175,7 +204,8 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed' && sshdLog) console.log(`      sshd log:\n${sshdLog.split('\n').slice(-30).join('\n')}`);
+    if (this.currentTest?.state === 'failed' && sshdLog)
+      console.log(`      sshd log:\n${sshdLog.split('\n').slice(-30).join('\n')}`);
   });
 
   it('with the key in an ssh agent: info() and listContainers() answer as the docker CLI does', async () => {
@@ -210,13 +240,24 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
   it('through DOCKER_HOST and through a docker context, the same engine answers', async () => {
     const home = makeHome('ctx-home');
     await keyscan(home);
-    const viaEnv = resolveDockerEndpoint(undefined, { env: { DOCKER_HOST: url, SSH_AUTH_SOCK: agentSock }, home, systemKnownHosts: join(dir, 'none') });
+    const viaEnv = resolveDockerEndpoint(undefined, {
+      env: { DOCKER_HOST: url, SSH_AUTH_SOCK: agentSock },
+      home,
+      systemKnownHosts: join(dir, 'none'),
+    });
     assert.equal(viaEnv.source, 'DOCKER_HOST');
     const version = await engineCli('docker', ['version', '--format', '{{.Server.Version}}']);
     assert.equal((await runtime(viaEnv).info()).version, version);
     const cfg = join(home, '.docker');
-    await run('docker', ['context', 'create', 'over-ssh', '--docker', `host=${url}`], { env: { ...process.env, DOCKER_CONFIG: cfg }, timeout: 15_000 });
-    const viaContext = resolveDockerEndpoint(undefined, { env: { DOCKER_CONTEXT: 'over-ssh', SSH_AUTH_SOCK: agentSock }, home, systemKnownHosts: join(dir, 'none') });
+    await run('docker', ['context', 'create', 'over-ssh', '--docker', `host=${url}`], {
+      env: { ...process.env, DOCKER_CONFIG: cfg },
+      timeout: 15_000,
+    });
+    const viaContext = resolveDockerEndpoint(undefined, {
+      env: { DOCKER_CONTEXT: 'over-ssh', SSH_AUTH_SOCK: agentSock },
+      home,
+      systemKnownHosts: join(dir, 'none'),
+    });
     assert.equal(viaContext.source, 'context "over-ssh"');
     assert.equal((await runtime(viaContext).info()).version, version);
   });
@@ -255,7 +296,9 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
 
   it('a key the server does not accept: a refused login, explained', async () => {
     const home = makeHome('stranger-home');
-    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(home, '.ssh', 'id_ed25519')], { timeout: 15_000 });
+    await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(home, '.ssh', 'id_ed25519')], {
+      timeout: 15_000,
+    });
     await keyscan(home);
     const ep = resolve(home, {});
     const err = await rejection(runtime(ep).info());

@@ -2,12 +2,20 @@
 // container reads busy and an idle one idle, memory as the engine's own CLI says, batches at most
 // once a second, and no stats connection left once nothing is watched.
 import * as assert from 'node:assert/strict';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import { StatsMonitor, type StatsPoint } from '../../src/runtime/stats';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { StatsMonitor, type StatsPoint } from '../../src/core/stats';
 import { startCountingProxy, type CountingProxy } from '../support/countingProxy';
 import {
-  ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, parseSize, removeTestContainers, requireEngine, uniqueName, type EngineId,
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  parseSize,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
 } from '../support/engines';
 import { until } from '../support/until';
 
@@ -52,29 +60,49 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     it('a CPU burner reads above 50 % and an idle container near 0, from the first point on', async () => {
       monitor.watch([busy, idle, hog]);
-      await until('three points each', () => ([busy, idle, hog].every((id) => monitor.history(id).length >= 3) ? true : undefined), 30_000);
+      await until(
+        'three points each',
+        () => ([busy, idle, hog].every((id) => monitor.history(id).length >= 3) ? true : undefined),
+        30_000,
+      );
       assert.deepEqual(monitor.watching.sort(), [busy, idle, hog].sort());
       assert.equal(proxy.openMatching(STATS), 3, 'one stats stream per watched container');
       const b = monitor.history(busy);
       const i = monitor.history(idle);
-      assert.ok(b.every((p) => p.cpu > 50), `burner CPU ${b.map((p) => p.cpu.toFixed(1)).join(', ')}`);
-      assert.ok(i.every((p) => p.cpu < 5), `idle CPU ${i.map((p) => p.cpu.toFixed(1)).join(', ')}`);
+      assert.ok(
+        b.every((p) => p.cpu > 50),
+        `burner CPU ${b.map((p) => p.cpu.toFixed(1)).join(', ')}`,
+      );
+      assert.ok(
+        i.every((p) => p.cpu < 5),
+        `idle CPU ${i.map((p) => p.cpu.toFixed(1)).join(', ')}`,
+      );
       assert.ok(i.every((p) => p.pids >= 1 && p.memLimit > 0));
       // Rates need two samples: the first point has none, the later ones do.
       assert.equal(b[0].rxRate, null);
       assert.ok(b.slice(1).every((p) => p.rxRate !== null && p.rxRate >= 0 && p.writeRate !== null));
       // About a second apart, by the engine's own clock.
       const gaps = b.slice(1).map((p, k) => p.t - b[k].t);
-      assert.ok(gaps.every((g) => g > 500 && g < 3000), `gaps ${gaps.join(', ')} ms`);
+      assert.ok(
+        gaps.every((g) => g > 500 && g < 3000),
+        `gaps ${gaps.join(', ')} ms`,
+      );
     });
 
     it('memory matches the engine CLI within a few percent', async () => {
-      await until('the hog holds its memory', () => ((monitor.history(hog).at(-1)?.mem ?? 0) > 20 * 2 ** 20 ? true : undefined), 20_000);
+      await until(
+        'the hog holds its memory',
+        () => ((monitor.history(hog).at(-1)?.mem ?? 0) > 20 * 2 ** 20 ? true : undefined),
+        20_000,
+      );
       await sleep(1500);
       const line = await engineCli(engine, ['stats', '--no-stream', '--format', '{{.MemUsage}}', hog]);
       const theirs = parseSize(line.split('/')[0]);
       const ours = monitor.history(hog).at(-1)!.mem;
-      assert.ok(Math.abs(ours - theirs) <= theirs * 0.05, `ours ${(ours / 2 ** 20).toFixed(2)} MiB vs ${engine} stats "${line}"`);
+      assert.ok(
+        Math.abs(ours - theirs) <= theirs * 0.05,
+        `ours ${(ours / 2 ** 20).toFixed(2)} MiB vs ${engine} stats "${line}"`,
+      );
     });
 
     it('batches come at most once a second, each with the new points only', async () => {
@@ -82,7 +110,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await sleep(5200);
       assert.ok(batches.length >= 3 && batches.length <= 6, `${batches.length} batches in 5.2 s`);
       const gaps = batches.slice(1).map((b, k) => b.at - batches[k].at);
-      assert.ok(gaps.every((g) => g >= 950), `batch gaps ${gaps.join(', ')} ms`);
+      assert.ok(
+        gaps.every((g) => g >= 950),
+        `batch gaps ${gaps.join(', ')} ms`,
+      );
       const seen = new Map<string, number>();
       for (const { batch } of batches) {
         for (const [id, points] of batch) {
@@ -115,7 +146,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     it('a container removed while watched: its stream ends quietly, it leaves the watch list, and the owner is told', async () => {
       const errors: string[] = [];
       const ended: string[] = [];
-      const m = new StatsMonitor({ onBatch: () => undefined, onError: (_id, e) => errors.push(e.message), onEnded: (id) => ended.push(id) });
+      const m = new StatsMonitor({
+        onBatch: () => undefined,
+        onError: (_id, e) => errors.push(e.message),
+        onEnded: (id) => ended.push(id),
+      });
       m.setRuntime(rt);
       try {
         const short = await run(['sleep', '600']);

@@ -2,15 +2,28 @@
 // (test/fakes/code) in the image: start detached, follow, status from another runtime object (as
 // after a window reload), conflicts, stop, odd names, a missing CLI.
 import * as assert from 'node:assert/strict';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import { RuntimeError } from '../../src/runtime/errors';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { RuntimeError } from '../../src/core/runtime/errors';
 import {
-  followTunnel, hasCodeCli, startTunnel, stopTunnel, tunnelName, tunnelStatus, type TunnelEvent,
-} from '../../src/runtime/tunnel';
-import type { CreateContainerOptions } from '../../src/runtime/types';
+  followTunnel,
+  hasCodeCli,
+  startTunnel,
+  stopTunnel,
+  tunnelName,
+  tunnelStatus,
+  type TunnelEvent,
+} from '../../src/core/tunnels';
+import type { CreateContainerOptions } from '../../src/core/runtime/types';
 import {
-  ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName, type EngineId,
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  type EngineId,
 } from '../support/engines';
 import { ensureTunnelImage } from '../support/tunnelImage';
 import { isCode, until } from '../support/until';
@@ -29,13 +42,21 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       return engine === 'podman' ? new PodmanRuntime(ep) : new DockerRuntime('docker', ep);
     };
     const run = async (extra: Partial<CreateContainerOptions> = {}) => {
-      const id = await rt.createContainer({ image, name: uniqueName(`cws-tun-${engine}`), cmd: ['sleep', '600'], labels, ...extra });
+      const id = await rt.createContainer({
+        image,
+        name: uniqueName(`cws-tun-${engine}`),
+        cmd: ['sleep', '600'],
+        labels,
+        ...extra,
+      });
       await rt.start(id);
       return id;
     };
-    const sh = (id: string, script: string, ...args: string[]) => engineCli(engine, ['exec', id, 'sh', '-c', script, 'sh', ...args]);
+    const sh = (id: string, script: string, ...args: string[]) =>
+      engineCli(engine, ['exec', id, 'sh', '-c', script, 'sh', ...args]);
     /** The `code tunnel` processes in the container. */
-    const tunnels = async (id: string) => (await sh(id, 'ps -o pid,user,args')).split('\n').filter((l) => /bin\/code tunnel/.test(l));
+    const tunnels = async (id: string) =>
+      (await sh(id, 'ps -o pid,user,args')).split('\n').filter((l) => /bin\/code tunnel/.test(l));
     const collect = async (id: string, r = rt) => {
       const events: TunnelEvent[] = [];
       const sub = await followTunnel(r, id, (e) => events.push(e), { intervalMs: 200 });
@@ -60,12 +81,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await assert.rejects(startTunnel(rt, plain, { name: 'x' }), (e: unknown) => {
         assert.ok(e instanceof RuntimeError && e.code === 'notFound', String(e));
         assert.match(e.message, /no `code` CLI/);
-        assert.match(e.hint ?? '', /https:\/\/code\.visualstudio\.com\/sha\/download\?build=stable&os=cli-alpine-(x64|arm64)/);
+        assert.match(
+          e.hint ?? '',
+          /https:\/\/code\.visualstudio\.com\/sha\/download\?build=stable&os=cli-alpine-(x64|arm64)/,
+        );
         assert.match(e.hint ?? '', /\/usr\/local\/bin/);
         return true;
       });
       assert.deepEqual((await sh(plain, 'ls -A /tmp')).split('\n').filter(Boolean), [], 'nothing written');
-      await assert.rejects(followTunnel(rt, plain, () => undefined), isCode('notFound'));
+      await assert.rejects(
+        followTunnel(rt, plain, () => undefined),
+        isCode('notFound'),
+      );
       assert.deepEqual(await tunnelStatus(rt, plain), { running: false });
     });
 
@@ -80,10 +107,19 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const f = await collect(id);
       await until('the address', () => (f.events.some((e) => e.kind === 'ready') ? true : undefined), 15_000);
       assert.deepEqual(f.kinds(), ['login', 'ready']);
-      assert.deepEqual(f.events.find((e) => e.kind === 'login'), LOGIN);
+      assert.deepEqual(
+        f.events.find((e) => e.kind === 'login'),
+        LOGIN,
+      );
       const url = 'https://vscode.dev/tunnel/demo-box/workspaces/app';
-      assert.deepEqual(f.events.find((e) => e.kind === 'ready'), { kind: 'ready', url });
-      assert.ok(f.events.some((e) => e.kind === 'output' && /Visual Studio Code Server/.test(e.line)), 'licence text as output');
+      assert.deepEqual(
+        f.events.find((e) => e.kind === 'ready'),
+        { kind: 'ready', url },
+      );
+      assert.ok(
+        f.events.some((e) => e.kind === 'output' && /Visual Studio Code Server/.test(e.line)),
+        'licence text as output',
+      );
       assert.ok(f.events.every((e) => e.kind !== 'output' || !/\r/.test(e.line)));
 
       // As after a window reload: another runtime object, another follow (replays what was printed).
@@ -101,8 +137,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
       // Detached from the exec that started it, with the file keychain in its environment.
       assert.equal((await tunnels(id)).length, 1);
-      assert.equal(await sh(id, 'tr "\\0" "\\n" < "/proc/$1/environ" | grep -c "^VSCODE_CLI_USE_FILE_KEYCHAIN=1$"', String(started.pid)), '1');
-      const cli = JSON.parse(await sh(id, 'code tunnel status')) as { tunnel: Record<string, unknown>; service_installed: boolean };
+      assert.equal(
+        await sh(
+          id,
+          'tr "\\0" "\\n" < "/proc/$1/environ" | grep -c "^VSCODE_CLI_USE_FILE_KEYCHAIN=1$"',
+          String(started.pid),
+        ),
+        '1',
+      );
+      const cli = JSON.parse(await sh(id, 'code tunnel status')) as {
+        tunnel: Record<string, unknown>;
+        service_installed: boolean;
+      };
       assert.deepEqual(Object.keys(cli), ['tunnel', 'service_installed']);
       assert.equal(cli.tunnel.name, 'demo-box');
       assert.equal(cli.tunnel.tunnel, 'Connected');
@@ -115,7 +161,12 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal((await tunnels(id)).length, 1, 'no second tunnel');
 
       await stopTunnel(rt, id);
-      await Promise.race([f.sub.ended, sleep(10_000).then(() => { throw new Error('follow did not end'); })]);
+      await Promise.race([
+        f.sub.ended,
+        sleep(10_000).then(() => {
+          throw new Error('follow did not end');
+        }),
+      ]);
       assert.deepEqual(f.events.at(-1), { kind: 'ended', exitCode: 0 });
       assert.deepEqual(await tunnelStatus(rt, id), { running: false, name: 'demo-box', exitCode: 0 });
       assert.deepEqual(await tunnels(id), [], 'no tunnel process left');
@@ -138,7 +189,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(s.name, name);
       const f = await collect(id);
       await until('the address', () => (f.events.some((e) => e.kind === 'ready') ? true : undefined), 15_000);
-      assert.deepEqual(f.events.find((e) => e.kind === 'ready'), { kind: 'ready', url: `https://vscode.dev/tunnel/${name}` });
+      assert.deepEqual(
+        f.events.find((e) => e.kind === 'ready'),
+        { kind: 'ready', url: `https://vscode.dev/tunnel/${name}` },
+      );
       assert.equal((await tunnelStatus(rt, id)).name, name);
       assert.equal(await sh(id, 'ls /tmp/p1 /tmp/p2 /tmp/p3 /tmp/p4 2>/dev/null | wc -l'), '0');
       f.sub.close();
@@ -150,10 +204,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const id = await run({ env: { CWS_FAKE_CODE_EXIT: '3' } });
       await startTunnel(rt, id, { name: 'failing' });
       const f = await collect(id);
-      await Promise.race([f.sub.ended, sleep(10_000).then(() => { throw new Error('follow did not end'); })]);
+      await Promise.race([
+        f.sub.ended,
+        sleep(10_000).then(() => {
+          throw new Error('follow did not end');
+        }),
+      ]);
       assert.deepEqual(f.kinds(), ['login', 'ended']);
       assert.deepEqual(f.events.at(-1), { kind: 'ended', exitCode: 3 });
-      assert.ok(f.events.some((e) => e.kind === 'output' && /not authorized/.test(e.line)), 'its last words are delivered');
+      assert.ok(
+        f.events.some((e) => e.kind === 'output' && /not authorized/.test(e.line)),
+        'its last words are delivered',
+      );
       assert.deepEqual(await tunnelStatus(rt, id), { running: false, name: 'failing', exitCode: 3 });
       // Following a tunnel that is gone replays its log and ends.
       const again = await collect(id);

@@ -12,19 +12,39 @@ import { join } from 'node:path';
 import { parseArgs } from '../../src/cli/args';
 import { create as createCommand } from '../../src/cli/commands/create';
 import type { CliContext } from '../../src/cli/context';
-import { detectDirectory } from '../../src/context/detect';
-import { AppleRuntime } from '../../src/runtime/apple/appleRuntime';
-import { clearComposeToolCache, composeInvocation, findComposeTool, runCompose, type ComposeTool } from '../../src/runtime/compose/composeTool';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import { LABELS } from '../../src/runtime/labels';
-import { composeOverrideDir } from '../../src/runtime/workspace/compose';
-import type { ContainerRuntime } from '../../src/runtime/types';
+import { detectDirectory } from '../../src/core/detection/detect';
+import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
 import {
-  createWorkspaceContainer, findWorkspaceContainer, imageSource, workspaceContainerName, workspaceImageTag, workspaceSources,
-  type CreateWorkspaceOptions, type WorkspaceSource,
-} from '../../src/runtime/workspace';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, requireEngine, uniqueName, type EngineId } from '../support/engines';
+  clearComposeToolCache,
+  composeInvocation,
+  findComposeTool,
+  runCompose,
+  type ComposeTool,
+} from '../../src/core/compose/composeTool';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { LABELS } from '../../src/core/runtime/labels';
+import { composeOverrideDir } from '../../src/core/workspace/compose';
+import type { ContainerRuntime } from '../../src/core/runtime/types';
+import {
+  createWorkspaceContainer,
+  findWorkspaceContainer,
+  imageSource,
+  workspaceContainerName,
+  workspaceImageTag,
+  workspaceSources,
+  type CreateWorkspaceOptions,
+  type WorkspaceSource,
+} from '../../src/core/workspace';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  requireEngine,
+  uniqueName,
+  type EngineId,
+} from '../support/engines';
 import { repoRoot } from '../support/paths';
 import { isCode } from '../support/until';
 
@@ -62,7 +82,11 @@ async function run(rt: ContainerRuntime, id: string, cmd: string[]): Promise<str
 /** Removes what was made for folders under root (by our workspace label), and the Compose networks of those projects. */
 async function cleanUp(rt: ContainerRuntime, root: string): Promise<void> {
   const list = await rt.listContainers({ all: true });
-  const ours = list.filter((c) => c.labels[LABELS.workspace]?.startsWith(root) || (c.labels[TEST_LABEL] === String(process.pid) && c.name.startsWith('cws-')));
+  const ours = list.filter(
+    (c) =>
+      c.labels[LABELS.workspace]?.startsWith(root) ||
+      (c.labels[TEST_LABEL] === String(process.pid) && c.name.startsWith('cws-')),
+  );
   await Promise.all(ours.map((c) => rt.remove(c.id, { force: true }).catch(() => undefined)));
 }
 
@@ -84,14 +108,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       cpSync(join(FIXTURES, fixture), dir, { recursive: true });
       return dir;
     };
-    const opts = (folder: string, source: WorkspaceSource, more: Partial<CreateWorkspaceOptions> = {}): CreateWorkspaceOptions =>
-      ({ folder, source, labels, composeTool: tool, endpointUrl, ...more });
+    const opts = (
+      folder: string,
+      source: WorkspaceSource,
+      more: Partial<CreateWorkspaceOptions> = {},
+    ): CreateWorkspaceOptions => ({ folder, source, labels, composeTool: tool, endpointUrl, ...more });
 
     before(async function () {
       requireEngine(this, engine);
-      rt = engine === 'docker'
-        ? new DockerRuntime('docker', { url: endpointUrl, socketPath: ENGINE_SOCKETS.docker })
-        : new PodmanRuntime({ url: endpointUrl, socketPath: ENGINE_SOCKETS.podman });
+      rt =
+        engine === 'docker'
+          ? new DockerRuntime('docker', { url: endpointUrl, socketPath: ENGINE_SOCKETS.docker })
+          : new PodmanRuntime({ url: endpointUrl, socketPath: ENGINE_SOCKETS.podman });
       clearComposeToolCache();
       tool = await findComposeTool(engine);
     });
@@ -100,12 +128,16 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       if (!rt) return;
       await cleanUp(rt, root);
       for (const p of composeProjects) {
-        if (tool) await runCompose(composeInvocation(tool, p, ['down', '--timeout', '0'], { endpointUrl })).catch(() => undefined);
+        if (tool)
+          await runCompose(composeInvocation(tool, p, ['down', '--timeout', '0'], { endpointUrl })).catch(
+            () => undefined,
+          );
       }
       for (const i of images) await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
       const overrides = existsSync(composeOverrideDir()) ? readdirSync(composeOverrideDir()) : [];
       for (const f of composeFolders) {
-        for (const file of overrides.filter((o) => o.startsWith(`${workspaceContainerName(f)}-`))) rmSync(join(composeOverrideDir(), file), { force: true });
+        for (const file of overrides.filter((o) => o.startsWith(`${workspaceContainerName(f)}-`)))
+          rmSync(join(composeOverrideDir(), file), { force: true });
       }
       rt.close();
       rmSync(root, { recursive: true, force: true });
@@ -123,27 +155,36 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         target = `/src/${'devcontainer-app'}`;
       });
 
-      it('creates it: labels, the mount at workspaceMount\'s target, env, remoteUser, postCreateCommand once', async () => {
+      it("creates it: labels, the mount at workspaceMount's target, env, remoteUser, postCreateCommand once", async () => {
         assert.equal(source.kind, 'devcontainer');
         assert.equal(source.label, 'Dev container: Busybox (image)');
         const progress: string[] = [];
         let postCreateCalls = 0;
-        const w = await createWorkspaceContainer(rt, opts(folder, source, {
-          onProgress: (p) => progress.push(p.message),
-          runPostCreate: async (commands, cid, at) => {
-            postCreateCalls++;
-            assert.deepEqual(commands, [['sh', '-c', 'echo ran >> post-create.log']]);
-            assert.deepEqual(at, { workspaceFolder: target, user: 'root' });
-            for (const cmd of commands) {
-              const r = await rt.exec(cid, { cmd, workingDir: at.workspaceFolder, user: at.user });
-              assert.equal(r.exitCode, 0, r.stderr);
-            }
-          },
-        }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, {
+            onProgress: (p) => progress.push(p.message),
+            runPostCreate: async (commands, cid, at) => {
+              postCreateCalls++;
+              assert.deepEqual(commands, [['sh', '-c', 'echo ran >> post-create.log']]);
+              assert.deepEqual(at, { workspaceFolder: target, user: 'root' });
+              for (const cmd of commands) {
+                const r = await rt.exec(cid, { cmd, workingDir: at.workspaceFolder, user: at.user });
+                assert.equal(r.exitCode, 0, r.stderr);
+              }
+            },
+          }),
+        );
         id = w.id;
-        assert.deepEqual({ ...w, id: '' }, { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: target, remoteUser: 'root' });
+        assert.deepEqual(
+          { ...w, id: '' },
+          { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: target, remoteUser: 'root' },
+        );
         assert.equal(postCreateCalls, 1);
-        assert.ok(progress.some((m) => /Creating container/.test(m)), progress.join('\n'));
+        assert.ok(
+          progress.some((m) => /Creating container/.test(m)),
+          progress.join('\n'),
+        );
         assert.equal(readFileSync(join(folder, 'post-create.log'), 'utf8'), 'ran\n');
 
         const d = await rt.inspect(id);
@@ -154,10 +195,16 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.equal(d.labels[LABELS.devcontainerLocalFolder], folder);
         assert.equal(d.labels[LABELS.devcontainerConfigFile], join(folder, '.devcontainer/devcontainer.json'));
         assert.equal(d.labels[TEST_LABEL], String(process.pid));
-        assert.ok(d.mounts.some((m) => m.type === 'bind' && m.source === folder && m.destination === target), JSON.stringify(d.mounts));
+        assert.ok(
+          d.mounts.some((m) => m.type === 'bind' && m.source === folder && m.destination === target),
+          JSON.stringify(d.mounts),
+        );
         assert.deepEqual(d.entrypoint, ['/bin/sh']);
         // The engine's own CLI sees the same labels.
-        assert.equal(await engineCli(engine, ['inspect', '--format', `{{ index .Config.Labels "${LABELS.workspace}" }}`, id]), folder);
+        assert.equal(
+          await engineCli(engine, ['inspect', '--format', `{{ index .Config.Labels "${LABELS.workspace}" }}`, id]),
+          folder,
+        );
 
         writeFileSync(join(folder, 'hello.txt'), 'from the host\n');
         assert.equal(await run(rt, id, ['cat', `${target}/hello.txt`]), 'from the host');
@@ -167,10 +214,21 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
       it('a second create reuses it (same id, created: false) and does not run postCreateCommand again', async () => {
         let ran = false;
-        const w = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: async () => { ran = true; } }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, {
+            runPostCreate: async () => {
+              ran = true;
+            },
+          }),
+        );
         assert.deepEqual([w.id, w.created, w.workspaceFolder, ran], [id, false, target, false]);
         assert.equal((await findWorkspaceContainer(rt, folder))?.id, id);
-        assert.equal((await findWorkspaceContainer(rt, folder, { configFile: join(folder, '.devcontainer/devcontainer.json') }))?.id, id);
+        assert.equal(
+          (await findWorkspaceContainer(rt, folder, { configFile: join(folder, '.devcontainer/devcontainer.json') }))
+            ?.id,
+          id,
+        );
         assert.equal(await findWorkspaceContainer(rt, folder, { configFile: join(folder, 'other.json') }), undefined);
         assert.equal(readFileSync(join(folder, 'post-create.log'), 'utf8'), 'ran\n');
       });
@@ -180,7 +238,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         await rt.stop(id);
         assert.ok(Date.now() - t0 < 5_000, `stop took ${Date.now() - t0} ms: SIGTERM was not handled`);
         assert.notEqual((await rt.inspect(id)).state, 'running');
-        const w = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: async () => assert.fail('postCreateCommand ran on reuse') }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, { runPostCreate: async () => assert.fail('postCreateCommand ran on reuse') }),
+        );
         assert.deepEqual([w.id, w.created], [id, false]);
         assert.equal((await rt.inspect(id)).state, 'running');
         const all = (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace] === folder);
@@ -188,8 +249,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       });
 
       it('another source for the same folder is a clear conflict, not a second container', async () => {
-        await assert.rejects(createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
-          (e: Error & { code?: string; hint?: string }) => e.code === 'conflict' && /already has a workspace container/.test(e.message) && /cws rm/.test(e.hint ?? ''));
+        await assert.rejects(
+          createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
+          (e: Error & { code?: string; hint?: string }) =>
+            e.code === 'conflict' && /already has a workspace container/.test(e.message) && /cws rm/.test(e.hint ?? ''),
+        );
       });
     });
 
@@ -201,13 +265,22 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const tag = workspaceImageTag(engine, folder);
         images.push(tag);
         const progress: string[] = [];
-        const w = await createWorkspaceContainer(rt, opts(folder, source, { onProgress: (p) => progress.push(p.message) }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, { onProgress: (p) => progress.push(p.message) }),
+        );
         assert.equal(w.created, true);
         assert.equal(w.workspaceFolder, '/workspaces/dockerfile-app');
-        assert.ok(progress.some((m) => /step/i.test(m)), `build steps in the progress:\n${progress.join('\n')}`);
+        assert.ok(
+          progress.some((m) => /step/i.test(m)),
+          `build steps in the progress:\n${progress.join('\n')}`,
+        );
         assert.equal(await run(rt, w.id, ['cat', '/built.txt']), 'built');
         assert.equal((await envOf(rt, w.id)).FROM_DOCKERFILE, 'yes');
-        assert.equal(await run(rt, w.id, ['cat', '/workspaces/dockerfile-app/README.md']), readFileSync(join(folder, 'README.md'), 'utf8').trim());
+        assert.equal(
+          await run(rt, w.id, ['cat', '/workspaces/dockerfile-app/README.md']),
+          readFileSync(join(folder, 'README.md'), 'utf8').trim(),
+        );
         const d = await rt.inspect(w.id);
         assert.equal(d.labels[LABELS.workspaceSource], 'dockerfile');
         assert.equal(d.labels[LABELS.devcontainerConfigFile], undefined);
@@ -225,11 +298,17 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const ac = new AbortController();
         const t0 = Date.now();
         setTimeout(() => ac.abort(), 1_500);
-        await assert.rejects(createWorkspaceContainer(rt, opts(folder, source, { signal: ac.signal })), isCode('timeout'));
+        await assert.rejects(
+          createWorkspaceContainer(rt, opts(folder, source, { signal: ac.signal })),
+          isCode('timeout'),
+        );
         assert.ok(Date.now() - t0 < 15_000, 'cancelling ends the build early');
         assert.equal(await findWorkspaceContainer(rt, folder), undefined);
         assert.ok(!(await rt.listContainers({ all: true })).some((c) => c.name === workspaceContainerName(folder)));
-        await assert.rejects(createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE), { signal: AbortSignal.abort() })), isCode('timeout'));
+        await assert.rejects(
+          createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE), { signal: AbortSignal.abort() })),
+          isCode('timeout'),
+        );
       });
     });
 
@@ -243,7 +322,14 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         composeProjects.push(source.compose!.project);
         composeFolders.push(folder);
         let post = 0;
-        const w = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: async () => { post++; } }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, {
+            runPostCreate: async () => {
+              post++;
+            },
+          }),
+        );
         assert.equal(w.created, true);
         assert.equal(post, 0, 'a Compose service has no postCreateCommand');
         assert.equal(w.workspaceFolder, '/workspaces/compose-app');
@@ -274,13 +360,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const [source] = await sourcesOf(folder);
         assert.deepEqual([source.kind, source.devcontainer?.kind], ['devcontainer', 'compose']);
         const projectName = `${name}_devcontainer`;
-        composeProjects.push({ name: projectName, workingDir: join(folder, '.devcontainer'), files: [join(folder, '.devcontainer/compose.yaml')] });
+        composeProjects.push({
+          name: projectName,
+          workingDir: join(folder, '.devcontainer'),
+          files: [join(folder, '.devcontainer/compose.yaml')],
+        });
         composeFolders.push(folder);
         const target = `/workspaces/${name}`;
         let runs = 0;
         const post = async (cmds: string[][], cid: string, at: { workspaceFolder: string }) => {
           runs++;
-          for (const cmd of cmds) assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
+          for (const cmd of cmds)
+            assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
         };
         const w = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: post }));
         assert.deepEqual([w.created, w.workspaceFolder, runs], [true, target, 1]);
@@ -291,7 +382,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.equal(d.labels[LABELS.devcontainerConfigFile], join(folder, '.devcontainer/devcontainer.json'));
         assert.equal(d.labels[LABELS.workspaceSource], 'devcontainer');
         assert.equal((await envOf(rt, w.id)).FROM_DEVCONTAINER, 'yes');
-        assert.equal(await run(rt, w.id, ['cat', `${target}/README.md`]), readFileSync(join(folder, 'README.md'), 'utf8').trim());
+        assert.equal(
+          await run(rt, w.id, ['cat', `${target}/README.md`]),
+          readFileSync(join(folder, 'README.md'), 'utf8').trim(),
+        );
         const again = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: post }));
         assert.deepEqual([again.id, again.created, runs], [w.id, false, 1]);
       });
@@ -302,9 +396,22 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const folder = join(mkdtempSync(join(root, 'f-')), 'taken');
         mkdirSync(folder);
         const name = workspaceContainerName(folder);
-        await engineCli(engine, ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'true']);
-        await assert.rejects(createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
-          (e: Error & { code?: string; hint?: string }) => e.code === 'conflict' && e.message === `The name "${name}" is taken by another container.` && /Remove or rename/.test(e.hint ?? ''));
+        await engineCli(engine, [
+          'create',
+          '--name',
+          name,
+          '--label',
+          `${TEST_LABEL}=${process.pid}`,
+          TEST_IMAGE,
+          'true',
+        ]);
+        await assert.rejects(
+          createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
+          (e: Error & { code?: string; hint?: string }) =>
+            e.code === 'conflict' &&
+            e.message === `The name "${name}" is taken by another container.` &&
+            /Remove or rename/.test(e.hint ?? ''),
+        );
         await engineCli(engine, ['rm', '-f', name]);
       });
 
@@ -315,26 +422,36 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         mkdirSync(join(folder, '.devcontainer'), { recursive: true });
         const port = await freePort();
         writeFileSync(join(folder, '.devcontainer/Dockerfile'), `FROM ${TEST_IMAGE}\nRUN touch /made-by-build\n`);
-        writeFileSync(join(folder, '.devcontainer/devcontainer.json'), JSON.stringify({
-          build: { dockerfile: 'Dockerfile' },
-          forwardPorts: [port],
-          containerEnv: { WHERE: '${localWorkspaceFolder}' },
-          postCreateCommand: { where: 'pwd > where.txt', touch: ['touch', 'two $(x).txt'] },
-        }));
+        writeFileSync(
+          join(folder, '.devcontainer/devcontainer.json'),
+          JSON.stringify({
+            build: { dockerfile: 'Dockerfile' },
+            forwardPorts: [port],
+            containerEnv: { WHERE: '${localWorkspaceFolder}' },
+            postCreateCommand: { where: 'pwd > where.txt', touch: ['touch', 'two $(x).txt'] },
+          }),
+        );
         images.push(workspaceImageTag(engine, folder));
         const [source] = await sourcesOf(folder);
         assert.equal(source.devcontainer?.kind, 'build');
         const target = `/workspaces/${odd}`;
         let commands: string[][] = [];
-        const w = await createWorkspaceContainer(rt, opts(folder, source, {
-          runPostCreate: async (cmds, cid, at) => {
-            commands = cmds;
-            for (const cmd of cmds) assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
-          },
-        }));
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, {
+            runPostCreate: async (cmds, cid, at) => {
+              commands = cmds;
+              for (const cmd of cmds)
+                assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
+            },
+          }),
+        );
         assert.equal(w.workspaceFolder, target);
         assert.match(w.name, /^cws-a-b-c-touch-pwned-u-[0-9a-f]{8}$/);
-        assert.deepEqual(commands, [['sh', '-c', 'pwd > where.txt'], ['touch', 'two $(x).txt']]);
+        assert.deepEqual(commands, [
+          ['sh', '-c', 'pwd > where.txt'],
+          ['touch', 'two $(x).txt'],
+        ]);
         assert.equal(readFileSync(join(folder, 'where.txt'), 'utf8').trim(), target);
         assert.ok(existsSync(join(folder, 'two $(x).txt')));
         assert.equal((await envOf(rt, w.id)).WHERE, folder);
@@ -342,18 +459,30 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const d = await rt.inspect(w.id);
         assert.equal(d.labels[LABELS.workspace], folder);
         assert.equal(d.labels[LABELS.workspaceTarget], target);
-        assert.ok(d.mounts.some((m) => m.source === folder && m.destination === target), JSON.stringify(d.mounts));
-        assert.ok(d.ports.some((p) => p.containerPort === port && p.hostPort === port), JSON.stringify(d.ports));
+        assert.ok(
+          d.mounts.some((m) => m.source === folder && m.destination === target),
+          JSON.stringify(d.mounts),
+        );
+        assert.ok(
+          d.ports.some((p) => p.containerPort === port && p.hostPort === port),
+          JSON.stringify(d.ports),
+        );
 
         // `$(touch pwned)` was never run by a shell: not on the host, not in the container.
         for (const dir of [folder, parent, root, process.cwd(), join(folder, '.devcontainer')]) {
           assert.ok(!readdirSync(dir).includes('pwned'), `pwned in ${dir}`);
         }
         for (const dir of ['/', '/workspaces', target, '/tmp']) {
-          assert.ok(!(await run(rt, w.id, ['ls', '-a', dir])).split('\n').includes('pwned'), `pwned in the container's ${dir}`);
+          assert.ok(
+            !(await run(rt, w.id, ['ls', '-a', dir])).split('\n').includes('pwned'),
+            `pwned in the container's ${dir}`,
+          );
         }
 
-        const again = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: async () => assert.fail('ran again') }));
+        const again = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, { runPostCreate: async () => assert.fail('ran again') }),
+        );
         assert.deepEqual([again.id, again.created], [w.id, false]);
       });
 
@@ -375,9 +504,13 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.equal(d.labels[LABELS.workspaceTarget], target);
         writeFileSync(join(folder, 'hello.txt'), 'odd\n');
         assert.equal(await run(rt, w.id, ['cat', `${target}/hello.txt`]), 'odd');
-        for (const dir of [folder, parent, root, process.cwd()]) assert.ok(!readdirSync(dir).includes('pwned'), `pwned in ${dir}`);
+        for (const dir of [folder, parent, root, process.cwd()])
+          assert.ok(!readdirSync(dir).includes('pwned'), `pwned in ${dir}`);
         for (const dir of ['/', '/workspaces', target]) {
-          assert.ok(!(await run(rt, w.id, ['ls', '-a', dir])).split('\n').includes('pwned'), `pwned in the container's ${dir}`);
+          assert.ok(
+            !(await run(rt, w.id, ['ls', '-a', dir])).split('\n').includes('pwned'),
+            `pwned in the container's ${dir}`,
+          );
         }
       });
 
@@ -387,8 +520,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           const parent = mkdtempSync(join(root, 'odd-'));
           const folder = join(parent, COLON);
           mkdirSync(folder);
-          await assert.rejects(createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
-            (e: Error & { code?: string }) => e.code === 'invalidArgument' && /Podman cannot mount a path holding both a colon/.test(e.message));
+          await assert.rejects(
+            createWorkspaceContainer(rt, opts(folder, imageSource(TEST_IMAGE))),
+            (e: Error & { code?: string }) =>
+              e.code === 'invalidArgument' && /Podman cannot mount a path holding both a colon/.test(e.message),
+          );
           assert.equal(await findWorkspaceContainer(rt, folder), undefined);
           assert.deepEqual(readdirSync(parent), [COLON]);
         });
@@ -401,7 +537,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const err: string[] = [];
         const ctx: CliContext = {
           args: parseArgs(['create', ...argv], new Set(['runtime', 'source', 'image'])),
-          out: (s) => out.push(s), err: (s) => err.push(s), runtime: async () => rt,
+          out: (s) => out.push(s),
+          err: (s) => err.push(s),
+          runtime: async () => rt,
         };
         await createCommand(ctx);
         return { out: out.join('\n'), err: err.join('\n') };
@@ -410,9 +548,17 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       it('creates from an image with --json, then reuses; --no-post-create skips the command', async () => {
         const folder = join(mkdtempSync(join(root, 'f-')), 'cli-image');
         mkdirSync(folder);
-        const first = JSON.parse((await cli([folder, '--source', 'image', '--image', TEST_IMAGE, '--json'])).out) as Record<string, unknown>;
-        assert.deepEqual({ ...first, id: '' }, { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: '/workspaces/cli-image' });
-        const second = JSON.parse((await cli([folder, '--image', TEST_IMAGE, '--json'])).out) as Record<string, unknown>;
+        const first = JSON.parse(
+          (await cli([folder, '--source', 'image', '--image', TEST_IMAGE, '--json'])).out,
+        ) as Record<string, unknown>;
+        assert.deepEqual(
+          { ...first, id: '' },
+          { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: '/workspaces/cli-image' },
+        );
+        const second = JSON.parse((await cli([folder, '--image', TEST_IMAGE, '--json'])).out) as Record<
+          string,
+          unknown
+        >;
         assert.deepEqual([second.id, second.created], [first.id, false]);
 
         const dc = copy('create-devcontainer', 'cli-devcontainer');
@@ -444,21 +590,33 @@ describe('workspace container on Apple Containers (fake CLI)', function () {
   });
   after(async () => {
     rt?.close();
-    await new Promise<void>((done) => execFile(FAKE, ['delete', '--all', '--force'],
-      { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: join(state, 'fake') }, timeout: 30_000 }, () => done()));
+    await new Promise<void>((done) =>
+      execFile(
+        FAKE,
+        ['delete', '--all', '--force'],
+        { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: join(state, 'fake') }, timeout: 30_000 },
+        () => done(),
+      ),
+    );
     rmSync(state, { recursive: true, force: true });
   });
 
   it('creates from an image through `container create` (mount, labels, keep-alive), then reuses it', async () => {
     const w = await createWorkspaceContainer(rt, { folder, source: imageSource(IMAGE), labels });
-    assert.deepEqual({ ...w, id: '' }, { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: '/workspaces/work space ü' });
+    assert.deepEqual(
+      { ...w, id: '' },
+      { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: '/workspaces/work space ü' },
+    );
     assert.equal(w.id, w.name, 'Apple ids are the names');
     const d = await rt.inspect(w.id);
     assert.equal(d.state, 'running');
     assert.equal(d.labels[LABELS.workspace], folder);
     assert.equal(d.labels[LABELS.workspaceTarget], '/workspaces/work space ü');
     assert.equal(d.labels[LABELS.workspaceSource], 'image');
-    assert.ok(d.mounts.some((m) => m.source === folder && m.destination === '/workspaces/work space ü'), JSON.stringify(d.mounts));
+    assert.ok(
+      d.mounts.some((m) => m.source === folder && m.destination === '/workspaces/work space ü'),
+      JSON.stringify(d.mounts),
+    );
     const again = await createWorkspaceContainer(rt, { folder, source: imageSource(IMAGE), labels });
     assert.deepEqual([again.id, again.created], [w.id, false]);
     await rt.stop(w.id, 2);
@@ -475,12 +633,27 @@ describe('workspace container on Apple Containers (fake CLI)', function () {
     const [source] = workspaceSources(await detectDirectory(dir, { env: process.env }));
     const w = await createWorkspaceContainer(rt, { folder: dir, source, labels });
     const d = await rt.inspect(w.id);
-    assert.ok(d.ports.some((p) => p.containerPort === port && p.hostPort === port && p.hostIp === '127.0.0.1'), JSON.stringify(d.ports));
+    assert.ok(
+      d.ports.some((p) => p.containerPort === port && p.hostPort === port && p.hostIp === '127.0.0.1'),
+      JSON.stringify(d.ports),
+    );
   });
 
   it('a Compose source is refused with a hint to switch', async () => {
-    const project = { name: uniqueName('p'), workingDir: folder, files: [join(folder, 'compose.yaml')], services: [], podmanLeaning: false };
-    await assert.rejects(createWorkspaceContainer(rt, { folder, source: { kind: 'compose', label: 'Compose service: web', compose: { project, service: 'web' } } }),
-      (e: Error & { code?: string; hint?: string }) => e.code === 'invalidArgument' && /Compose needs Docker or Podman/.test(e.message) && /Switch/.test(e.hint ?? ''));
+    const project = {
+      name: uniqueName('p'),
+      workingDir: folder,
+      files: [join(folder, 'compose.yaml')],
+      services: [],
+      podmanLeaning: false,
+    };
+    await assert.rejects(
+      createWorkspaceContainer(rt, {
+        folder,
+        source: { kind: 'compose', label: 'Compose service: web', compose: { project, service: 'web' } },
+      }),
+      (e: Error & { code?: string; hint?: string }) =>
+        e.code === 'invalidArgument' && /Compose needs Docker or Podman/.test(e.message) && /Switch/.test(e.hint ?? ''),
+    );
   });
 });

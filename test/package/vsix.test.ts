@@ -11,9 +11,15 @@ describe('packaging', function () {
 
   before(() => {
     execFileSync('npm', ['run', 'package', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
-    const out = execFileSync(process.execPath, [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
-      { cwd: repoRoot, encoding: 'utf8' });
-    files = out.split('\n').map((l) => l.trim()).filter(Boolean);
+    const out = execFileSync(
+      process.execPath,
+      [join(repoRoot, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    files = out
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   });
 
   it('makes a .vsix under 1 MB', () => {
@@ -23,15 +29,27 @@ describe('packaging', function () {
   });
 
   it('holds only what runs: the bundles, media, manifest and README', () => {
-    for (const f of ['dist/extension.js', 'dist/context.js', 'dist/cws.js', 'dist/ssh.js', 'package.json', 'README.md', 'media/containers.svg',
-      'media/stats.js', 'media/stats.css', 'media/stats.svg']) {
+    for (const f of [
+      'dist/extension.js',
+      'dist/background.js',
+      'dist/cws.js',
+      'dist/ssh.js',
+      'package.json',
+      'README.md',
+      'media/containers.svg',
+      'media/stats.js',
+      'media/stats.css',
+      'media/stats.svg',
+    ]) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
-    const stray = files.filter((f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'));
+    const stray = files.filter(
+      (f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'),
+    );
     assert.deepEqual(stray, []);
   });
 
-  it('the release bundle is minified, has dockerode, and leaves BuildKit\'s grpc/protobuf out', () => {
+  it("the release bundle is minified, has dockerode, and leaves BuildKit's grpc/protobuf out", () => {
     const ext = readFileSync(join(repoRoot, 'dist/extension.js'), 'utf8');
     const size = Buffer.byteLength(ext);
     console.log(`      dist/extension.js: ${(size / 1024).toFixed(0)} KB`);
@@ -41,7 +59,7 @@ describe('packaging', function () {
     assert.ok(size / ext.split('\n').length > 500, 'minified: long lines');
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
-    assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/context.js');
+    assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/background.js');
   });
 
   it('the stats webview bundle is minified and small (≤ 80 KB with its stylesheet)', () => {

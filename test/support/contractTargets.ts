@@ -3,10 +3,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppleRuntime } from '../../src/runtime/apple/appleRuntime';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/runtime/docker/podmanRuntime';
-import type { ContainerRuntime, RuntimeId } from '../../src/runtime/types';
+import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import type { ContainerRuntime, RuntimeId } from '../../src/core/runtime/types';
 import { repoRoot } from './paths';
 import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, removeTestContainers, requireEngine } from './engines';
 
@@ -29,7 +29,8 @@ export const CONTRACT_TARGETS: ContractTarget[] = [
     runtimeId: 'docker',
     image: TEST_IMAGE,
     require: (ctx) => requireEngine(ctx, 'docker'),
-    make: () => new DockerRuntime('docker', { url: `unix://${ENGINE_SOCKETS.docker}`, socketPath: ENGINE_SOCKETS.docker }),
+    make: () =>
+      new DockerRuntime('docker', { url: `unix://${ENGINE_SOCKETS.docker}`, socketPath: ENGINE_SOCKETS.docker }),
     cleanup: () => removeTestContainers('docker'),
   },
   {
@@ -59,8 +60,14 @@ export const CONTRACT_TARGETS: ContractTarget[] = [
         const dir = stateDir;
         stateDir = undefined;
         // Stops what still runs (the fake's init processes are real host processes), then drops the state.
-        await new Promise<void>((done) => execFile(fake, ['delete', '--all', '--force'],
-          { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: dir }, timeout: 30_000 }, () => done()));
+        await new Promise<void>((done) =>
+          execFile(
+            fake,
+            ['delete', '--all', '--force'],
+            { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: dir }, timeout: 30_000 },
+            () => done(),
+          ),
+        );
         rmSync(dir, { recursive: true, force: true });
       },
     };

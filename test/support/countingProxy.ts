@@ -37,7 +37,10 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
   let requests: string[] = [];
   let down = false;
   const server: Server = createServer((client) => {
-    if (down) { client.destroy(); return; }
+    if (down) {
+      client.destroy();
+      return;
+    }
     const engine = createConnection(upstream);
     sockets.add(client);
     sockets.add(engine);
@@ -50,7 +53,13 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
     });
     client.pipe(engine);
     engine.pipe(client);
-    const end = () => { client.destroy(); engine.destroy(); sockets.delete(client); sockets.delete(engine); latest.delete(client); };
+    const end = () => {
+      client.destroy();
+      engine.destroy();
+      sockets.delete(client);
+      sockets.delete(engine);
+      latest.delete(client);
+    };
     client.on('close', end);
     engine.on('close', end);
     client.on('error', end);
@@ -63,16 +72,36 @@ export async function startCountingProxy(upstream: string, name = 'engine'): Pro
   return {
     url: `unix://${path}`,
     path,
-    get requests() { return requests; },
-    get openConnections() { return [...sockets].filter((s) => !s.destroyed).length / 2; },
-    openMatching(pattern) { return [...latest].filter(([c, r]) => !c.destroyed && pattern.test(r)).length; },
-    count(pattern) { return pattern ? requests.filter((r) => pattern.test(r)).length : requests.length; },
-    reset() { requests = []; },
-    dropAll() { for (const s of sockets) s.destroy(); sockets.clear(); },
-    setDown(d) { down = d; },
+    get requests() {
+      return requests;
+    },
+    get openConnections() {
+      return [...sockets].filter((s) => !s.destroyed).length / 2;
+    },
+    openMatching(pattern) {
+      return [...latest].filter(([c, r]) => !c.destroyed && pattern.test(r)).length;
+    },
+    count(pattern) {
+      return pattern ? requests.filter((r) => pattern.test(r)).length : requests.length;
+    },
+    reset() {
+      requests = [];
+    },
+    dropAll() {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+    },
+    setDown(d) {
+      down = d;
+    },
     close() {
       for (const s of sockets) s.destroy();
-      return new Promise((r) => server.close(() => { rmSync(path, { force: true }); r(); }));
+      return new Promise((r) =>
+        server.close(() => {
+          rmSync(path, { force: true });
+          r();
+        }),
+      );
     },
   };
 }

@@ -3,7 +3,7 @@
 // machine the test is skipped with a message saying why.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { RuntimeId } from '../../src/runtime/types';
+import type { RuntimeId } from '../../src/core/runtime/types';
 
 export type EngineId = Extract<RuntimeId, 'docker' | 'podman'>;
 export const TEST_IMAGE = process.env.CWS_TEST_IMAGE || 'localhost/cws-test/busybox:latest';
@@ -52,20 +52,33 @@ export const TEST_LABEL = 'dev.containerworkspaces.test';
 
 /** Removes every container this test run labelled, on the given engine. */
 export async function removeTestContainers(id: EngineId): Promise<void> {
-  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${TEST_LABEL}=${process.pid}`])).split('\n').filter(Boolean);
+  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${TEST_LABEL}=${process.pid}`]))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length) await engineCli(id, ['rm', '-f', ...ids]);
 }
 
-export interface CliContainer { id: string; name: string; image: string; state: string }
+export interface CliContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: string;
+}
 
 /** `ps -a` as the engine's own CLI reports it (its JSON output; Podman's templates are unreliable). */
 export async function engineCliList(id: EngineId): Promise<CliContainer[]> {
   if (id === 'podman') {
-    const list = JSON.parse(await engineCli(id, ['ps', '-a', '--format', 'json'])) as { Id: string; Names: string[]; Image: string; State: string }[];
+    const list = JSON.parse(await engineCli(id, ['ps', '-a', '--format', 'json'])) as {
+      Id: string;
+      Names: string[];
+      Image: string;
+      State: string;
+    }[];
     return list.map((c) => ({ id: c.Id, name: c.Names[0], image: c.Image, state: c.State }));
   }
   const lines = (await engineCli(id, ['ps', '-a', '--no-trunc', '--format', '{{json .}}'])).split('\n').filter(Boolean);
-  return lines.map((l) => JSON.parse(l) as { ID: string; Names: string; Image: string; State: string })
+  return lines
+    .map((l) => JSON.parse(l) as { ID: string; Names: string; Image: string; State: string })
     .map((c) => ({ id: c.ID, name: c.Names.split(',')[0], image: c.Image, state: c.State }));
 }
 
@@ -79,6 +92,8 @@ export function parseSize(s: string): number {
 
 /** Removes the containers whose labels match (`key=value` or `key`), whoever made them. */
 export async function removeLabelled(id: EngineId, label: string): Promise<void> {
-  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${label}`]).catch(() => '')).split('\n').filter(Boolean);
+  const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${label}`]).catch(() => ''))
+    .split('\n')
+    .filter(Boolean);
   if (ids.length) await engineCli(id, ['rm', '-f', ...ids]).catch(() => undefined);
 }

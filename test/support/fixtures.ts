@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fsReader } from '../../src/context/detect';
+import { fsReader } from '../../src/core/detection/detect';
 import { repoRoot } from './paths';
 
 export const fixturesDir = join(repoRoot, 'test/fixtures');

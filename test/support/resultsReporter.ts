@@ -19,9 +19,20 @@ class ResultsReporter extends Mocha.reporters.Spec {
   constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
     super(runner, options);
     const results: SuiteResults = { passed: 0, failed: 0, skipped: 0, failures: [], skips: [], tests: [] };
-    runner.on(EVENT_TEST_PASS, (t) => { results.passed++; results.tests.push({ title: t.fullTitle(), state: 'passed' }); });
-    runner.on(EVENT_TEST_FAIL, (t, err) => { results.failed++; results.failures.push(`${t.fullTitle()}: ${err?.message ?? err}`); results.tests.push({ title: t.fullTitle(), state: 'failed' }); });
-    runner.on(EVENT_TEST_PENDING, (t) => { results.skipped++; results.skips.push(t.fullTitle()); results.tests.push({ title: t.fullTitle(), state: 'skipped' }); });
+    runner.on(EVENT_TEST_PASS, (t) => {
+      results.passed++;
+      results.tests.push({ title: t.fullTitle(), state: 'passed' });
+    });
+    runner.on(EVENT_TEST_FAIL, (t, err) => {
+      results.failed++;
+      results.failures.push(`${t.fullTitle()}: ${err?.message ?? err}`);
+      results.tests.push({ title: t.fullTitle(), state: 'failed' });
+    });
+    runner.on(EVENT_TEST_PENDING, (t) => {
+      results.skipped++;
+      results.skips.push(t.fullTitle());
+      results.tests.push({ title: t.fullTitle(), state: 'skipped' });
+    });
     runner.once(EVENT_RUN_END, () => {
       const file = process.env.CWS_RESULTS_FILE;
       if (!file) return;

@@ -1,7 +1,11 @@
-import { RuntimeError } from '../../src/runtime/errors';
+import { RuntimeError } from '../../src/core/runtime/errors';
 
 /** Polls until `probe` gives something other than undefined, or fails after `ms`. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, ms = 20_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  ms = 20_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await probe();

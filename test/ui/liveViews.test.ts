@@ -3,10 +3,24 @@
 // the status-bar picker switching from Docker to Podman. Screenshots of each.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeLabelled, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import {
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeLabelled,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
-import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, runtimeStatusItem, type Workbench } from './workbench';
-
+import {
+  openContainersView,
+  openWorkbench,
+  requireBrowser,
+  runFromContextMenu,
+  runtimeStatusItem,
+  type Workbench,
+} from './workbench';
 
 /** A row of a tree pane by its accessible label. */
 function row(pane: Locator, label: string): Locator {
@@ -32,10 +46,14 @@ describe('UI: live views against the real engines', function () {
     wb = await openWorkbench({ folder: sampleWorkspace, env: { CONTAINER_RUNTIME: 'docker' } });
     page = wb.page;
     containers = await openContainersView(page);
-    await runtimeStatusItem(page).filter({ hasText: /Docker \d/ }).waitFor({ timeout: 30_000 });
+    await runtimeStatusItem(page)
+      .filter({ hasText: /Docker \d/ })
+      .waitFor({ timeout: 30_000 });
   });
   // A menu or picker a failed step left open must not block the next one.
-  afterEach(async () => { await page?.keyboard.press('Escape'); });
+  afterEach(async () => {
+    await page?.keyboard.press('Escape');
+  });
   after(async () => {
     await wb?.close();
     await removeTestContainers('docker').catch(() => undefined);
@@ -44,7 +62,17 @@ describe('UI: live views against the real engines', function () {
 
   it('a container started by the test appears with no refresh, and its icon changes when the test stops it', async () => {
     const name = uniqueName('cws-ui-live');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const running = row(containers, `${name}, ${TEST_IMAGE}, running`);
     await running.waitFor({ timeout: 10_000 });
     assert.equal(await running.locator('.codicon-vm-running').count(), 1, 'running icon');
@@ -58,10 +86,22 @@ describe('UI: live views against the real engines', function () {
   });
 
   it('the activity bar badge counts running containers', async () => {
-    const badge = page.locator('.activitybar li.action-item', { has: page.locator('a[aria-label^="Containers"]') }).locator('.badge-content');
+    const badge = page
+      .locator('.activitybar li.action-item', { has: page.locator('a[aria-label^="Containers"]') })
+      .locator('.badge-content');
     const running = async () => (await engineCli('docker', ['ps', '-q'])).split('\n').filter(Boolean).length;
     const name = uniqueName('cws-ui-badge');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const n = await running();
     await badge.filter({ hasText: new RegExp(`^${n}$`) }).waitFor({ timeout: 10_000 });
     await engineCli('docker', ['stop', '-t', '0', name]);
@@ -72,7 +112,18 @@ describe('UI: live views against the real engines', function () {
 
   it('removing a container asks first, keeps volumes by default, and the row goes', async () => {
     const name = uniqueName('cws-ui-rm');
-    await engineCli('docker', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, '-v', '/data', TEST_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'create',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      '-v',
+      '/data',
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const volume = await engineCli('docker', ['inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', name]);
     const r = row(containers, `${name}, ${TEST_IMAGE}, created`);
     await r.waitFor({ timeout: 10_000 });
@@ -85,11 +136,15 @@ describe('UI: live views against the real engines', function () {
     await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
     await r.waitFor({ state: 'detached', timeout: 10_000 });
     await assert.rejects(engineCli('docker', ['inspect', name]), 'the container is gone');
-    assert.equal(await engineCli('docker', ['volume', 'inspect', '-f', '{{.Name}}', volume]), volume, 'its volume is kept');
+    assert.equal(
+      await engineCli('docker', ['volume', 'inspect', '-f', '{{.Name}}', volume]),
+      volume,
+      'its volume is kept',
+    );
     await engineCli('docker', ['volume', 'rm', volume]);
   });
 
-  it('the Services view shows the sample\'s services going from not created to running after Compose Up', async () => {
+  it("the Services view shows the sample's services going from not created to running after Compose Up", async () => {
     const services = pane(page, 'Services');
     const project = row(services, 'Compose project cws-sample, not created');
     await project.waitFor({ timeout: 20_000 });
@@ -110,18 +165,33 @@ describe('UI: live views against the real engines', function () {
   it('the status-bar picker lists each runtime with its state and switches to Podman without a reload', async function () {
     requireEngine(this, 'podman');
     const name = uniqueName('cws-ui-podman');
-    await engineCli('podman', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    await engineCli('podman', [
+      'create',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     try {
       await runtimeStatusItem(page).click();
       const picker = page.locator('.quick-input-widget');
       await picker.waitFor({ timeout: 10_000 });
       const podmanRow = picker.locator('.monaco-list-row[aria-label^="Podman, running 4."]');
       await podmanRow.waitFor({ timeout: 15_000 });
-      assert.equal(await picker.locator('.monaco-list-row[aria-label^="Docker, running 20.10."]').count(), 1, 'Docker with its version');
+      assert.equal(
+        await picker.locator('.monaco-list-row[aria-label^="Docker, running 20.10."]').count(),
+        1,
+        'Docker with its version',
+      );
       assert.equal(await picker.locator('.monaco-list-row[aria-label^="Auto, uses Docker"]').count(), 1);
       await wb!.screenshot('live-6-runtime-picker');
       await podmanRow.click();
-      await runtimeStatusItem(page).filter({ hasText: /Podman \d/ }).waitFor({ timeout: 20_000 });
+      await runtimeStatusItem(page)
+        .filter({ hasText: /Podman \d/ })
+        .waitFor({ timeout: 20_000 });
       const podmanContainer = row(containers, `${name}, ${TEST_IMAGE}, created`);
       await podmanContainer.waitFor({ timeout: 15_000 });
       // Docker's containers are gone from the view.

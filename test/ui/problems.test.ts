@@ -10,17 +10,28 @@ describe('UI: a broken Compose file', function () {
 
   before(async function () {
     requireBrowser(this);
-    wb = await openWorkbench({ folder: join(repoRoot, 'test/fixtures/workspaces/broken-compose'), env: { CONTAINER_RUNTIME: 'docker' } });
+    wb = await openWorkbench({
+      folder: join(repoRoot, 'test/fixtures/workspaces/broken-compose'),
+      env: { CONTAINER_RUNTIME: 'docker' },
+    });
   });
-  after(async () => { await wb?.close(); });
+  after(async () => {
+    await wb?.close();
+  });
 
   it('shows up in the Problems panel with its file and line', async () => {
     const page = wb!.page;
     // The status bar's problem counter appears once detection has run.
-    await page.locator('.statusbar-item[id="status.problems"]').filter({ hasText: /[1-9]/ }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.statusbar-item[id="status.problems"]')
+      .filter({ hasText: /[1-9]/ })
+      .waitFor({ timeout: 30_000 });
     await page.keyboard.press('Control+Shift+M');
     // The marker row (not the file row "compose.yaml"): it carries the source and position.
-    const row = page.locator('.markers-panel .monaco-list-row').filter({ hasText: /Compose\s*\[Ln/ }).first();
+    const row = page
+      .locator('.markers-panel .monaco-list-row')
+      .filter({ hasText: /Compose\s*\[Ln/ })
+      .first();
     await row.waitFor({ timeout: 15_000 });
     await wb!.screenshot('problems-broken-compose');
     const panel = await page.locator('.markers-panel').innerText();

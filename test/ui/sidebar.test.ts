@@ -12,7 +12,17 @@ describe('UI: sidebar and status bar with Docker running', function () {
   before(async function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     version = await engineCli('docker', ['version', '--format', '{{.Server.Version}}']);
     wb = await openWorkbench({ env: { CONTAINER_RUNTIME: 'docker' } });
   });
@@ -46,7 +56,9 @@ describe('UI: no engine reachable', function () {
     requireBrowser(this);
     wb = await openWorkbench({ env: { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: 'unix:///tmp/cws-no-engine.sock' } });
   });
-  after(async () => { await wb?.close(); });
+  after(async () => {
+    await wb?.close();
+  });
 
   it('the status bar says Docker is not running, with a warning look', async () => {
     const item = runtimeStatusItem(wb!.page);
@@ -65,6 +77,10 @@ describe('UI: no engine reachable', function () {
     for (const link of ['How to start it', 'Switch runtime']) {
       assert.ok(await welcome.locator('a', { hasText: link }).isVisible(), `${link} link`);
     }
-    assert.equal(await wb!.page.locator('.notifications-toasts .notification-toast').count(), 0, 'no notification toasts');
+    assert.equal(
+      await wb!.page.locator('.notifications-toasts .notification-toast').count(),
+      0,
+      'no notification toasts',
+    );
   });
 });

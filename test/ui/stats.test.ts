@@ -3,20 +3,36 @@
 // the detail charts of the selected container, in dark, light and high-contrast themes.
 import * as assert from 'node:assert/strict';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { TEST_IMAGE, TEST_LABEL, engineCli, parseSize, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import {
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  parseSize,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, type Workbench } from './workbench';
 
 /** The stats panel's page (the webview's inner frame). */
-const statsFrame = (page: Page): FrameLocator => page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+const statsFrame = (page: Page): FrameLocator =>
+  page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 
 async function pickTheme(page: Page, theme: string): Promise<void> {
-  const focused = (text: string | RegExp) => page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).waitFor();
+  const focused = (text: string | RegExp) =>
+    page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: text }).waitFor();
   await page.keyboard.press('F1');
   await page.keyboard.type('Preferences: Color Theme');
   // "Browse Color Themes in Marketplace" ranks first: click the command itself.
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Dark|Light/ }).first().waitFor();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ })
+    .first()
+    .click();
+  await page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: /Dark|Light/ })
+    .first()
+    .waitFor();
   await page.keyboard.type(theme);
   await focused(theme);
   await page.keyboard.press('Enter');
@@ -31,17 +47,23 @@ describe('UI: Container Stats panel', function () {
   const idle = uniqueName('cws-ui-idle');
   const hog = uniqueName('cws-ui-hog');
   const row = (f: FrameLocator, name: string) => f.locator('tr.row', { has: f.locator('.name', { hasText: name }) });
-  const cpuOf = async (f: FrameLocator, name: string) => parseFloat(await row(f, name).locator('.c-cpu .num').innerText());
+  const cpuOf = async (f: FrameLocator, name: string) =>
+    parseFloat(await row(f, name).locator('.c-cpu .num').innerText());
 
   before(async function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
-    const run = (name: string, ...cmd: string[]) => engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, ...cmd]);
+    const run = (name: string, ...cmd: string[]) =>
+      engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, ...cmd]);
     await run(burner, 'sh', '-c', 'while :; do :; done');
     await run(idle, 'sleep', '600');
     // 24 MiB in its /dev/shm (tmpfs): memory the engine counts, not page cache.
     await run(hog, 'sh', '-c', 'dd if=/dev/zero of=/dev/shm/hog bs=1048576 count=24 2>/dev/null; sleep 600');
-    wb = await openWorkbench({ folder: sampleWorkspace, env: { CONTAINER_RUNTIME: 'docker' }, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+    wb = await openWorkbench({
+      folder: sampleWorkspace,
+      env: { CONTAINER_RUNTIME: 'docker' },
+      settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+    });
     page = wb.page;
     containers = await openContainersView(page);
   });
@@ -50,14 +72,18 @@ describe('UI: Container Stats panel', function () {
     await removeTestContainers('docker').catch(() => undefined);
   });
 
-  it('from a container\'s menu: the burner reads above 50 % and the idle one near 0; memory as docker stats says', async () => {
+  it("from a container's menu: the burner reads above 50 % and the idle one near 0; memory as docker stats says", async () => {
     const burnerRow = containers.locator(`.monaco-list-row[aria-label^="${burner}, "]`);
     await burnerRow.waitFor({ timeout: 20_000 });
     await runFromContextMenu(page, burnerRow, 'Show Container Stats');
     const f = statsFrame(page);
     await row(f, burner).waitFor({ timeout: 30_000 });
     await row(f, idle).waitFor();
-    assert.equal(await row(f, burner).getAttribute('aria-selected'), 'true', 'the container it was opened from is selected');
+    assert.equal(
+      await row(f, burner).getAttribute('aria-selected'),
+      'true',
+      'the container it was opened from is selected',
+    );
     await f.locator('.detail-name', { hasText: burner }).waitFor();
     // A few samples in: the numbers settle.
     await page.waitForTimeout(4_000);
@@ -69,8 +95,12 @@ describe('UI: Container Stats panel', function () {
 
     const shown = await row(f, hog).locator('.c-mem .num').first().innerText();
     const ours = parseSize(shown.split('/')[0]);
-    const theirs = parseSize((await engineCli('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', hog])).split('/')[0]);
-    console.log(`      memory of ${hog}: panel "${shown.split('\n')[0]}", docker stats ${(theirs / 2 ** 20).toFixed(1)} MiB`);
+    const theirs = parseSize(
+      (await engineCli('docker', ['stats', '--no-stream', '--format', '{{.MemUsage}}', hog])).split('/')[0],
+    );
+    console.log(
+      `      memory of ${hog}: panel "${shown.split('\n')[0]}", docker stats ${(theirs / 2 ** 20).toFixed(1)} MiB`,
+    );
     assert.ok(Math.abs(ours - theirs) <= theirs * 0.05, `panel ${ours} vs docker stats ${theirs}`);
     await f.locator('.detail .card canvas').first().waitFor();
     await page.waitForTimeout(8_000); // some history for the picture
@@ -114,12 +144,16 @@ describe('UI: Container Stats panel', function () {
     await row(f, burner).click();
     await f.locator('.detail-name', { hasText: burner }).waitFor();
     containers = await openContainersView(page);
-    await runFromContextMenu(page, containers.locator(`.monaco-list-row[aria-label^="${hog}, "]`), 'Show Container Stats');
+    await runFromContextMenu(
+      page,
+      containers.locator(`.monaco-list-row[aria-label^="${hog}, "]`),
+      'Show Container Stats',
+    );
     await f.locator('.detail-name', { hasText: hog }).waitFor({ timeout: 10_000 });
     assert.equal(await row(f, hog).getAttribute('aria-selected'), 'true');
   });
 
-  it('keyboard: ↓ and Enter select the next row; when the focused row\'s container stops, the focus stays in the table', async () => {
+  it("keyboard: ↓ and Enter select the next row; when the focused row's container stops, the focus stays in the table", async () => {
     const f = statsFrame(page);
     await row(f, burner).click();
     await page.keyboard.press('ArrowDown');
@@ -132,6 +166,10 @@ describe('UI: Container Stats panel', function () {
     await engineCli('docker', ['kill', idle]);
     await row(f, idle).waitFor({ state: 'detached', timeout: 10_000 });
     await f.locator('tr.row[aria-selected="true"]').waitFor();
-    assert.equal(await f.locator('tr.row[aria-selected="true"]').evaluate((tr) => tr === document.activeElement), true, 'the selected row has the focus');
+    assert.equal(
+      await f.locator('tr.row[aria-selected="true"]').evaluate((tr) => tr === document.activeElement),
+      true,
+      'the selected row has the focus',
+    );
   });
 });

@@ -21,14 +21,33 @@ describe('UI: terminals into containers', function () {
   before(async function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`,
-      '--label', `dev.containerworkspaces.workspace=${sampleWorkspace}`, '--label', 'dev.containerworkspaces.workspace.target=/srv',
-      TEST_IMAGE, 'sh', '-c', 'mkdir -p /srv; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.5; done']);
-    wb = await openWorkbench({ folder: sampleWorkspace, env: { CONTAINER_RUNTIME: 'docker' }, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      '--label',
+      `dev.containerworkspaces.workspace=${sampleWorkspace}`,
+      '--label',
+      'dev.containerworkspaces.workspace.target=/srv',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p /srv; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.5; done',
+    ]);
+    wb = await openWorkbench({
+      folder: sampleWorkspace,
+      env: { CONTAINER_RUNTIME: 'docker' },
+      settings: { 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     page = wb.page;
     containers = await openContainersView(page);
   });
-  afterEach(async () => { await page?.keyboard.press('Escape'); });
+  afterEach(async () => {
+    await page?.keyboard.press('Escape');
+  });
   after(async () => {
     await wb?.close();
     await removeTestContainers('docker').catch(() => undefined);
@@ -42,20 +61,34 @@ describe('UI: terminals into containers', function () {
     await page.waitForTimeout(800);
     await page.keyboard.type('echo "in $(pwd): $((6*7))"; cat /etc/hostname');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => /in \/srv: 42/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => /in \/srv: 42/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''),
+      undefined,
+      { timeout: 10_000 },
+    );
     const id = await engineCli('docker', ['inspect', '-f', '{{.Config.Hostname}}', name]);
     assert.match(await terminalText(page), new RegExp(id));
     await wb!.screenshot('term-1-shell-in-container');
     await page.keyboard.type('exit 7');
     await page.keyboard.press('Enter');
-    await page.waitForFunction(() => /exited with code 7/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''), undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () =>
+        /exited with code 7/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''),
+      undefined,
+      { timeout: 10_000 },
+    );
   });
 
   it('Follow Logs: the terminal shows the log and keeps growing', async () => {
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running, in this workspace"]`);
     await runFromContextMenu(page, row, 'Follow Container Logs');
-    await page.waitForFunction(() => /tick \d+/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''), undefined, { timeout: 15_000 });
-    const last = async () => Math.max(...[...(await terminalText(page)).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
+    await page.waitForFunction(
+      () => /tick \d+/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? ''),
+      undefined,
+      { timeout: 15_000 },
+    );
+    const last = async () =>
+      Math.max(...[...(await terminalText(page)).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
     const first = await last();
     await page.waitForTimeout(2_000);
     assert.ok((await last()) > first, 'new lines arrived');

@@ -16,17 +16,24 @@ export interface Workbench {
 export function requireBrowser(ctx: Mocha.Context): string {
   const exe = cs.findChromium();
   if (exe) return exe;
-  const why = 'no Chromium to drive the workbench (install Debian\'s chromium or set CWS_CHROMIUM)';
+  const why = "no Chromium to drive the workbench (install Debian's chromium or set CWS_CHROMIUM)";
   if (isCI) throw new Error(`${why}; CI needs it.`);
   console.log(`      skipping: ${why}`);
   ctx.skip();
 }
 
 /** Opens the sample workspace with the extension under development loaded. */
-export async function openWorkbench(o: { env?: NodeJS.ProcessEnv; settings?: object; folder?: string } = {}): Promise<Workbench> {
+export async function openWorkbench(
+  o: { env?: NodeJS.ProcessEnv; settings?: object; folder?: string } = {},
+): Promise<Workbench> {
   const executablePath = cs.findChromium()!;
   const bin = cs.ensureCodeServer({ quiet: true });
-  const server = await cs.startCodeServer({ bin, folder: o.folder ?? sampleWorkspace, env: o.env, settings: o.settings });
+  const server = await cs.startCodeServer({
+    bin,
+    folder: o.folder ?? sampleWorkspace,
+    env: o.env,
+    settings: o.settings,
+  });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath, args: cs.CHROMIUM_ARGS, headless: true });
@@ -57,7 +64,10 @@ export async function openWorkbench(o: { env?: NodeJS.ProcessEnv; settings?: obj
 
 /** Clicks the "Containers" entry of the activity bar and returns the view's pane. */
 export async function openContainersView(page: Page): Promise<Locator> {
-  const item = page.locator('.activitybar li.action-item').filter({ has: page.locator('a[aria-label^="Containers"]') }).first();
+  const item = page
+    .locator('.activitybar li.action-item')
+    .filter({ has: page.locator('a[aria-label^="Containers"]') })
+    .first();
   await item.waitFor({ timeout: 30_000 });
   if (!(await item.getAttribute('class'))?.includes('checked')) await item.click();
   const pane = page.locator('.pane', { has: page.locator('.pane-header[aria-label^="Containers"]') }).first();

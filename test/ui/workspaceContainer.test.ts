@@ -2,13 +2,23 @@
 // container: the pick of sources, the result, the login-code and address notifications.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { DockerRuntime } from '../../src/runtime/docker/dockerRuntime';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeLabelled, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeLabelled,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../support/tunnelImage';
 import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, type Workbench } from './workbench';
 
-const removeSampleWorkspaceContainers = () => removeLabelled('docker', `dev.containerworkspaces.workspace=${sampleWorkspace}`);
+const removeSampleWorkspaceContainers = () =>
+  removeLabelled('docker', `dev.containerworkspaces.workspace=${sampleWorkspace}`);
 
 function toast(page: Page, text: RegExp): Locator {
   return page.locator('.notifications-toasts .notification-toast', { hasText: text });
@@ -24,26 +34,40 @@ describe('UI: workspace container and tunnel', function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
     await removeSampleWorkspaceContainers();
-    const rt = new DockerRuntime('docker', { url: `unix://${ENGINE_SOCKETS.docker}`, socketPath: ENGINE_SOCKETS.docker });
-    try { await ensureTunnelImage(rt, 'docker'); } finally { rt.close(); }
+    const rt = new DockerRuntime('docker', {
+      url: `unix://${ENGINE_SOCKETS.docker}`,
+      socketPath: ENGINE_SOCKETS.docker,
+    });
+    try {
+      await ensureTunnelImage(rt, 'docker');
+    } finally {
+      rt.close();
+    }
     wb = await openWorkbench({ folder: sampleWorkspace, env: { CONTAINER_RUNTIME: 'docker' } });
     page = wb.page;
     containers = await openContainersView(page);
   });
-  afterEach(async () => { await page?.keyboard.press('Escape'); });
+  afterEach(async () => {
+    await page?.keyboard.press('Escape');
+  });
   after(async () => {
     await wb?.close();
     await removeTestContainers('docker').catch(() => undefined);
     await removeSampleWorkspaceContainers();
     // The image built from the sample's Dockerfile.
-    const images = (await engineCli('docker', ['images', '-q', '--filter', 'reference=cws-sample-*']).catch(() => '')).split('\n').filter(Boolean);
+    const images = (await engineCli('docker', ['images', '-q', '--filter', 'reference=cws-sample-*']).catch(() => ''))
+      .split('\n')
+      .filter(Boolean);
     if (images.length) await engineCli('docker', ['rmi', '-f', ...images]).catch(() => undefined);
   });
 
-  it('Create Workspace Container from the palette: a pick of what to make it from, then the container, marked as the workspace\'s', async () => {
+  it("Create Workspace Container from the palette: a pick of what to make it from, then the container, marked as the workspace's", async () => {
     await page.keyboard.press('F1');
     await page.keyboard.type('Containers: Create Workspace Container');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Create Workspace Container' }).first().waitFor();
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Create Workspace Container' })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     const dockerfile = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Dockerfile/ });
     await dockerfile.first().waitFor({ timeout: 20_000 });
@@ -56,12 +80,30 @@ describe('UI: workspace container and tunnel', function () {
     await row.waitFor({ timeout: 15_000 });
     await wb!.screenshot('create-2-created');
     const name = await row.locator('.label-name').innerText();
-    assert.equal(await engineCli('docker', ['inspect', '-f', '{{index .Config.Labels "dev.containerworkspaces.workspace"}}', name]), sampleWorkspace);
+    assert.equal(
+      await engineCli('docker', [
+        'inspect',
+        '-f',
+        '{{index .Config.Labels "dev.containerworkspaces.workspace"}}',
+        name,
+      ]),
+      sampleWorkspace,
+    );
   });
 
   it('Start Tunnel: the login code, then the vscode.dev address, as notifications and on the row', async () => {
     const name = uniqueName('cws-ui-tunnel');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TUNNEL_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TUNNEL_IMAGE,
+      'sleep',
+      '600',
+    ]);
     // Running, not the "created" a moment before: the tunnel entries are for running containers.
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TUNNEL_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
@@ -72,13 +114,27 @@ describe('UI: workspace container and tunnel', function () {
     await wb!.screenshot('tunnel-1-login-code');
     const ready = toast(page, /is ready: https:\/\/vscode\.dev\/tunnel\/sample/);
     await ready.waitFor({ timeout: 30_000 });
-    await containers.locator(`.monaco-list-row[aria-label^="${name}, "] .label-description`, { hasText: /tunnel vscode\.dev\/tunnel\/sample/ }).waitFor({ timeout: 10_000 });
+    await containers
+      .locator(`.monaco-list-row[aria-label^="${name}, "] .label-description`, {
+        hasText: /tunnel vscode\.dev\/tunnel\/sample/,
+      })
+      .waitFor({ timeout: 10_000 });
     await wb!.screenshot('tunnel-2-ready');
   });
 
   it('a container without the code CLI: says how to add it', async () => {
     const name = uniqueName('cws-ui-nocode');
-    await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
     await runFromContextMenu(page, row, 'Start Tunnel');

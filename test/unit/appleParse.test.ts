@@ -2,14 +2,24 @@
 // the facts file (shared/reference/apple-container-cli.md) describes them, plus its error mapping,
 // its `container create` flags and the event diff.
 import * as assert from 'node:assert/strict';
-import { AppleRuntime } from '../../src/runtime/apple/appleRuntime';
-import { fromCliFailure, isCliError } from '../../src/runtime/apple/errors';
-import { diffSnapshots, snapshotsOf } from '../../src/runtime/apple/events';
+import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
+import { fromCliFailure, isCliError } from '../../src/core/runtime/apple/errors';
+import { diffSnapshots, snapshotsOf } from '../../src/core/runtime/apple/events';
 import {
-  cpuPercent, normalizeImageRef, parseAppleDate, parseContainers, parseSize, parseStats, parseSystemStatus, parseSystemVersion,
-  parseVersionText, toDetails, toImageSummaries, toSummary,
-} from '../../src/runtime/apple/parse';
-import { RuntimeError } from '../../src/runtime/errors';
+  cpuPercent,
+  normalizeImageRef,
+  parseAppleDate,
+  parseContainers,
+  parseSize,
+  parseStats,
+  parseSystemStatus,
+  parseSystemVersion,
+  parseVersionText,
+  toDetails,
+  toImageSummaries,
+  toSummary,
+} from '../../src/core/runtime/apple/parse';
+import { RuntimeError } from '../../src/core/runtime/errors';
 
 const STARTED_MS = Date.UTC(2025, 5, 10, 12, 0, 5); // 2025-06-10T12:00:05Z
 const CREATED_MS = Date.UTC(2025, 5, 10, 12, 0, 0);
@@ -99,7 +109,13 @@ describe('apple: container JSON of every generation', () => {
 
   it('"stopping" still counts as running; an unknown state stays unknown; junk does not throw', () => {
     const base = JSON.parse(LS_1X)[0];
-    assert.deepEqual([toSummary({ ...base, status: { state: 'stopping' } }).state, toSummary({ ...base, status: { state: 'stopping' } }).status], ['running', 'Stopping']);
+    assert.deepEqual(
+      [
+        toSummary({ ...base, status: { state: 'stopping' } }).state,
+        toSummary({ ...base, status: { state: 'stopping' } }).status,
+      ],
+      ['running', 'Stopping'],
+    );
     assert.equal(toSummary({ ...base, status: { state: 'unknown' } }).state, 'unknown');
     assert.equal(toSummary({ ...base, status: 'weird' }).state, 'unknown');
     assert.deepEqual(parseContainers(null), []);
@@ -132,7 +148,7 @@ describe('apple: image, stats and system JSON', () => {
     ]);
   });
 
-  it('sizes in the CLI\'s words', () => {
+  it("sizes in the CLI's words", () => {
     assert.equal(parseSize('4.2 MB'), 4_200_000);
     assert.equal(parseSize('512 KB'), 512_000);
     assert.equal(parseSize('1 GiB'), 1024 ** 3);
@@ -141,7 +157,8 @@ describe('apple: image, stats and system JSON', () => {
   });
 
   it('stats json: fields are optional; CPU % is ΔcpuUsageUsec / Δt(µs) × 100', () => {
-    const json = '[{"blockReadBytes":40960,"blockWriteBytes":12288,"cpuUsageUsec":1500000,"id":"web","memoryLimitBytes":1073741824,"memoryUsageBytes":12582912,"networkRxBytes":2048,"networkTxBytes":1024,"numProcesses":3},{"id":"bare"},{"noid":true}]';
+    const json =
+      '[{"blockReadBytes":40960,"blockWriteBytes":12288,"cpuUsageUsec":1500000,"id":"web","memoryLimitBytes":1073741824,"memoryUsageBytes":12582912,"networkRxBytes":2048,"networkTxBytes":1024,"numProcesses":3},{"id":"bare"},{"noid":true}]';
     const [web, bare] = parseStats(JSON.parse(json));
     assert.equal(parseStats(JSON.parse(json)).length, 2);
     assert.equal(web.memoryUsageBytes, 12582912);
@@ -157,19 +174,34 @@ describe('apple: image, stats and system JSON', () => {
 
   it('system status 1.2.2 and 1.4.1 shapes; not running / unregistered', () => {
     const v122 = String.raw`{"apiServerBuild":"release","apiServerCommit":"abc1234","apiServerVersion":"container-apiserver version 1.2.2 (build: release, commit: abc1234)","appRoot":"\/Users\/me\/Library\/Application Support\/com.apple.container\/","installRoot":"\/usr\/local\/","status":"running"}`;
-    const v141 = '{"client":{"appName":"container","version":"1.4.1"},"paths":{"appRoot":"/x/"},"server":{"appName":"container-apiserver","build":"release","commit":"def5678","version":"1.4.1"},"status":"running"}';
+    const v141 =
+      '{"client":{"appName":"container","version":"1.4.1"},"paths":{"appRoot":"/x/"},"server":{"appName":"container-apiserver","build":"release","commit":"def5678","version":"1.4.1"},"status":"running"}';
     assert.deepEqual(parseSystemStatus(JSON.parse(v122)), {
-      running: true, status: 'running', serverVersion: '1.2.2', appRoot: '/Users/me/Library/Application Support/com.apple.container/',
+      running: true,
+      status: 'running',
+      serverVersion: '1.2.2',
+      appRoot: '/Users/me/Library/Application Support/com.apple.container/',
     });
-    assert.deepEqual(parseSystemStatus(JSON.parse(v141)), { running: true, status: 'running', serverVersion: '1.4.1', appRoot: '/x/' });
+    assert.deepEqual(parseSystemStatus(JSON.parse(v141)), {
+      running: true,
+      status: 'running',
+      serverVersion: '1.4.1',
+      appRoot: '/x/',
+    });
     assert.equal(parseSystemStatus({ status: 'not running' }).running, false);
     assert.equal(parseSystemStatus({ status: 'unregistered' }).running, false);
     assert.equal(parseSystemStatus(null).running, false);
   });
 
   it('system version json with and without the server entry; --version text', () => {
-    const up = '[{"appName":"container","buildType":"release","commit":"abc1234","version":"1.2.2"},{"appName":"container-apiserver","buildType":"release","commit":"abc1234","version":"1.2.2"}]';
-    assert.deepEqual(parseSystemVersion(JSON.parse(up)), { cli: '1.2.2', server: '1.2.2', commit: 'abc1234', buildType: 'release' });
+    const up =
+      '[{"appName":"container","buildType":"release","commit":"abc1234","version":"1.2.2"},{"appName":"container-apiserver","buildType":"release","commit":"abc1234","version":"1.2.2"}]';
+    assert.deepEqual(parseSystemVersion(JSON.parse(up)), {
+      cli: '1.2.2',
+      server: '1.2.2',
+      commit: 'abc1234',
+      buildType: 'release',
+    });
     const down = '[{"appName":"container","buildType":"release","commit":"abc1234","version":"1.2.2"}]';
     assert.equal(parseSystemVersion(JSON.parse(down)).server, undefined);
     assert.equal(parseVersionText('container CLI version 1.2.2 (build: release, commit: abc1234)\n'), '1.2.2');
@@ -187,8 +219,9 @@ describe('apple: image, stats and system JSON', () => {
 
 describe('apple: CLI errors → RuntimeError', () => {
   const failure = (stderr: string, exitCode = 1, stdout = '') => fromCliFailure({ stderr, stdout, exitCode }, 'test');
-  const DOWN = 'Error: internalError: "failed to list containers" (cause: "interrupted: "XPC connection error: Connection invalid"")\n'
-    + 'Ensure container system service has been started with `container system start`.\n';
+  const DOWN =
+    'Error: internalError: "failed to list containers" (cause: "interrupted: "XPC connection error: Connection invalid"")\n' +
+    'Ensure container system service has been started with `container system start`.\n';
 
   it('service down → unavailable, with the hint to run `container system start`', () => {
     for (const e of [failure(DOWN), failure('', 1, 'apiserver is not running\n')]) {
@@ -198,7 +231,7 @@ describe('apple: CLI errors → RuntimeError', () => {
     }
   });
 
-  it('each command\'s not-found text → notFound naming the container', () => {
+  it("each command's not-found text → notFound naming the container", () => {
     for (const text of [
       'Error: container not found: foo', // inspect
       'Error: get failed: container foo not found', // exec, start
@@ -226,7 +259,7 @@ describe('apple: CLI errors → RuntimeError', () => {
     assert.ok(failure('x') instanceof RuntimeError);
   });
 
-  it('the CLI\'s own errors are told apart from an exec\'d command\'s stderr', () => {
+  it("the CLI's own errors are told apart from an exec'd command's stderr", () => {
     assert.equal(isCliError('Error: container foo is not running\n'), true);
     assert.equal(isCliError('Error: get failed: container foo not found\n'), true);
     assert.equal(isCliError(DOWN), true);
@@ -240,53 +273,121 @@ describe('apple: container create flags', () => {
   it('maps every option to a flag, each value one argument (no shell)', () => {
     const tricky = 'a b "c" $(no) ;|&';
     const args = AppleRuntime.createArgs({
-      image: 'alpine', name: 'web', cmd: ['echo', tricky], env: { GREETING: tricky }, labels: { 'dev.x': 'y z' },
-      workingDir: '/srv', user: '501:20', tty: true, openStdin: true, autoRemove: true,
-      mounts: [{ type: 'bind', source: '/Users/me/site', target: '/site', readOnly: true }, { type: 'volume', source: 'data', target: '/data' },
-        { type: 'bind', source: '/odd:path', target: '/odd' }],
-      ports: [{ containerPort: 80, hostPort: 8080, protocol: 'tcp' }, { containerPort: 53, hostPort: 5353, hostIp: '127.0.0.1', protocol: 'udp' }],
+      image: 'alpine',
+      name: 'web',
+      cmd: ['echo', tricky],
+      env: { GREETING: tricky },
+      labels: { 'dev.x': 'y z' },
+      workingDir: '/srv',
+      user: '501:20',
+      tty: true,
+      openStdin: true,
+      autoRemove: true,
+      mounts: [
+        { type: 'bind', source: '/Users/me/site', target: '/site', readOnly: true },
+        { type: 'volume', source: 'data', target: '/data' },
+        { type: 'bind', source: '/odd:path', target: '/odd' },
+      ],
+      ports: [
+        { containerPort: 80, hostPort: 8080, protocol: 'tcp' },
+        { containerPort: 53, hostPort: 5353, hostIp: '127.0.0.1', protocol: 'udp' },
+      ],
     });
     assert.deepEqual(args, [
-      'create', '--name', 'web', '-e', `GREETING=${tricky}`, '-l', 'dev.x=y z', '-w', '/srv', '-u', '501:20', '-t', '-i', '--rm',
-      '-v', '/Users/me/site:/site:ro', '-v', 'data:/data', '--mount', 'type=bind,source=/odd:path,target=/odd',
-      '-p', '8080:80', '-p', '127.0.0.1:5353:53/udp',
-      'alpine', 'echo', tricky,
+      'create',
+      '--name',
+      'web',
+      '-e',
+      `GREETING=${tricky}`,
+      '-l',
+      'dev.x=y z',
+      '-w',
+      '/srv',
+      '-u',
+      '501:20',
+      '-t',
+      '-i',
+      '--rm',
+      '-v',
+      '/Users/me/site:/site:ro',
+      '-v',
+      'data:/data',
+      '--mount',
+      'type=bind,source=/odd:path,target=/odd',
+      '-p',
+      '8080:80',
+      '-p',
+      '127.0.0.1:5353:53/udp',
+      'alpine',
+      'echo',
+      tricky,
     ]);
   });
 
   it('a long entrypoint: the first word is --entrypoint, the rest leads the command', () => {
-    assert.deepEqual(AppleRuntime.createArgs({ image: 'alpine', entrypoint: ['sh', '-c'], cmd: ['echo hi'] }),
-      ['create', '--entrypoint', 'sh', 'alpine', '-c', 'echo hi']);
+    assert.deepEqual(AppleRuntime.createArgs({ image: 'alpine', entrypoint: ['sh', '-c'], cmd: ['echo hi'] }), [
+      'create',
+      '--entrypoint',
+      'sh',
+      'alpine',
+      '-c',
+      'echo hi',
+    ]);
   });
 
   it('refuses names and images that the CLI would read as options', () => {
-    assert.throws(() => AppleRuntime.createArgs({ image: '--privileged' }), (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument');
-    assert.throws(() => AppleRuntime.createArgs({ image: 'alpine', name: '-x' }), (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument');
+    assert.throws(
+      () => AppleRuntime.createArgs({ image: '--privileged' }),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument',
+    );
+    assert.throws(
+      () => AppleRuntime.createArgs({ image: 'alpine', name: '-x' }),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument',
+    );
   });
 });
 
 describe('apple: events from two lists', () => {
   const snap = (entries: object[]) => snapshotsOf(entries);
   const c = (id: string, state: string, started?: string) => ({
-    id, configuration: { id, image: { reference: 'img' } }, status: { state, ...(started ? { startedDate: started } : {}) },
+    id,
+    configuration: { id, image: { reference: 'img' } },
+    status: { state, ...(started ? { startedDate: started } : {}) },
   });
   const actions = (a: object[], b: object[]) => diffSnapshots(snap(a), snap(b), 1).map((e) => `${e.action}:${e.id}`);
 
   it('create, start, die and destroy with name and image', () => {
     assert.deepEqual(actions([], [c('a', 'stopped')]), ['create:a']);
     assert.deepEqual(actions([c('a', 'stopped')], [c('a', 'running', '2025-06-10T12:00:05Z')]), ['start:a']);
-    assert.deepEqual(actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'stopped', '2025-06-10T12:00:05Z')]), ['die:a']);
+    assert.deepEqual(
+      actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'stopped', '2025-06-10T12:00:05Z')]),
+      ['die:a'],
+    );
     assert.deepEqual(actions([c('a', 'stopped', '2025-06-10T12:00:05Z')], []), ['destroy:a']);
     assert.deepEqual(actions([c('a', 'running', '2025-06-10T12:00:05Z')], []), ['die:a', 'destroy:a']);
     const [e] = diffSnapshots(snap([]), snap([c('a', 'stopped')]), 42);
-    assert.deepEqual(e, { type: 'container', action: 'create', id: 'a', name: 'a', image: 'img', time: 42, attributes: { name: 'a', image: 'img' } });
+    assert.deepEqual(e, {
+      type: 'container',
+      action: 'create',
+      id: 'a',
+      name: 'a',
+      image: 'img',
+      time: 42,
+      attributes: { name: 'a', image: 'img' },
+    });
   });
 
   it('changes that happened between two lists are all told', () => {
     assert.deepEqual(actions([], [c('a', 'running', '2025-06-10T12:00:05Z')]), ['create:a', 'start:a']);
     assert.deepEqual(actions([], [c('a', 'stopped', '2025-06-10T12:00:05Z')]), ['create:a', 'start:a', 'die:a']);
-    assert.deepEqual(actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'running', '2025-06-10T12:09:00Z')]), ['die:a', 'start:a']);
+    assert.deepEqual(
+      actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'running', '2025-06-10T12:09:00Z')]),
+      ['die:a', 'start:a'],
+    );
     assert.deepEqual(actions([c('a', 'stopped')], [c('a', 'stopped', '2025-06-10T12:09:00Z')]), ['start:a', 'die:a']);
-    assert.deepEqual(actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'running', '2025-06-10T12:00:05Z')]), []);
+    assert.deepEqual(
+      actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'running', '2025-06-10T12:00:05Z')]),
+      [],
+    );
   });
 });

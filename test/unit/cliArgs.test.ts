@@ -4,7 +4,10 @@ import { formatTable } from '../../src/cli/table';
 
 describe('cws argument parsing', () => {
   it('reads positionals, flags, valued flags and what follows --', () => {
-    const a = parseArgs(['exec', 'abc', '--runtime', 'podman', '--json', '--', 'sh', '-c', 'echo "$(id)"'], new Set(['runtime']));
+    const a = parseArgs(
+      ['exec', 'abc', '--runtime', 'podman', '--json', '--', 'sh', '-c', 'echo "$(id)"'],
+      new Set(['runtime']),
+    );
     assert.deepEqual(a.positionals, ['exec', 'abc']);
     assert.equal(a.flags.get('runtime'), 'podman');
     assert.equal(a.flags.get('json'), true);

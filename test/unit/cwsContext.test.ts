@@ -8,7 +8,8 @@ import { repoRoot } from '../support/paths';
 function cws(args: string[]): Promise<{ code: number; stdout: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [join(repoRoot, 'dist/cws.js'), ...args], { timeout: 30_000 }, (err, stdout) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout }));
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout }),
+    );
   });
 }
 
@@ -17,9 +18,16 @@ describe('cws context', () => {
     const dir = join(fixturesDir, 'workspaces/sample');
     const r = await cws(['context', dir, '--json']);
     assert.equal(r.code, 0);
-    const c = JSON.parse(r.stdout) as { folder: string; primary: string; composeProjects: { name: string; services: { name: string }[] }[] };
+    const c = JSON.parse(r.stdout) as {
+      folder: string;
+      primary: string;
+      composeProjects: { name: string; services: { name: string }[] }[];
+    };
     assert.deepEqual([c.folder, c.primary], [dir, 'compose']);
-    assert.deepEqual(c.composeProjects.map((p) => [p.name, p.services.map((s) => s.name)]), [['cws-sample', ['app', 'worker']]]);
+    assert.deepEqual(
+      c.composeProjects.map((p) => [p.name, p.services.map((s) => s.name)]),
+      [['cws-sample', ['app', 'worker']]],
+    );
   });
 
   it('the summary names what it found and the problems, with file:line:column', async () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
-import { detectFolderContext } from '../../src/context/detect';
-import { detectDevcontainers } from '../../src/context/devcontainers';
-import { detectDockerfiles } from '../../src/context/dockerfiles';
-import { detectKubernetes } from '../../src/context/kubernetes';
+import { detectFolderContext } from '../../src/core/detection/detect';
+import { detectDevcontainers } from '../../src/core/detection/devcontainers';
+import { detectDockerfiles } from '../../src/core/detection/dockerfiles';
+import { detectKubernetes } from '../../src/core/detection/kubernetes';
 import { fixturesDir, listFixture, read } from '../support/fixtures';
 
 const ctxDir = (...p: string[]) => join(fixturesDir, 'context', ...p);
@@ -24,7 +24,13 @@ describe('Dockerfile detection', () => {
     const dir = join(fixturesDir, 'compose', 'basic');
     const { dockerfiles } = await detectDockerfiles(dir, listFixture(dir), read);
     const db = dockerfiles.find((d) => d.path.endsWith('Db.Dockerfile'))!;
-    assert.deepEqual(db.stages.map((s) => [s.name, s.baseImage, s.line]), [['base', 'postgres:16', 1], ['runtime', 'base', 5]]);
+    assert.deepEqual(
+      db.stages.map((s) => [s.name, s.baseImage, s.line]),
+      [
+        ['base', 'postgres:16', 1],
+        ['runtime', 'base', 5],
+      ],
+    );
   });
 
   it('Containerfiles lean to Podman; Dockerfile.dev counts, Dockerfile.md does not', async () => {
@@ -33,13 +39,19 @@ describe('Dockerfile detection', () => {
     const names = dockerfiles.map((d) => d.path.slice(dir.length + 1));
     assert.ok(names.includes('podman/Containerfile') && names.includes('podman/Dockerfile.dev'));
     assert.ok(!names.includes('docs/Dockerfile.md'));
-    assert.deepEqual(dockerfiles.filter((d) => d.podmanLeaning).map((d) => basename(d.path)), ['Containerfile']);
+    assert.deepEqual(
+      dockerfiles.filter((d) => d.podmanLeaning).map((d) => basename(d.path)),
+      ['Containerfile'],
+    );
   });
 
   it('a Dockerfile without FROM is a warning', async () => {
     const dir = ctxDir('dockerfiles', 'nofrom');
     const { diagnostics } = await detectDockerfiles(dir, listFixture(dir), read);
-    assert.deepEqual(diagnostics.map((d) => [d.severity, d.range.line, d.source]), [['warning', 0, 'dockerfile']]);
+    assert.deepEqual(
+      diagnostics.map((d) => [d.severity, d.range.line, d.source]),
+      [['warning', 0, 'dockerfile']],
+    );
   });
 });
 
@@ -54,7 +66,10 @@ describe('dev container detection', () => {
     assert.deepEqual(diagnostics, []);
     assert.equal(configs.length, 1);
     const c = configs[0];
-    assert.deepEqual([c.kind, c.name, c.image, c.remoteUser], ['image', 'Node image', 'mcr.microsoft.com/devcontainers/javascript-node:20', 'node']);
+    assert.deepEqual(
+      [c.kind, c.name, c.image, c.remoteUser],
+      ['image', 'Node image', 'mcr.microsoft.com/devcontainers/javascript-node:20', 'node'],
+    );
     assert.deepEqual(c.forwardPorts, [3000, 'db:5432']);
     assert.deepEqual(c.containerEnv, { NODE_ENV: 'development' });
     assert.deepEqual(c.postCreateCommand, ['npm', 'ci']);
@@ -66,38 +81,66 @@ describe('dev container detection', () => {
     const { dir, configs } = await detect('build');
     const c = configs[0];
     assert.equal(c.kind, 'build');
-    assert.deepEqual(c.build, { dockerfile: join(dir, '.devcontainer/Dockerfile'), context: dir, target: 'dev', args: { VARIANT: '3.12', N: '2' } });
+    assert.deepEqual(c.build, {
+      dockerfile: join(dir, '.devcontainer/Dockerfile'),
+      context: dir,
+      target: 'dev',
+      args: { VARIANT: '3.12', N: '2' },
+    });
     assert.equal(c.workspaceFolder, '/src');
     assert.equal(c.workspaceMount, 'source=${localWorkspaceFolder},target=/src,type=bind');
-    assert.deepEqual(c.postCreateCommand, { deps: 'pip install -r requirements.txt', hooks: ['pre-commit', 'install'] });
+    assert.deepEqual(c.postCreateCommand, {
+      deps: 'pip install -r requirements.txt',
+      hooks: ['pre-commit', 'install'],
+    });
   });
 
   it('compose config: files relative to devcontainer.json, service, runServices', async () => {
     const { dir, configs, diagnostics } = await detect('compose');
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(configs[0].compose, {
-      files: [join(dir, 'docker-compose.yml'), join(dir, '.devcontainer/docker-compose.extend.yml')], service: 'app', runServices: ['app', 'db'],
+      files: [join(dir, 'docker-compose.yml'), join(dir, '.devcontainer/docker-compose.extend.yml')],
+      service: 'app',
+      runServices: ['app', 'db'],
     });
   });
 
   it('finds configs in sub-folders and at .devcontainer.json; a non-array forwardPorts is a warning', async () => {
     const multi = await detect('multi');
-    assert.deepEqual(multi.configs.map((c) => c.image), ['node:20', 'python:3.12']);
-    assert.deepEqual(multi.diagnostics.map((d) => [d.severity, d.message]), [['warning', '"forwardPorts" should be an array of ports.']]);
-    assert.deepEqual((await detect('rootfile')).configs.map((c) => c.image), ['debian:12']);
+    assert.deepEqual(
+      multi.configs.map((c) => c.image),
+      ['node:20', 'python:3.12'],
+    );
+    assert.deepEqual(
+      multi.diagnostics.map((d) => [d.severity, d.message]),
+      [['warning', '"forwardPorts" should be an array of ports.']],
+    );
+    assert.deepEqual(
+      (await detect('rootfile')).configs.map((c) => c.image),
+      ['debian:12'],
+    );
   });
 
   it('broken JSONC: an error at the right line, and what can be read still is', async () => {
     const { configs, diagnostics } = await detect('broken');
     assert.ok(diagnostics.length >= 1);
-    assert.deepEqual([diagnostics[0].severity, diagnostics[0].range.line, diagnostics[0].source], ['error', 3, 'devcontainer']);
+    assert.deepEqual(
+      [diagnostics[0].severity, diagnostics[0].range.line, diagnostics[0].source],
+      ['error', 3, 'devcontainer'],
+    );
     assert.equal(configs[0]?.image, 'ubuntu:24.04');
   });
 
   it('a Compose config without workspaceFolder, or a config with nothing to run, is an error', async () => {
-    assert.deepEqual((await detect('nocompose')).diagnostics.map((d) => d.message), ['A Compose dev container needs "workspaceFolder".']);
+    assert.deepEqual(
+      (await detect('nocompose')).diagnostics.map((d) => d.message),
+      ['A Compose dev container needs "workspaceFolder".'],
+    );
     const none = await detect('noimage');
-    assert.deepEqual([none.configs, none.diagnostics.map((d) => d.message)], [[], ['A dev container needs "image", "build.dockerfile" or "dockerComposeFile".']]);
+    assert.deepEqual(
+      [none.configs, none.diagnostics.map((d) => d.message)],
+      [[], ['A dev container needs "image", "build.dockerfile" or "dockerComposeFile".']],
+    );
   });
 });
 
@@ -107,18 +150,25 @@ describe('Kubernetes detection', () => {
     const { info, diagnostics } = await detectKubernetes(dir, listFixture(dir), read);
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(info.kustomizations, [join(dir, 'kustomization.yaml')]);
-    assert.deepEqual(info.resources.map((r) => [basename(r.file), r.line, r.kind, r.name, r.namespace ?? '']), [
-      ['app.yaml', 0, 'ConfigMap', 'app-config', 'shop'],
-      ['app.yaml', 8, 'Deployment', 'web', 'shop'],
-      ['app.yaml', 26, 'Service', 'web', ''],
-      ['cron.yml', 0, 'CronJob', 'nightly', ''],
-      ['cron.yml', 15, 'Pod', 'debug', ''],
-    ]);
+    assert.deepEqual(
+      info.resources.map((r) => [basename(r.file), r.line, r.kind, r.name, r.namespace ?? '']),
+      [
+        ['app.yaml', 0, 'ConfigMap', 'app-config', 'shop'],
+        ['app.yaml', 8, 'Deployment', 'web', 'shop'],
+        ['app.yaml', 26, 'Service', 'web', ''],
+        ['cron.yml', 0, 'CronJob', 'nightly', ''],
+        ['cron.yml', 15, 'Pod', 'debug', ''],
+      ],
+    );
     const web = info.resources.find((r) => r.kind === 'Deployment')!;
     assert.deepEqual(web.containers, [
-      { name: 'migrate', image: 'example/migrate:1.4' }, { name: 'web', image: 'example/web:1.4' }, { name: 'sidecar', image: 'envoyproxy/envoy:v1.31' },
+      { name: 'migrate', image: 'example/migrate:1.4' },
+      { name: 'web', image: 'example/web:1.4' },
+      { name: 'sidecar', image: 'envoyproxy/envoy:v1.31' },
     ]);
-    assert.deepEqual(info.resources.find((r) => r.kind === 'CronJob')!.containers, [{ name: 'report', image: 'example/report:2' }]);
+    assert.deepEqual(info.resources.find((r) => r.kind === 'CronJob')!.containers, [
+      { name: 'report', image: 'example/report:2' },
+    ]);
   });
 
   it('Helm charts are reported and their templates are not parsed or flagged', async () => {
@@ -131,14 +181,20 @@ describe('Kubernetes detection', () => {
   it('a broken manifest is an error at its line; its valid documents still count', async () => {
     const dir = ctxDir('kubernetes', 'broken');
     const { info, diagnostics } = await detectKubernetes(dir, listFixture(dir), read);
-    assert.deepEqual(info.resources.map((r) => r.name), ['ok']);
+    assert.deepEqual(
+      info.resources.map((r) => r.name),
+      ['ok'],
+    );
     assert.equal(diagnostics.length >= 1, true);
     // `name: bad` followed by an over-indented key: YAML flags the mapping that starts on line 8.
-    assert.deepEqual([diagnostics[0].severity, diagnostics[0].range.line, diagnostics[0].source], ['error', 8, 'kubernetes']);
+    assert.deepEqual(
+      [diagnostics[0].severity, diagnostics[0].range.line, diagnostics[0].source],
+      ['error', 8, 'kubernetes'],
+    );
   });
 });
 
-describe('a folder\'s context', () => {
+describe("a folder's context", () => {
   it('primary kind: devcontainer > compose > dockerfile > kubernetes', async () => {
     const compose = join(fixturesDir, 'compose', 'basic');
     assert.equal((await detectFolderContext(compose, listFixture(compose), read, {})).primary, 'compose');
@@ -160,7 +216,10 @@ describe('a folder\'s context', () => {
   it('a detector that throws leaves its part empty; the rest is still detected', async () => {
     const errors: string[] = [];
     const dir = join(fixturesDir, 'compose', 'basic');
-    const flaky = async (p: string) => { if (p.endsWith('.yaml')) throw new Error('disk on fire'); return read(p); };
+    const flaky = async (p: string) => {
+      if (p.endsWith('.yaml')) throw new Error('disk on fire');
+      return read(p);
+    };
     const c = await detectFolderContext(dir, listFixture(dir), flaky, {}, (what) => errors.push(what));
     assert.ok(c.dockerfiles.length >= 2);
     assert.deepEqual(errors, ['compose']);

@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { resolveDockerEndpoint, type EndpointEnv } from '../../src/runtime/docker/endpoint';
-import { contextId } from '../../src/runtime/docker/dockerContext';
-import { RuntimeError } from '../../src/runtime/errors';
+import { resolveDockerEndpoint, type EndpointEnv } from '../../src/core/runtime/docker/endpoint';
+import { contextId } from '../../src/core/runtime/docker/dockerContext';
+import { RuntimeError } from '../../src/core/runtime/errors';
 
 const run = promisify(execFile);
 const CA = '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n';
@@ -39,19 +39,36 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
 
   /** Resolves with this test's home, a fixed platform and nothing from the real machine but the fs under root. */
   function resolve(env: NodeJS.ProcessEnv, explicit?: string, extra: EndpointEnv = {}) {
-    return resolveDockerEndpoint(explicit, { env, home, platform: 'linux', systemKnownHosts: join(root, 'none'), ...extra });
+    return resolveDockerEndpoint(explicit, {
+      env,
+      home,
+      platform: 'linux',
+      systemKnownHosts: join(root, 'none'),
+      ...extra,
+    });
   }
   function writeConfig(dir: string, body: unknown): void {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'config.json'), typeof body === 'string' ? body : JSON.stringify(body));
   }
-  function writeContext(dir: string, name: string, host: string, o: { skip?: boolean; tls?: { ca?: string; cert?: string; key?: string }; raw?: string } = {}): void {
+  function writeContext(
+    dir: string,
+    name: string,
+    host: string,
+    o: { skip?: boolean; tls?: { ca?: string; cert?: string; key?: string }; raw?: string } = {},
+  ): void {
     const id = createHash('sha256').update(name).digest('hex');
     const meta = join(dir, 'contexts', 'meta', id);
     mkdirSync(meta, { recursive: true });
-    writeFileSync(join(meta, 'meta.json'), o.raw ?? JSON.stringify({
-      Name: name, Metadata: {}, Endpoints: { docker: { Host: host, SkipTLSVerify: o.skip ?? false } },
-    }));
+    writeFileSync(
+      join(meta, 'meta.json'),
+      o.raw ??
+        JSON.stringify({
+          Name: name,
+          Metadata: {},
+          Endpoints: { docker: { Host: host, SkipTLSVerify: o.skip ?? false } },
+        }),
+    );
     if (o.tls) {
       const tls = join(dir, 'contexts', 'tls', id, 'docker');
       mkdirSync(tls, { recursive: true });
@@ -59,7 +76,7 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
     }
   }
 
-  it('names a context\'s directory by the sha256 of its name, in hex', () => {
+  it("names a context's directory by the sha256 of its name, in hex", () => {
     // `printf remote | sha256sum`, and where `docker context create remote` stores it.
     assert.equal(contextId('remote'), 'b71199ebd070b36beab7317920c2c2f1d777df8d05e5527d8458fda57cb17a7a');
   });
@@ -162,37 +179,67 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
   });
 
   it('a context that is not there: invalidArgument naming it, with docker context ls / use default', () => {
-    assert.throws(() => resolve({ DOCKER_CONTEXT: 'nope' }),
-      isRuntimeError('invalidArgument', /"nope".*DOCKER_CONTEXT.*does not exist/, /docker context ls.*unset DOCKER_CONTEXT/));
+    assert.throws(
+      () => resolve({ DOCKER_CONTEXT: 'nope' }),
+      isRuntimeError(
+        'invalidArgument',
+        /"nope".*DOCKER_CONTEXT.*does not exist/,
+        /docker context ls.*unset DOCKER_CONTEXT/,
+      ),
+    );
     writeConfig(cfg, { currentContext: 'gone' });
-    assert.throws(() => resolve({}),
-      isRuntimeError('invalidArgument', /"gone".*currentContext.*config\.json.*does not exist/, /docker context ls.*docker context use default/));
+    assert.throws(
+      () => resolve({}),
+      isRuntimeError(
+        'invalidArgument',
+        /"gone".*currentContext.*config\.json.*does not exist/,
+        /docker context ls.*docker context use default/,
+      ),
+    );
   });
 
   it('a malformed config.json: a clear error that does not quote the file (it can hold credentials)', () => {
     writeConfig(cfg, '{"auths": {"registry": {"auth": "c2VjcmV0LXRva2Vu"}}, "currentContext": ');
-    assert.throws(() => resolve({}), (e: unknown) => {
-      isRuntimeError('invalidArgument', /config\.json is not valid JSON/)(e);
-      const err = e as RuntimeError;
-      assert.ok(err.message.includes(join(cfg, 'config.json')));
-      assert.doesNotMatch(`${err.message} ${err.hint}`, /c2VjcmV0|auths/);
-      return true;
-    });
+    assert.throws(
+      () => resolve({}),
+      (e: unknown) => {
+        isRuntimeError('invalidArgument', /config\.json is not valid JSON/)(e);
+        const err = e as RuntimeError;
+        assert.ok(err.message.includes(join(cfg, 'config.json')));
+        assert.doesNotMatch(`${err.message} ${err.hint}`, /c2VjcmV0|auths/);
+        return true;
+      },
+    );
     writeConfig(cfg, '["an", "array"]');
     assert.throws(() => resolve({}), isRuntimeError('invalidArgument', /not a JSON object/));
     writeConfig(cfg, { currentContext: 42 });
-    assert.throws(() => resolve({}), isRuntimeError('invalidArgument', /"currentContext".*not a string/, /docker context use default/));
+    assert.throws(
+      () => resolve({}),
+      isRuntimeError('invalidArgument', /"currentContext".*not a string/, /docker context use default/),
+    );
   });
 
   it('a malformed or incomplete meta.json: a clear error naming the context', () => {
     writeContext(cfg, 'broken', '', { raw: '{"Name": "broken", "Endpoints": {' });
-    assert.throws(() => resolve({ DOCKER_CONTEXT: 'broken' }), isRuntimeError('invalidArgument', /context "broken".*meta\.json is not valid JSON/));
+    assert.throws(
+      () => resolve({ DOCKER_CONTEXT: 'broken' }),
+      isRuntimeError('invalidArgument', /context "broken".*meta\.json is not valid JSON/),
+    );
     writeContext(cfg, 'empty', '', { raw: '' });
-    assert.throws(() => resolve({ DOCKER_CONTEXT: 'empty' }), isRuntimeError('invalidArgument', /context "empty".*not valid JSON/));
+    assert.throws(
+      () => resolve({ DOCKER_CONTEXT: 'empty' }),
+      isRuntimeError('invalidArgument', /context "empty".*not valid JSON/),
+    );
     writeContext(cfg, 'k8s-only', '', { raw: JSON.stringify({ Name: 'k8s-only', Endpoints: { kubernetes: {} } }) });
-    assert.throws(() => resolve({ DOCKER_CONTEXT: 'k8s-only' }), isRuntimeError('invalidArgument', /"k8s-only" has no Docker endpoint/, /docker context inspect/));
+    assert.throws(
+      () => resolve({ DOCKER_CONTEXT: 'k8s-only' }),
+      isRuntimeError('invalidArgument', /"k8s-only" has no Docker endpoint/, /docker context inspect/),
+    );
     writeContext(cfg, 'weird', 'ftp://nowhere');
-    assert.throws(() => resolve({ DOCKER_CONTEXT: 'weird' }), isRuntimeError('invalidArgument', /"weird" has an engine address that is not one/));
+    assert.throws(
+      () => resolve({ DOCKER_CONTEXT: 'weird' }),
+      isRuntimeError('invalidArgument', /"weird" has an engine address that is not one/),
+    );
   });
 
   it('DOCKER_CONFIG moves config.json and the context store', () => {
@@ -203,7 +250,10 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
     writeContext(cfg, 'home-one', 'tcp://home-one:2375');
     assert.equal(resolve({ DOCKER_CONFIG: other }).host, 'moved');
     assert.equal(resolve({}).host, 'home-one', 'without DOCKER_CONFIG: ~/.docker');
-    assert.throws(() => resolve({ DOCKER_CONFIG: other, DOCKER_CONTEXT: 'home-one' }), isRuntimeError('invalidArgument', /"home-one"/));
+    assert.throws(
+      () => resolve({ DOCKER_CONFIG: other, DOCKER_CONTEXT: 'home-one' }),
+      isRuntimeError('invalidArgument', /"home-one"/),
+    );
   });
 
   describe('DOCKER_TLS_VERIFY and DOCKER_CERT_PATH', () => {
@@ -229,7 +279,11 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
       const ep = resolve({ DOCKER_HOST: 'tcp://tls-host', DOCKER_TLS_VERIFY: '0' });
       assert.equal(ep.protocol, 'https');
       assert.equal(ep.port, 2376);
-      assert.equal(resolve({ DOCKER_HOST: 'tcp://tls-host:2375', DOCKER_TLS_VERIFY: '' }).protocol, 'http', 'empty = unset');
+      assert.equal(
+        resolve({ DOCKER_HOST: 'tcp://tls-host:2375', DOCKER_TLS_VERIFY: '' }).protocol,
+        'http',
+        'empty = unset',
+      );
     });
 
     it('without DOCKER_CERT_PATH the files come from the config dir (DOCKER_CONFIG or ~/.docker)', () => {
@@ -261,12 +315,20 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
     it('a missing CA, or half a client key pair: RuntimeError with a hint', () => {
       const certs = join(root, 'certs');
       writeCerts(certs, { 'cert.pem': CERT, 'key.pem': KEY });
-      assert.throws(() => resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }),
-        isRuntimeError('invalidArgument', /DOCKER_TLS_VERIFY is set but there is no CA certificate at .*ca\.pem/, /DOCKER_CERT_PATH.*unset DOCKER_TLS_VERIFY/));
+      assert.throws(
+        () => resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }),
+        isRuntimeError(
+          'invalidArgument',
+          /DOCKER_TLS_VERIFY is set but there is no CA certificate at .*ca\.pem/,
+          /DOCKER_CERT_PATH.*unset DOCKER_TLS_VERIFY/,
+        ),
+      );
       writeCerts(certs, { 'ca.pem': CA });
       rmSync(join(certs, 'key.pem'));
-      assert.throws(() => resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }),
-        isRuntimeError('invalidArgument', /key\.pem is missing/));
+      assert.throws(
+        () => resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: certs }),
+        isRuntimeError('invalidArgument', /key\.pem is missing/),
+      );
     });
 
     it('does not apply to a context, which has its own TLS files', () => {
@@ -278,12 +340,18 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
     });
   });
 
-  describe('against the docker CLI\'s own context store', function () {
+  describe("against the docker CLI's own context store", function () {
     let haveDocker = false;
     let haveOpenssl = false;
     before(async function () {
-      haveDocker = await run('docker', ['--version']).then(() => true, () => false);
-      haveOpenssl = await run('openssl', ['version']).then(() => true, () => false);
+      haveDocker = await run('docker', ['--version']).then(
+        () => true,
+        () => false,
+      );
+      haveOpenssl = await run('openssl', ['version']).then(
+        () => true,
+        () => false,
+      );
       if (!haveDocker) {
         console.log('      skipping: the docker CLI is not on PATH');
         this.skip();
@@ -293,16 +361,35 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
     it('resolves the contexts `docker context create` writes, and picks the one `docker context show` picks', async function () {
       this.timeout(30_000);
       const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: cfg };
-      for (const v of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH']) delete env[v];
+      for (const v of ['DOCKER_HOST', 'DOCKER_CONTEXT', 'DOCKER_TLS_VERIFY', 'DOCKER_TLS', 'DOCKER_CERT_PATH'])
+        delete env[v];
       const docker = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
         run('docker', args, { env: { ...env, ...extra }, timeout: 15_000 }).then((r) => r.stdout.trim());
       let tlsFiles: string[] = [];
       if (haveOpenssl) {
         const dir = join(root, 'pki');
         mkdirSync(dir);
-        for (const [key, cert, cn] of [['ca-key.pem', 'ca.pem', 'test-ca'], ['key.pem', 'cert.pem', 'client']]) {
-          await run('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-            '-keyout', join(dir, key), '-out', join(dir, cert), '-days', '1', '-subj', `/CN=${cn}`]);
+        for (const [key, cert, cn] of [
+          ['ca-key.pem', 'ca.pem', 'test-ca'],
+          ['key.pem', 'cert.pem', 'client'],
+        ]) {
+          await run('openssl', [
+            'req',
+            '-x509',
+            '-newkey',
+            'ec',
+            '-pkeyopt',
+            'ec_paramgen_curve:P-256',
+            '-nodes',
+            '-keyout',
+            join(dir, key),
+            '-out',
+            join(dir, cert),
+            '-days',
+            '1',
+            '-subj',
+            `/CN=${cn}`,
+          ]);
         }
         tlsFiles = [`ca=${join(dir, 'ca.pem')}`, `cert=${join(dir, 'cert.pem')}`, `key=${join(dir, 'key.pem')}`];
       }
@@ -312,7 +399,12 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
       await docker(['context', 'use', 'remote']);
 
       const ours = (extra: NodeJS.ProcessEnv) => resolve({ DOCKER_CONFIG: cfg, ...extra });
-      for (const extra of [{}, { DOCKER_CONTEXT: 'box' }, { DOCKER_CONTEXT: 'insecure' }, { DOCKER_CONTEXT: 'default' }]) {
+      for (const extra of [
+        {},
+        { DOCKER_CONTEXT: 'box' },
+        { DOCKER_CONTEXT: 'insecure' },
+        { DOCKER_CONTEXT: 'default' },
+      ]) {
         const name = await docker(['context', 'show'], extra);
         const ep = ours(extra);
         if (name === 'default') {
@@ -332,7 +424,10 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
         assert.match(remote.key ?? '', /PRIVATE KEY/);
       }
       // DOCKER_HOST wins over DOCKER_CONTEXT for the docker CLI as for us.
-      assert.equal(await docker(['context', 'show'], { DOCKER_HOST: 'tcp://x:2375', DOCKER_CONTEXT: 'box' }), 'default');
+      assert.equal(
+        await docker(['context', 'show'], { DOCKER_HOST: 'tcp://x:2375', DOCKER_CONTEXT: 'box' }),
+        'default',
+      );
       assert.equal(ours({ DOCKER_HOST: 'tcp://x:2375', DOCKER_CONTEXT: 'box' }).source, 'DOCKER_HOST');
     });
   });

@@ -3,29 +3,38 @@ import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { detectDockerfiles } from '../../src/context/dockerfiles';
-import type { ReadText } from '../../src/context/types';
+import { detectDockerfiles } from '../../src/core/detection/dockerfiles';
+import type { ReadText } from '../../src/core/detection/types';
 import { repoRoot } from '../support/paths';
 
 const root = join(repoRoot, 'test/fixtures/context/dockerfiles');
 /** A fixture folder's listing as detection gets it: relative POSIX paths of its files. */
-const list = (dir: string) => readdirSync(dir, { recursive: true, encoding: 'utf8' })
-  .filter((p) => statSync(join(dir, p)).isFile()).map((p) => p.split('\\').join('/')).sort();
+const list = (dir: string) =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((p) => statSync(join(dir, p)).isFile())
+    .map((p) => p.split('\\').join('/'))
+    .sort();
 const readFs: ReadText = async (p) => readFile(p, 'utf8').catch(() => undefined);
 const detect = async (sub: string) => {
   const dir = join(root, sub);
   return { dir, ...(await detectDockerfiles(dir, list(dir), readFs)) };
 };
-const stages = (d: { stages: { name?: string; baseImage: string; line: number }[] }) => d.stages.map((s) => [s.line, s.baseImage, s.name]);
+const stages = (d: { stages: { name?: string; baseImage: string; line: number }[] }) =>
+  d.stages.map((s) => [s.line, s.baseImage, s.name]);
 /** A listing and reader held in memory: path → text. */
-const memory = (folder: string, files: Record<string, string>): [string[], ReadText] =>
-  [Object.keys(files), async (p) => files[p.slice(folder.length + 1)]];
+const memory = (folder: string, files: Record<string, string>): [string[], ReadText] => [
+  Object.keys(files),
+  async (p) => files[p.slice(folder.length + 1)],
+];
 
 describe('Dockerfile detection (dockerfiles.ts)', () => {
   it('multi-stage: --platform flags, AS in any case, stage references, and heredoc bodies that are not instructions', async () => {
     const { dir, dockerfiles, diagnostics } = await detect('platform');
     assert.deepEqual(diagnostics, []);
-    assert.deepEqual(dockerfiles.map((d) => [d.path, d.podmanLeaning]), [[join(dir, 'Dockerfile'), false]]);
+    assert.deepEqual(
+      dockerfiles.map((d) => [d.path, d.podmanLeaning]),
+      [[join(dir, 'Dockerfile'), false]],
+    );
     assert.deepEqual(stages(dockerfiles[0]), [
       [4, 'golang:${GO_VERSION}-alpine', 'build'],
       [15, 'build', 'test'],
@@ -46,7 +55,10 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
 
   it('`# escape=`` makes the backtick the continuation character (CRLF file): a path ending in \\ does not swallow the next FROM', async () => {
     const { dir, dockerfiles, diagnostics } = await detect('windows');
-    assert.ok((await readFile(join(dir, 'Dockerfile'), 'utf8')).includes('`\r\n'), 'the fixture keeps its CRLF line ends');
+    assert.ok(
+      (await readFile(join(dir, 'Dockerfile'), 'utf8')).includes('`\r\n'),
+      'the fixture keeps its CRLF line ends',
+    );
     assert.deepEqual(diagnostics, []);
     assert.deepEqual(stages(dockerfiles[0]), [
       [2, 'mcr.microsoft.com/dotnet/sdk:8.0-windowsservercore-ltsc2022', 'build'],
@@ -60,47 +72,110 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
       Dockerfile: 'FROM alpine AS a\n# escape=`\nRUN echo `\nFROM busybox AS b\n',
     });
     const { dockerfiles } = await detectDockerfiles(folder, files, read);
-    assert.deepEqual(stages(dockerfiles[0]), [[0, 'alpine', 'a'], [3, 'busybox', 'b']]);
+    assert.deepEqual(stages(dockerfiles[0]), [
+      [0, 'alpine', 'a'],
+      [3, 'busybox', 'b'],
+    ]);
   });
 
   it('Containerfiles lean to Podman, Dockerfiles do not', async () => {
     const { dir, dockerfiles } = await detect('podman');
-    assert.deepEqual(dockerfiles.map((d) => [d.path, d.podmanLeaning, stages(d)]), [
-      [join(dir, 'Containerfile'), true, [[0, 'registry.fedoraproject.org/fedora:40', 'builder'], [5, 'registry.fedoraproject.org/fedora-minimal:40', undefined]]],
-      [join(dir, 'Dockerfile.dev'), false, [[0, 'alpine:3.20', 'dev']]],
-    ]);
+    assert.deepEqual(
+      dockerfiles.map((d) => [d.path, d.podmanLeaning, stages(d)]),
+      [
+        [
+          join(dir, 'Containerfile'),
+          true,
+          [
+            [0, 'registry.fedoraproject.org/fedora:40', 'builder'],
+            [5, 'registry.fedoraproject.org/fedora-minimal:40', undefined],
+          ],
+        ],
+        [join(dir, 'Dockerfile.dev'), false, [[0, 'alpine:3.20', 'dev']]],
+      ],
+    );
   });
 
   it('finds Dockerfile, Dockerfile.<suffix> and <name>.Dockerfile in a tree, but not docs, ignore files or templates', async () => {
     const { dir, dockerfiles } = await detect('.');
-    assert.deepEqual(dockerfiles.map((d) => d.path.slice(dir.length + 1)), [
-      'badfrom/Dockerfile', 'continuation/Dockerfile', 'empty/Dockerfile', 'multi/Dockerfile', 'nofrom/Dockerfile',
-      'platform/Dockerfile', 'podman/Containerfile', 'podman/Dockerfile.dev', 'services/api.Dockerfile', 'windows/Dockerfile',
-    ]);
+    assert.deepEqual(
+      dockerfiles.map((d) => d.path.slice(dir.length + 1)),
+      [
+        'badfrom/Dockerfile',
+        'continuation/Dockerfile',
+        'empty/Dockerfile',
+        'multi/Dockerfile',
+        'nofrom/Dockerfile',
+        'platform/Dockerfile',
+        'podman/Containerfile',
+        'podman/Dockerfile.dev',
+        'services/api.Dockerfile',
+        'windows/Dockerfile',
+      ],
+    );
   });
 
   it('name rules over a listing: the Containerfile forms too, case-insensitive, documented exclusions', async () => {
     const folder = '/ws';
     const names = [
-      'Dockerfile', 'dockerfile', 'Containerfile', 'Dockerfile.dev', 'Dockerfile.alpine.arm64', 'Containerfile.prod', 'ci/build.containerfile',
-      'web/App.Dockerfile', 'Dockerfile.md', 'Dockerfile.txt', 'Dockerfile.dockerignore', 'web/App.Dockerfile.dockerignore',
-      'Dockerfile.j2', 'Dockerfile.template', 'Dockerfile.bak', 'Dockerfile.sh', 'DockerfileNotes', 'my-dockerfile', '.dockerfile',
-      'docs/Dockerfile-guide.md', 'Containerfile.yaml',
+      'Dockerfile',
+      'dockerfile',
+      'Containerfile',
+      'Dockerfile.dev',
+      'Dockerfile.alpine.arm64',
+      'Containerfile.prod',
+      'ci/build.containerfile',
+      'web/App.Dockerfile',
+      'Dockerfile.md',
+      'Dockerfile.txt',
+      'Dockerfile.dockerignore',
+      'web/App.Dockerfile.dockerignore',
+      'Dockerfile.j2',
+      'Dockerfile.template',
+      'Dockerfile.bak',
+      'Dockerfile.sh',
+      'DockerfileNotes',
+      'my-dockerfile',
+      '.dockerfile',
+      'docs/Dockerfile-guide.md',
+      'Containerfile.yaml',
     ];
     const [files, read] = memory(folder, Object.fromEntries(names.map((n) => [n, 'FROM scratch\n'])));
     const { dockerfiles } = await detectDockerfiles(folder, files, read);
-    assert.deepEqual(dockerfiles.map((d) => [d.path.slice(folder.length + 1), d.podmanLeaning]), [
-      ['Containerfile', true], ['Containerfile.prod', true], ['Dockerfile', false], ['Dockerfile.alpine.arm64', false],
-      ['Dockerfile.dev', false], ['ci/build.containerfile', true], ['dockerfile', false], ['web/App.Dockerfile', false],
-    ]);
+    assert.deepEqual(
+      dockerfiles.map((d) => [d.path.slice(folder.length + 1), d.podmanLeaning]),
+      [
+        ['Containerfile', true],
+        ['Containerfile.prod', true],
+        ['Dockerfile', false],
+        ['Dockerfile.alpine.arm64', false],
+        ['Dockerfile.dev', false],
+        ['ci/build.containerfile', true],
+        ['dockerfile', false],
+        ['web/App.Dockerfile', false],
+      ],
+    );
   });
 
   it('a Dockerfile without FROM, or an empty one, is a warning on line 0', async () => {
     for (const sub of ['nofrom', 'empty']) {
       const { dir, dockerfiles, diagnostics } = await detect(sub);
-      assert.deepEqual(dockerfiles.map((d) => d.stages), [[]]);
-      assert.deepEqual(diagnostics.map((d) => [d.file, d.severity, d.source, d.range.line, d.message]),
-        [[join(dir, 'Dockerfile'), 'warning', 'dockerfile', 0, 'No FROM instruction: this Dockerfile cannot be built.']]);
+      assert.deepEqual(
+        dockerfiles.map((d) => d.stages),
+        [[]],
+      );
+      assert.deepEqual(
+        diagnostics.map((d) => [d.file, d.severity, d.source, d.range.line, d.message]),
+        [
+          [
+            join(dir, 'Dockerfile'),
+            'warning',
+            'dockerfile',
+            0,
+            'No FROM instruction: this Dockerfile cannot be built.',
+          ],
+        ],
+      );
     }
   });
 
@@ -108,10 +183,20 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
     const { dir, dockerfiles, diagnostics } = await detect('badfrom');
     assert.deepEqual(stages(dockerfiles[0]), [[1, 'node:20-alpine', undefined]]);
     assert.deepEqual(diagnostics, [
-      { file: join(dir, 'Dockerfile'), severity: 'error', source: 'dockerfile', message: 'FROM takes an image, optionally followed by "AS name".',
-        range: { line: 1, column: 0, endLine: 1, endColumn: 22 } },
-      { file: join(dir, 'Dockerfile'), severity: 'error', source: 'dockerfile', message: 'FROM needs a base image.',
-        range: { line: 4, column: 0, endLine: 4, endColumn: 27 } },
+      {
+        file: join(dir, 'Dockerfile'),
+        severity: 'error',
+        source: 'dockerfile',
+        message: 'FROM takes an image, optionally followed by "AS name".',
+        range: { line: 1, column: 0, endLine: 1, endColumn: 22 },
+      },
+      {
+        file: join(dir, 'Dockerfile'),
+        severity: 'error',
+        source: 'dockerfile',
+        message: 'FROM needs a base image.',
+        range: { line: 4, column: 0, endLine: 4, endColumn: 27 },
+      },
     ]);
   });
 
@@ -120,8 +205,14 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
     const files = ['Dockerfile', 'api/Dockerfile'];
     const gone = await detectDockerfiles(folder, files, async () => undefined);
     assert.deepEqual(gone, { dockerfiles: [], diagnostics: [] });
-    const flaky = await detectDockerfiles(folder, files, async (p) => { if (p.includes('api')) throw new Error('EIO'); return 'FROM alpine\n'; });
-    assert.deepEqual(flaky.dockerfiles.map((d) => d.path), ['/ws/Dockerfile']);
+    const flaky = await detectDockerfiles(folder, files, async (p) => {
+      if (p.includes('api')) throw new Error('EIO');
+      return 'FROM alpine\n';
+    });
+    assert.deepEqual(
+      flaky.dockerfiles.map((d) => d.path),
+      ['/ws/Dockerfile'],
+    );
   });
 
   it('a 20,000-file listing with three Dockerfiles costs well under 50 ms', async () => {
@@ -130,7 +221,10 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
     for (let i = 0; i < 20_000; i++) files.push(`packages/p${i % 400}/src/module${i}.ts`);
     files.push('Dockerfile', 'services/api/Dockerfile', 'tools/Containerfile');
     let reads = 0;
-    const read: ReadText = async () => { reads++; return 'FROM node:20 AS build\nRUN make\nFROM gcr.io/distroless/nodejs20\n'; };
+    const read: ReadText = async () => {
+      reads++;
+      return 'FROM node:20 AS build\nRUN make\nFROM gcr.io/distroless/nodejs20\n';
+    };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
       const t0 = performance.now();

@@ -5,29 +5,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
-  checkKnownHosts, fingerprint, isEncryptedKey, parseHost, resolveDockerEndpoint, resolvePodmanEndpoint, type DockerEndpoint,
-} from '../../src/runtime/docker/endpoint';
-import { RuntimeError } from '../../src/runtime/errors';
+  checkKnownHosts,
+  fingerprint,
+  isEncryptedKey,
+  parseHost,
+  resolveDockerEndpoint,
+  resolvePodmanEndpoint,
+  type DockerEndpoint,
+} from '../../src/core/runtime/docker/endpoint';
+import { RuntimeError } from '../../src/core/runtime/errors';
 
 describe('engine endpoint resolution', () => {
   const none = () => false;
 
   it('parses unix, tcp, https and ssh addresses', () => {
-    assert.deepEqual(parseHost('unix:///var/run/docker.sock'), { url: 'unix:///var/run/docker.sock', socketPath: '/var/run/docker.sock' });
-    assert.deepEqual(parseHost('tcp://10.0.0.5:2375'), { url: 'tcp://10.0.0.5:2375', protocol: 'http', host: '10.0.0.5', port: 2375 });
+    assert.deepEqual(parseHost('unix:///var/run/docker.sock'), {
+      url: 'unix:///var/run/docker.sock',
+      socketPath: '/var/run/docker.sock',
+    });
+    assert.deepEqual(parseHost('tcp://10.0.0.5:2375'), {
+      url: 'tcp://10.0.0.5:2375',
+      protocol: 'http',
+      host: '10.0.0.5',
+      port: 2375,
+    });
     assert.equal(parseHost('tcp://myhost').port, 2375);
     assert.equal(parseHost('https://myhost').port, 2376);
-    assert.deepEqual(parseHost('ssh://me@build-box:2222'),
-      { url: 'ssh://me@build-box:2222', protocol: 'ssh', host: 'build-box', port: 2222, username: 'me' });
+    assert.deepEqual(parseHost('ssh://me@build-box:2222'), {
+      url: 'ssh://me@build-box:2222',
+      protocol: 'ssh',
+      host: 'build-box',
+      port: 2222,
+      username: 'me',
+    });
     assert.equal(parseHost('npipe:////./pipe/docker_engine').socketPath, '\\\\.\\pipe\\docker_engine');
-    assert.equal(parseHost('tcp://myhost:80').port, 80, 'a port that is some scheme\'s default is still the port');
+    assert.equal(parseHost('tcp://myhost:80').port, 80, "a port that is some scheme's default is still the port");
     assert.equal(parseHost('ssh://build-box').port, 22);
     assert.equal(parseHost('ssh://[::1]:2222').host, '::1');
   });
 
   it('rejects an address that is not one, with a hint', () => {
-    assert.throws(() => parseHost('/var/run/docker.sock'), (e: unknown) =>
-      e instanceof RuntimeError && e.code === 'invalidArgument' && /unix:\/\//.test(e.hint ?? ''));
+    assert.throws(
+      () => parseHost('/var/run/docker.sock'),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'invalidArgument' && /unix:\/\//.test(e.hint ?? ''),
+    );
     assert.throws(() => parseHost('ftp://x'), RuntimeError);
   });
 
@@ -36,23 +57,47 @@ describe('engine endpoint resolution', () => {
     assert.equal(resolveDockerEndpoint('unix:///custom.sock', { env, exists: none }).socketPath, '/custom.sock');
     assert.equal(resolveDockerEndpoint(undefined, { env, exists: none }).host, 'envhost');
     const desktop = '/home/u/.docker/run/docker.sock';
-    assert.equal(resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', platform: 'darwin', exists: (p) => p === desktop }).socketPath, desktop);
-    assert.equal(resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', platform: 'linux', exists: none }).socketPath, '/var/run/docker.sock');
-    assert.equal(resolveDockerEndpoint(undefined, { env: {}, platform: 'win32', exists: none }).url, 'npipe:////./pipe/docker_engine');
+    assert.equal(
+      resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', platform: 'darwin', exists: (p) => p === desktop })
+        .socketPath,
+      desktop,
+    );
+    assert.equal(
+      resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', platform: 'linux', exists: none }).socketPath,
+      '/var/run/docker.sock',
+    );
+    assert.equal(
+      resolveDockerEndpoint(undefined, { env: {}, platform: 'win32', exists: none }).url,
+      'npipe:////./pipe/docker_engine',
+    );
   });
 
   it('Podman: rootless socket first, then rootful, then a Podman machine on macOS', () => {
     const rootless = '/run/user/1000/podman/podman.sock';
     const env = { XDG_RUNTIME_DIR: '/run/user/1000' };
-    assert.equal(resolvePodmanEndpoint(undefined, { env, platform: 'linux', exists: (p) => p === rootless }).socketPath, rootless);
-    assert.equal(resolvePodmanEndpoint(undefined, { env, platform: 'linux', exists: (p) => p === '/run/podman/podman.sock' }).socketPath, '/run/podman/podman.sock');
+    assert.equal(
+      resolvePodmanEndpoint(undefined, { env, platform: 'linux', exists: (p) => p === rootless }).socketPath,
+      rootless,
+    );
+    assert.equal(
+      resolvePodmanEndpoint(undefined, { env, platform: 'linux', exists: (p) => p === '/run/podman/podman.sock' })
+        .socketPath,
+      '/run/podman/podman.sock',
+    );
     const machine = '/Users/u/.local/share/containers/podman/machine/podman.sock';
-    assert.equal(resolvePodmanEndpoint(undefined, { env: {}, home: '/Users/u', platform: 'darwin', exists: (p) => p === machine }).socketPath, machine);
+    assert.equal(
+      resolvePodmanEndpoint(undefined, { env: {}, home: '/Users/u', platform: 'darwin', exists: (p) => p === machine })
+        .socketPath,
+      machine,
+    );
   });
 
   it('sets where the address came from', () => {
     assert.equal(resolveDockerEndpoint('tcp://h:2375', { env: {}, exists: none }).source, 'setting');
-    assert.equal(resolveDockerEndpoint(undefined, { env: { DOCKER_HOST: 'tcp://h:2375' }, exists: none }).source, 'DOCKER_HOST');
+    assert.equal(
+      resolveDockerEndpoint(undefined, { env: { DOCKER_HOST: 'tcp://h:2375' }, exists: none }).source,
+      'DOCKER_HOST',
+    );
     assert.equal(resolveDockerEndpoint(undefined, { env: {}, home: '/home/u', exists: none }).source, 'default socket');
   });
 });
@@ -61,7 +106,11 @@ describe('engine endpoint resolution', () => {
 function fakeKey(type = 'ssh-ed25519'): Buffer {
   const t = Buffer.from(type);
   const body = randomBytes(32);
-  const len = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const len = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
   return Buffer.concat([len(t.length), t, len(body.length), body]);
 }
 function line(hosts: string, key: Buffer, type = 'ssh-ed25519'): string {
@@ -77,11 +126,23 @@ describe('known_hosts checking', () => {
 
   it('plain host on port 22, [host]:port elsewhere', () => {
     assert.equal(checkKnownHosts(line('build-box', key), 'build-box', 22, key).status, 'match');
-    assert.equal(checkKnownHosts(line('Build-Box', key), 'build-box', 22, key).status, 'match', 'host names are not case-sensitive');
+    assert.equal(
+      checkKnownHosts(line('Build-Box', key), 'build-box', 22, key).status,
+      'match',
+      'host names are not case-sensitive',
+    );
     assert.equal(checkKnownHosts(line('[build-box]:2222', key), 'build-box', 2222, key).status, 'match');
-    assert.equal(checkKnownHosts(line('build-box', key), 'build-box', 2222, key).status, 'unknown', 'port 22\'s entry is not port 2222\'s');
+    assert.equal(
+      checkKnownHosts(line('build-box', key), 'build-box', 2222, key).status,
+      'unknown',
+      "port 22's entry is not port 2222's",
+    );
     assert.equal(checkKnownHosts(line('[build-box]:2222', key), 'build-box', 22, key).status, 'unknown');
-    assert.equal(checkKnownHosts(line('other,10.0.0.5,build-box', key), 'build-box', 22, key).status, 'match', 'comma lists');
+    assert.equal(
+      checkKnownHosts(line('other,10.0.0.5,build-box', key), 'build-box', 22, key).status,
+      'match',
+      'comma lists',
+    );
   });
 
   it('hashed entries (|1|salt|hash), for host and [host]:port', () => {
@@ -94,8 +155,16 @@ describe('known_hosts checking', () => {
   it('wildcards and negation, comments, markers and junk lines', () => {
     assert.equal(checkKnownHosts(line('*.example.com', key), 'a.example.com', 22, key).status, 'match');
     assert.equal(checkKnownHosts(line('build-bo?', key), 'build-box', 22, key).status, 'match');
-    assert.equal(checkKnownHosts(line('*.example.com,!evil.example.com', key), 'evil.example.com', 22, key).status, 'unknown');
-    const text = ['# comment', '', 'garbage', `@cert-authority *.example.com ssh-ed25519 ${key.toString('base64')}`].join('\n');
+    assert.equal(
+      checkKnownHosts(line('*.example.com,!evil.example.com', key), 'evil.example.com', 22, key).status,
+      'unknown',
+    );
+    const text = [
+      '# comment',
+      '',
+      'garbage',
+      `@cert-authority *.example.com ssh-ed25519 ${key.toString('base64')}`,
+    ].join('\n');
     assert.equal(checkKnownHosts(text, 'a.example.com', 22, key).status, 'unknown', 'a CA key is not a host key');
     const revoked = [line('build-box', key), `@revoked build-box ssh-ed25519 ${key.toString('base64')}`].join('\n');
     assert.equal(checkKnownHosts(revoked, 'build-box', 22, key).status, 'revoked');
@@ -104,7 +173,10 @@ describe('known_hosts checking', () => {
   it('a different key of the same type is a changed key; of another type, unknown', () => {
     assert.equal(checkKnownHosts(line('build-box', fakeKey()), 'build-box', 22, key).status, 'changed');
     const rsa = fakeKey('ssh-rsa');
-    assert.deepEqual(checkKnownHosts(line('build-box', rsa, 'ssh-rsa'), 'build-box', 22, key), { status: 'unknown', knownTypes: ['ssh-rsa'] });
+    assert.deepEqual(checkKnownHosts(line('build-box', rsa, 'ssh-rsa'), 'build-box', 22, key), {
+      status: 'unknown',
+      knownTypes: ['ssh-rsa'],
+    });
   });
 
   it('fingerprints as ssh prints them', () => {
@@ -126,11 +198,17 @@ describe('ssh:// endpoints', () => {
     resolveDockerEndpoint(url, { env, home, systemKnownHosts: sys });
   const verifier = (ep: DockerEndpoint) => ep.sshOptions!.hostVerifier as (key: Buffer) => boolean;
   const writeKey = (name: string, text: string) => writeFileSync(join(home, '.ssh', name), text, { mode: 0o600 });
-  const pkcs8 = (type: 'ed25519' | 'ec', passphrase?: string) => generateKeyPairSync(type as 'ed25519', {
-    ...(type === 'ec' ? { namedCurve: 'P-256' } : {}),
-    privateKeyEncoding: passphrase ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase } : { type: 'pkcs8', format: 'pem' },
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-  } as never).privateKey as unknown as string;
+  const pkcs8 = (type: 'ed25519' | 'ec', passphrase?: string) =>
+    generateKeyPairSync(
+      type as 'ed25519',
+      {
+        ...(type === 'ec' ? { namedCurve: 'P-256' } : {}),
+        privateKeyEncoding: passphrase
+          ? { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }
+          : { type: 'pkcs8', format: 'pem' },
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+      } as never,
+    ).privateKey as unknown as string;
 
   it('uses the agent from SSH_AUTH_SOCK when it is there, and reads no key', () => {
     const sock = join(home, 'agent.sock');
@@ -145,7 +223,11 @@ describe('ssh:// endpoints', () => {
     const ecdsa = pkcs8('ec');
     writeKey('id_ecdsa', ecdsa);
     writeKey('id_rsa', 'not a key');
-    assert.equal(resolve({ SSH_AUTH_SOCK: join(home, 'gone.sock') }).sshOptions!.privateKey, ecdsa, 'an agent socket that is gone does not count');
+    assert.equal(
+      resolve({ SSH_AUTH_SOCK: join(home, 'gone.sock') }).sshOptions!.privateKey,
+      ecdsa,
+      'an agent socket that is gone does not count',
+    );
     const ed = pkcs8('ed25519');
     writeKey('id_ed25519', ed);
     assert.equal(resolve({}).sshOptions!.privateKey, ed);
@@ -156,10 +238,19 @@ describe('ssh:// endpoints', () => {
   });
 
   it('tells encrypted OpenSSH-format keys from plain ones', () => {
-    const str = (s: string) => { const b = Buffer.from(s); const l = Buffer.alloc(4); l.writeUInt32BE(b.length); return Buffer.concat([l, b]); };
-    const pem = (cipher: string) => `-----BEGIN OPENSSH PRIVATE KEY-----\n${
-      Buffer.concat([Buffer.from('openssh-key-v1\0', 'latin1'), str(cipher), str(cipher === 'none' ? 'none' : 'bcrypt'), str('')]).toString('base64')
-    }\n-----END OPENSSH PRIVATE KEY-----\n`;
+    const str = (s: string) => {
+      const b = Buffer.from(s);
+      const l = Buffer.alloc(4);
+      l.writeUInt32BE(b.length);
+      return Buffer.concat([l, b]);
+    };
+    const pem = (cipher: string) =>
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${Buffer.concat([
+        Buffer.from('openssh-key-v1\0', 'latin1'),
+        str(cipher),
+        str(cipher === 'none' ? 'none' : 'bcrypt'),
+        str(''),
+      ]).toString('base64')}\n-----END OPENSSH PRIVATE KEY-----\n`;
     assert.equal(isEncryptedKey(pem('none')), false);
     assert.equal(isEncryptedKey(pem('aes256-ctr')), true);
     assert.equal(isEncryptedKey('-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\n'), true);
@@ -214,15 +305,26 @@ describe('ssh:// endpoints', () => {
 
   it('explains refused logins, refused connections and timeouts; leaves other errors alone', () => {
     const ep = resolve({});
-    const auth = ep.explainError!(Object.assign(new Error('All configured authentication methods failed'), { level: 'client-authentication' }));
+    const auth = ep.explainError!(
+      Object.assign(new Error('All configured authentication methods failed'), { level: 'client-authentication' }),
+    );
     assert.equal(auth?.code, 'permission');
     assert.match(auth!.message, /"me" to build-box:2222 was refused/);
     assert.match(auth!.hint ?? '', /ssh-add/);
-    assert.equal(ep.explainError!(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))?.code, 'unavailable');
-    assert.equal(ep.explainError!(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }))?.code, 'timeout');
+    assert.equal(
+      ep.explainError!(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))?.code,
+      'unavailable',
+    );
+    assert.equal(
+      ep.explainError!(Object.assign(new Error('Timed out while waiting for handshake'), { level: 'client-timeout' }))
+        ?.code,
+      'timeout',
+    );
     assert.equal(ep.explainError!(new Error('(HTTP code 404) no such container')), undefined);
     // A RuntimeError wrapping ssh2's error (as fromEngineError makes) is explained by its cause.
-    const wrapped = new RuntimeError('internal', 'Host denied (verification failed)', undefined, { cause: new Error('Host denied (verification failed)') });
+    const wrapped = new RuntimeError('internal', 'Host denied (verification failed)', undefined, {
+      cause: new Error('Host denied (verification failed)'),
+    });
     assert.match(ep.explainError!(wrapped)?.hint ?? '', /ssh-keyscan/);
   });
 });

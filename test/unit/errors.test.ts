@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fromEngineError, startHint } from '../../src/runtime/errors';
-import { normalizeState, toSummary } from '../../src/runtime/docker/normalize';
+import { fromEngineError, startHint } from '../../src/core/runtime/errors';
+import { normalizeState, toSummary } from '../../src/core/runtime/docker/normalize';
 
 describe('engine errors become actionable messages', () => {
   it('a refused or missing socket is "unavailable" with how to start the runtime', () => {
@@ -14,12 +14,35 @@ describe('engine errors become actionable messages', () => {
     assert.match(startHint('docker', 'darwin'), /Docker Desktop/);
   });
 
-  it('engine status codes map to typed codes with the engine\'s first line', () => {
+  it("engine status codes map to typed codes with the engine's first line", () => {
     const e404 = fromEngineError({ statusCode: 404, json: { message: 'No such container: abc\nmore' } }, 'podman', 'x');
     assert.deepEqual([e404.code, e404.message], ['notFound', 'No such container: abc']);
-    assert.equal(fromEngineError({ statusCode: 409, json: { message: 'name in use' } }, 'docker', 'x').code, 'conflict');
-    assert.equal(fromEngineError({ statusCode: 500, json: { message: 'the container name "x" is already in use by f70f' } }, 'podman', 'x').code, 'conflict');
-    assert.equal(fromEngineError({ statusCode: 500, json: { message: 'cannot remove container 12d3 as it is running - running or paused containers cannot be removed without force: container state improper' } }, 'podman', 'x').code, 'conflict');
+    assert.equal(
+      fromEngineError({ statusCode: 409, json: { message: 'name in use' } }, 'docker', 'x').code,
+      'conflict',
+    );
+    assert.equal(
+      fromEngineError(
+        { statusCode: 500, json: { message: 'the container name "x" is already in use by f70f' } },
+        'podman',
+        'x',
+      ).code,
+      'conflict',
+    );
+    assert.equal(
+      fromEngineError(
+        {
+          statusCode: 500,
+          json: {
+            message:
+              'cannot remove container 12d3 as it is running - running or paused containers cannot be removed without force: container state improper',
+          },
+        },
+        'podman',
+        'x',
+      ).code,
+      'conflict',
+    );
     assert.equal(fromEngineError({ code: 'EACCES' }, 'docker', 'x').code, 'permission');
     assert.equal(fromEngineError({ statusCode: 500, json: { message: 'boom' } }, 'docker', 'x').code, 'internal');
   });
@@ -35,10 +58,19 @@ describe('container list normalisation', () => {
 
   it('names lose the slash, ports and Compose labels are kept, created is in ms', () => {
     const s = toSummary({
-      Id: 'abc123', Names: ['/web-1'], Image: 'nginx', ImageID: 'sha', Command: '', Created: 1700000000, State: 'running',
-      Status: 'Up 2 minutes', Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
+      Id: 'abc123',
+      Names: ['/web-1'],
+      Image: 'nginx',
+      ImageID: 'sha',
+      Command: '',
+      Created: 1700000000,
+      State: 'running',
+      Status: 'Up 2 minutes',
+      Ports: [{ IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' }],
       Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': 'web' },
-      HostConfig: { NetworkMode: 'bridge' }, NetworkSettings: { Networks: {} }, Mounts: [],
+      HostConfig: { NetworkMode: 'bridge' },
+      NetworkSettings: { Networks: {} },
+      Mounts: [],
     });
     assert.equal(s.name, 'web-1');
     assert.equal(s.created, 1700000000000);

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { excludeMatcher, globToRegExp } from '../../src/context/glob';
-import { listFiles } from '../../src/context/listFiles';
+import { excludeMatcher, globToRegExp } from '../../src/core/detection/glob';
+import { listFiles } from '../../src/core/detection/listFiles';
 
 describe('exclude globs as VS Code writes them', () => {
   it('matches **, *, ?, {a,b} and directories with everything below them', () => {
@@ -20,7 +20,10 @@ describe('exclude globs as VS Code writes them', () => {
   });
 
   it('only `true` entries exclude', () => {
-    const ex = excludeMatcher({ '**/gen': true, '**/keep': false, '**/cond': { when: '$(basename).ts' } }, { 'vendor2/**': true });
+    const ex = excludeMatcher(
+      { '**/gen': true, '**/keep': false, '**/cond': { when: '$(basename).ts' } },
+      { 'vendor2/**': true },
+    );
     assert.deepEqual(['gen/x', 'keep/x', 'cond/x', 'vendor2/a/b', 'src/x'].map(ex), [true, false, false, true, false]);
   });
 });
@@ -29,8 +32,19 @@ describe('listing a folder', () => {
   let root: string;
   before(() => {
     root = mkdtempSync(join(tmpdir(), 'cws-list-'));
-    const f = (p: string) => { mkdirSync(join(root, p, '..'), { recursive: true }); writeFileSync(join(root, p), ''); };
-    ['Dockerfile', 'app/compose.yaml', 'node_modules/pkg/Dockerfile', '.git/HEAD', 'gen/compose.yml', 'a/b/c/d/e/deep.yaml', 'dist/x.yaml'].forEach(f);
+    const f = (p: string) => {
+      mkdirSync(join(root, p, '..'), { recursive: true });
+      writeFileSync(join(root, p), '');
+    };
+    [
+      'Dockerfile',
+      'app/compose.yaml',
+      'node_modules/pkg/Dockerfile',
+      '.git/HEAD',
+      'gen/compose.yml',
+      'a/b/c/d/e/deep.yaml',
+      'dist/x.yaml',
+    ].forEach(f);
     symlinkSync(root, join(root, 'app', 'loop')); // a symbolic link back to the root: a loop if followed
     symlinkSync(join(root, 'Dockerfile'), join(root, 'link-to-Dockerfile'));
   });

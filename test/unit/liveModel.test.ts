@@ -1,20 +1,40 @@
 // What the views compute from container summaries: which containers are the workspace's, the state
 // of each Compose service, how the Containers view is arranged, and which changes it repaints.
 import * as assert from 'node:assert/strict';
-import { composeServiceContainers, devcontainerContainers, isInside, statusOf, workspaceFolderOf } from '../../src/context/workspaceContainers';
-import { exitCodeFromStatus, toSummary } from '../../src/runtime/docker/normalize';
-import { Backoff } from '../../src/runtime/live/backoff';
-import { sameShown } from '../../src/runtime/live/containerStore';
-import type { ContainerSummary } from '../../src/runtime/types';
-import { arrange, matchesFilter } from '../../src/views/containers/grouping';
+import {
+  composeServiceContainers,
+  devcontainerContainers,
+  isInside,
+  statusOf,
+  workspaceFolderOf,
+} from '../../src/core/workspace/membership';
+import { exitCodeFromStatus, toSummary } from '../../src/core/runtime/docker/normalize';
+import { Backoff } from '../../src/core/live/backoff';
+import { sameShown } from '../../src/core/live/containerStore';
+import type { ContainerSummary } from '../../src/core/runtime/types';
+import { arrange, matchesFilter } from '../../src/core/live/grouping';
 
 let n = 0;
 function c(o: Partial<ContainerSummary> & { labels?: Record<string, string> } = {}): ContainerSummary {
   n++;
-  return { id: `id${n}`, name: `c${n}`, names: [`c${n}`], image: 'busybox', state: 'running', status: 'Up 1 second', created: 0, ports: [], ...o, labels: o.labels ?? {} };
+  return {
+    id: `id${n}`,
+    name: `c${n}`,
+    names: [`c${n}`],
+    image: 'busybox',
+    state: 'running',
+    status: 'Up 1 second',
+    created: 0,
+    ports: [],
+    ...o,
+    labels: o.labels ?? {},
+  };
 }
-const compose = (project: string, service: string, extra: Record<string, string> = {}) =>
-  ({ 'com.docker.compose.project': project, 'com.docker.compose.service': service, ...extra });
+const compose = (project: string, service: string, extra: Record<string, string> = {}) => ({
+  'com.docker.compose.project': project,
+  'com.docker.compose.service': service,
+  ...extra,
+});
 
 describe('workspace containers', () => {
   it('isInside: the folder itself and what is below it, not a sibling with the same prefix', () => {
@@ -26,13 +46,32 @@ describe('workspace containers', () => {
     assert.ok(!isInside('/Users/Me/App/x', '/users/me/app', 'linux'));
   });
 
-  it('a container is the workspace\'s by its Compose working_dir, dev container folder or our own label', () => {
+  it("a container is the workspace's by its Compose working_dir, dev container folder or our own label", () => {
     const folders = ['/ws/one', '/ws/two'];
-    assert.equal(workspaceFolderOf(c({ labels: { 'com.docker.compose.project.working_dir': '/ws/two/deploy' } }), folders, 'linux'), '/ws/two');
-    assert.equal(workspaceFolderOf(c({ labels: { 'devcontainer.local_folder': '/ws/one' } }), folders, 'linux'), '/ws/one');
-    assert.equal(workspaceFolderOf(c({ labels: { 'dev.containerworkspaces.workspace': '/ws/one' } }), folders, 'linux'), '/ws/one');
-    assert.equal(workspaceFolderOf(c({ labels: { 'com.docker.compose.project.working_dir': '/elsewhere' } }), folders, 'linux'), undefined);
-    assert.equal(workspaceFolderOf(c({ labels: { 'devcontainer.local_folder': 'relative/path' } }), folders, 'linux'), undefined);
+    assert.equal(
+      workspaceFolderOf(
+        c({ labels: { 'com.docker.compose.project.working_dir': '/ws/two/deploy' } }),
+        folders,
+        'linux',
+      ),
+      '/ws/two',
+    );
+    assert.equal(
+      workspaceFolderOf(c({ labels: { 'devcontainer.local_folder': '/ws/one' } }), folders, 'linux'),
+      '/ws/one',
+    );
+    assert.equal(
+      workspaceFolderOf(c({ labels: { 'dev.containerworkspaces.workspace': '/ws/one' } }), folders, 'linux'),
+      '/ws/one',
+    );
+    assert.equal(
+      workspaceFolderOf(c({ labels: { 'com.docker.compose.project.working_dir': '/elsewhere' } }), folders, 'linux'),
+      undefined,
+    );
+    assert.equal(
+      workspaceFolderOf(c({ labels: { 'devcontainer.local_folder': 'relative/path' } }), folders, 'linux'),
+      undefined,
+    );
     assert.equal(workspaceFolderOf(c(), folders, 'linux'), undefined);
   });
 
@@ -43,8 +82,16 @@ describe('workspace containers', () => {
     const partial = statusOf([c(), c({ state: 'exited', exitCode: 0 })]);
     assert.deepEqual([partial.state, partial.text, partial.running], ['partial', 'running 1/2', 1]);
     assert.equal(statusOf([c({ state: 'exited', exitCode: 137 })]).text, 'exited (137)');
-    assert.equal(statusOf([c({ state: 'exited', exitCode: 1 }), c({ state: 'exited', exitCode: 2 })]).text, 'exited 2', 'different codes: none shown');
-    assert.equal(statusOf([c({ state: 'exited' }), c({ state: 'restarting' })]).state, 'restarting', 'the most telling state');
+    assert.equal(
+      statusOf([c({ state: 'exited', exitCode: 1 }), c({ state: 'exited', exitCode: 2 })]).text,
+      'exited 2',
+      'different codes: none shown',
+    );
+    assert.equal(
+      statusOf([c({ state: 'exited' }), c({ state: 'restarting' })]).state,
+      'restarting',
+      'the most telling state',
+    );
     assert.equal(statusOf([c({ health: 'unhealthy' })]).text, 'running, unhealthy');
   });
 
@@ -58,13 +105,23 @@ describe('workspace containers', () => {
     ];
     const m = composeServiceContainers({ name: 'p' }, list);
     assert.deepEqual([...m.keys()].sort(), ['db', 'web']);
-    assert.deepEqual(statusOf(m.get('web')!).containers.map((x) => x.name), ['p-web-1', 'p-web-2']);
+    assert.deepEqual(
+      statusOf(m.get('web')!).containers.map((x) => x.name),
+      ['p-web-1', 'p-web-2'],
+    );
   });
 
-  it('a dev container config\'s container: by its config file label, else by its folder', () => {
+  it("a dev container config's container: by its config file label, else by its folder", () => {
     const cfg = { path: '/ws/.devcontainer/devcontainer.json' };
-    const mine = c({ labels: { 'devcontainer.config_file': '/ws/.devcontainer/devcontainer.json', 'devcontainer.local_folder': '/ws' } });
-    const other = c({ labels: { 'devcontainer.config_file': '/ws/.devcontainer/other/devcontainer.json', 'devcontainer.local_folder': '/ws' } });
+    const mine = c({
+      labels: { 'devcontainer.config_file': '/ws/.devcontainer/devcontainer.json', 'devcontainer.local_folder': '/ws' },
+    });
+    const other = c({
+      labels: {
+        'devcontainer.config_file': '/ws/.devcontainer/other/devcontainer.json',
+        'devcontainer.local_folder': '/ws',
+      },
+    });
     const legacy = c({ labels: { 'devcontainer.local_folder': '/ws' } });
     assert.deepEqual(devcontainerContainers(cfg, '/ws', [mine, other, legacy, c()], 'linux'), [mine, legacy]);
   });
@@ -81,11 +138,14 @@ describe('Containers view arrangement', () => {
     c({ name: 'ws-web-1', labels: compose('ws', 'web', { 'com.docker.compose.project.working_dir': '/ws' }) }),
   ];
 
-  it('the workspace\'s groups, then its loose containers, then other groups, then the rest; by name, not state', () => {
+  it("the workspace's groups, then its loose containers, then other groups, then the rest; by name, not state", () => {
     const a = arrange(list, folders);
     const top = a.top.map((t) => ('group' in t ? `group:${t.group.key}` : t.container.name));
     assert.deepEqual(top, ['group:ws', 'mine', 'group:other', 'alpha', 'zeta']);
-    assert.deepEqual(a.groups.get('other')!.containers.map((x) => x.name), ['other-a-1', 'other-b-1']);
+    assert.deepEqual(
+      a.groups.get('other')!.containers.map((x) => x.name),
+      ['other-a-1', 'other-b-1'],
+    );
     assert.equal(a.groups.get('ws')!.workspace, '/ws');
     assert.deepEqual([...a.workspaces.values()], ['/ws', '/ws']);
   });
@@ -113,11 +173,31 @@ describe('engine list entries', () => {
     assert.equal(exitCodeFromStatus('Exited (137) 5 minutes ago'), 137);
     assert.equal(exitCodeFromStatus('Up 5 minutes'), undefined);
     const s = toSummary({
-      Id: 'abc', Names: ['/web'], Image: 'nginx', ImageID: '', Command: '', Created: 1, State: 'exited', Status: 'Exited (3) 2 hours ago',
-      Ports: [], Labels: {}, HostConfig: { NetworkMode: 'bridge' },
+      Id: 'abc',
+      Names: ['/web'],
+      Image: 'nginx',
+      ImageID: '',
+      Command: '',
+      Created: 1,
+      State: 'exited',
+      Status: 'Exited (3) 2 hours ago',
+      Ports: [],
+      Labels: {},
+      HostConfig: { NetworkMode: 'bridge' },
       NetworkSettings: { Networks: { bridge: {} as never, backend: {} as never } },
-      Mounts: [{ Type: 'volume', Name: 'data', Source: '/var/lib/docker/volumes/data/_data', Destination: '/data', Driver: 'local', Mode: '', RW: true, Propagation: '' },
-        { Type: 'bind', Source: '/home/me/src', Destination: '/src', Mode: 'ro', RW: false, Propagation: 'rprivate' }],
+      Mounts: [
+        {
+          Type: 'volume',
+          Name: 'data',
+          Source: '/var/lib/docker/volumes/data/_data',
+          Destination: '/data',
+          Driver: 'local',
+          Mode: '',
+          RW: true,
+          Propagation: '',
+        },
+        { Type: 'bind', Source: '/home/me/src', Destination: '/src', Mode: 'ro', RW: false, Propagation: 'rprivate' },
+      ],
     } as never);
     assert.equal(s.exitCode, 3);
     assert.deepEqual(s.networkNames, ['bridge', 'backend']);

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { RuntimeError } from '../../src/runtime/errors';
-import { resolveRuntimeId, runtimeChoice } from '../../src/runtime/select';
+import { RuntimeError } from '../../src/core/runtime/errors';
+import { resolveRuntimeId, runtimeChoice } from '../../src/core/runtime/select';
 
 describe('runtime selection', () => {
   it('setting > CONTAINER_RUNTIME > auto', () => {
@@ -13,13 +13,21 @@ describe('runtime selection', () => {
   it('host: a choice with no engine behind it', async () => {
     assert.equal(runtimeChoice({ setting: 'host' }), 'host');
     assert.equal(runtimeChoice({ env: { CONTAINER_RUNTIME: 'host' } }), 'host');
-    await assert.rejects(resolveRuntimeId({ setting: 'host' }), (e: unknown) => e instanceof RuntimeError && /no container engine/.test(e.message));
+    await assert.rejects(
+      resolveRuntimeId({ setting: 'host' }),
+      (e: unknown) => e instanceof RuntimeError && /no container engine/.test(e.message),
+    );
   });
 
   it('an unknown value is an error that lists the valid ones and names its source', () => {
-    assert.throws(() => runtimeChoice({ env: { CONTAINER_RUNTIME: 'lxc' } }), (e: unknown) =>
-      e instanceof RuntimeError && e.code === 'invalidArgument' && /CONTAINER_RUNTIME/.test(e.message)
-      && e.hint === 'Use one of: auto, docker, podman, apple, host.');
+    assert.throws(
+      () => runtimeChoice({ env: { CONTAINER_RUNTIME: 'lxc' } }),
+      (e: unknown) =>
+        e instanceof RuntimeError &&
+        e.code === 'invalidArgument' &&
+        /CONTAINER_RUNTIME/.test(e.message) &&
+        e.hint === 'Use one of: auto, docker, podman, apple, host.',
+    );
     assert.throws(() => runtimeChoice({ setting: 'nope', settingSource: '--runtime' }), /from --runtime/);
   });
 });

@@ -1,9 +1,20 @@
 // The stats webview's figures as the panel writes them: memory in binary units (as `docker stats`),
 // I/O rates in decimal units (as `docker stats`), percentages with one decimal, "–" when unknown.
 import * as assert from 'node:assert/strict';
-import { UNKNOWN, fmtBytes, fmtClock, fmtCount, fmtPercent, fmtRate, isLimited, memPercent } from '../../src/webview/stats/format';
+import {
+  UNKNOWN,
+  fmtBytes,
+  fmtClock,
+  fmtCount,
+  fmtPercent,
+  fmtRate,
+  isLimited,
+  memPercent,
+} from '../../src/webview/stats/format';
 
-const KiB = 1024, MiB = 1024 ** 2, GiB = 1024 ** 3;
+const KiB = 1024,
+  MiB = 1024 ** 2,
+  GiB = 1024 ** 3;
 
 describe('stats webview: number formats', () => {
   it('bytes: whole bytes, then one decimal below 100 of a binary unit, none above', () => {

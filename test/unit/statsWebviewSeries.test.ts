@@ -1,7 +1,7 @@
 // The stats webview's store of each shown container's points: history for new containers,
 // appended points, duplicates dropped, the window trimmed, containers no longer shown forgotten.
 import * as assert from 'node:assert/strict';
-import type { Row } from '../../src/webview/stats/protocol';
+import type { Row } from '../../src/shared/statsProtocol';
 import { SeriesStore, toColumns } from '../../src/webview/stats/series';
 
 const row = (t: number, cpu = 1, rx: number | null = 10): Row => [t, cpu, 100, 1000, rx, 20, 30, 40, 5];
@@ -66,15 +66,25 @@ describe('stats webview: series store', () => {
 
   it('columns for uPlot: x in seconds, the asked columns, nulls kept, from a start time on', () => {
     const rows = [row(1000, 1, null), row(2000, 2, 20), row(3000, 3, 30)];
-    assert.deepEqual(toColumns(rows, [1, 4]), [[1, 2, 3], [1, 2, 3], [null, 20, 30]]);
-    assert.deepEqual(toColumns(rows, [1], 2000), [[2, 3], [2, 3]]);
+    assert.deepEqual(toColumns(rows, [1, 4]), [
+      [1, 2, 3],
+      [1, 2, 3],
+      [null, 20, 30],
+    ]);
+    assert.deepEqual(toColumns(rows, [1], 2000), [
+      [2, 3],
+      [2, 3],
+    ]);
     assert.deepEqual(toColumns(rows, [1], 9000), [[], []]);
     assert.deepEqual(toColumns([], [1, 2]), [[], [], []]);
   });
 
   it('a long gap between points (panel hidden, container stopped) breaks the line', () => {
     const rows = [row(1000, 1), row(2000, 2), row(60_000, 3), row(61_000, 4)];
-    assert.deepEqual(toColumns(rows, [1]), [[1, 2, 2.001, 60, 61], [1, 2, null, 3, 4]]);
+    assert.deepEqual(toColumns(rows, [1]), [
+      [1, 2, 2.001, 60, 61],
+      [1, 2, null, 3, 4],
+    ]);
   });
 
   it('"now" moves back when the containers that set it go (another engine, its clock behind)', () => {

@@ -2,8 +2,14 @@
 // its list says "exited"), over a scripted runtime: it reads the container again until the list
 // agrees, gives up after a few tries, and leaves no timer once released.
 import * as assert from 'node:assert/strict';
-import { ContainerStore } from '../../src/runtime/live/containerStore';
-import type { ContainerRuntime, ContainerState, ContainerSummary, RuntimeEvent, Subscription } from '../../src/runtime/types';
+import { ContainerStore } from '../../src/core/live/containerStore';
+import type {
+  ContainerRuntime,
+  ContainerState,
+  ContainerSummary,
+  RuntimeEvent,
+  Subscription,
+} from '../../src/core/runtime/types';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -12,10 +18,20 @@ function scripted(states: ContainerState[]) {
   let onEvent: ((e: RuntimeEvent) => void) | undefined;
   let lists = 0;
   const summary = (state: ContainerState): ContainerSummary => ({
-    id: 'c1', name: 'web', names: ['web'], image: 'busybox', state, status: '', created: 0, labels: {}, ports: [],
+    id: 'c1',
+    name: 'web',
+    names: ['web'],
+    image: 'busybox',
+    state,
+    status: '',
+    created: 0,
+    labels: {},
+    ports: [],
   });
   const rt = {
-    id: 'docker', label: 'Docker', endpoint: 'test',
+    id: 'docker',
+    label: 'Docker',
+    endpoint: 'test',
     capabilities: { pause: true, eventsPushed: true, restart: true, build: true, exitCodes: true },
     async listContainers() {
       const state = states[Math.min(lists, states.length - 1)];
@@ -24,13 +40,22 @@ function scripted(states: ContainerState[]) {
     },
     subscribeEvents(l: (e: RuntimeEvent) => void): Subscription {
       onEvent = l;
-      return { close: () => { onEvent = undefined; }, ended: new Promise(() => undefined) };
+      return {
+        close: () => {
+          onEvent = undefined;
+        },
+        ended: new Promise(() => undefined),
+      };
     },
   } as unknown as ContainerRuntime;
   return {
     rt,
-    get lists() { return lists; },
-    send(action: RuntimeEvent['action']) { onEvent?.({ type: 'container', action, id: 'c1', time: Date.now(), attributes: {} }); },
+    get lists() {
+      return lists;
+    },
+    send(action: RuntimeEvent['action']) {
+      onEvent?.({ type: 'container', action, id: 'c1', time: Date.now(), attributes: {} });
+    },
   };
 }
 
@@ -64,7 +89,7 @@ describe('container store: a list that lags behind an event', () => {
     await store.whenSettled();
     e.send('die');
     await sleep(3_500);
-    assert.equal(e.lists, 1 + 1 + 6, 'the full list, the event\'s, six re-reads');
+    assert.equal(e.lists, 1 + 1 + 6, "the full list, the event's, six re-reads");
     e.send('die');
     await sleep(120);
     release();

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { FrameDemuxer } from '../../src/runtime/docker/demux';
-import { toRuntimeEvent } from '../../src/runtime/docker/events';
-import { JsonLineSplitter } from '../../src/runtime/streams/jsonLines';
+import { FrameDemuxer } from '../../src/core/runtime/docker/demux';
+import { toRuntimeEvent } from '../../src/core/runtime/docker/events';
+import { JsonLineSplitter } from '../../src/core/runtime/streams/jsonLines';
 
 describe('streamed JSON is parsed by lines, not by chunks', () => {
   it('objects cut anywhere, even inside a UTF-8 character, come out whole', () => {
@@ -20,7 +20,10 @@ describe('streamed JSON is parsed by lines, not by chunks', () => {
   it('a line that is not JSON is reported, and the rest still parses', () => {
     const got: unknown[] = [];
     const bad: string[] = [];
-    const s = new JsonLineSplitter((v) => got.push(v), (l) => bad.push(l));
+    const s = new JsonLineSplitter(
+      (v) => got.push(v),
+      (l) => bad.push(l),
+    );
     s.push('{"a":1}\nnot json\n{"b":2}\n');
     assert.deepEqual([got, bad], [[{ a: 1 }, { b: 2 }], ['not json']]);
   });
@@ -39,7 +42,9 @@ describe('multiplexed attach/log frames', () => {
     const all = Buffer.concat([frame(1, 'out ü\n'), frame(2, 'err €\n'), frame(1, 'more\n')]);
     for (let cut = 1; cut < all.length; cut++) {
       const got = { stdout: '', stderr: '' };
-      const d = new FrameDemuxer((s, t) => { got[s] += t; });
+      const d = new FrameDemuxer((s, t) => {
+        got[s] += t;
+      });
       d.push(all.subarray(0, cut));
       d.push(all.subarray(cut));
       d.end();
@@ -50,14 +55,39 @@ describe('multiplexed attach/log frames', () => {
 
 describe('engine events', () => {
   it('keeps container lifecycle events with name, image and exit code', () => {
-    const e = toRuntimeEvent({ Type: 'container', Action: 'die', Actor: { ID: 'abc', Attributes: { name: 'web', image: 'nginx', exitCode: '137', secret: 'x' } }, timeNano: 1700000000123456789 });
-    assert.deepEqual(e, { type: 'container', action: 'die', id: 'abc', name: 'web', image: 'nginx', time: 1700000000123, attributes: { exitCode: '137' } });
+    const e = toRuntimeEvent({
+      Type: 'container',
+      Action: 'die',
+      Actor: { ID: 'abc', Attributes: { name: 'web', image: 'nginx', exitCode: '137', secret: 'x' } },
+      timeNano: 1700000000123456789,
+    });
+    assert.deepEqual(e, {
+      type: 'container',
+      action: 'die',
+      id: 'abc',
+      name: 'web',
+      image: 'nginx',
+      time: 1700000000123,
+      attributes: { exitCode: '137' },
+    });
   });
 
   it('reads the health status out of the action, and drops exec and non-container events', () => {
-    assert.equal(toRuntimeEvent({ Type: 'container', Action: 'health_status: unhealthy', Actor: { ID: 'a', Attributes: {} }, time: 1 })?.attributes.healthStatus, 'unhealthy');
+    assert.equal(
+      toRuntimeEvent({
+        Type: 'container',
+        Action: 'health_status: unhealthy',
+        Actor: { ID: 'a', Attributes: {} },
+        time: 1,
+      })?.attributes.healthStatus,
+      'unhealthy',
+    );
     assert.equal(toRuntimeEvent({ Type: 'container', Action: 'exec_start: sh -c ls', Actor: { ID: 'a' } }), undefined);
-    assert.equal(toRuntimeEvent({ Type: 'container', Action: 'remove', Actor: { ID: 'a', Attributes: {} }, time: 1 })?.action, 'destroy', 'Podman says remove');
+    assert.equal(
+      toRuntimeEvent({ Type: 'container', Action: 'remove', Actor: { ID: 'a', Attributes: {} }, time: 1 })?.action,
+      'destroy',
+      'Podman says remove',
+    );
     assert.equal(toRuntimeEvent({ Type: 'network', Action: 'connect', Actor: { ID: 'n' } }), undefined);
   });
 });

@@ -1,6 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 
-interface Results { passed: number; failed: number; skipped: number; failures: string[]; tests: { title: string; state: string }[] }
+interface Results {
+  passed: number;
+  failed: number;
+  skipped: number;
+  failures: string[];
+  tests: { title: string; state: string }[];
+}
 
 /** Prints a results file the in-VS Code suite wrote; returns it, or undefined when there is none. */
 export function printResults(file: string): Results | undefined {

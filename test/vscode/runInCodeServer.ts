@@ -12,14 +12,19 @@ const TIMEOUT_MS = 8 * 60_000;
 async function main(): Promise<number> {
   const executablePath = cs.findChromium();
   if (!executablePath) {
-    console.error('No Chromium found (install Debian\'s chromium, or set CWS_CHROMIUM).');
+    console.error("No Chromium found (install Debian's chromium, or set CWS_CHROMIUM).");
     return 3;
   }
   const bin = cs.ensureCodeServer({ quiet: true });
   const resultsFile = join(resultsDir, 'exthost.json');
   rmSync(resultsFile, { force: true });
   mkdirSync(screenshotsDir, { recursive: true });
-  const server = await cs.startCodeServer({ bin, folder: sampleWorkspace, env: { CWS_RESULTS_FILE: resultsFile }, keepData: true });
+  const server = await cs.startCodeServer({
+    bin,
+    folder: sampleWorkspace,
+    env: { CWS_RESULTS_FILE: resultsFile },
+    keepData: true,
+  });
   const browser = await chromium.launch({ executablePath, args: cs.CHROMIUM_ARGS, headless: true });
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
@@ -29,7 +34,9 @@ async function main(): Promise<number> {
       if (server.child.exitCode !== null) throw new Error(`code-server exited:\n${server.output()}`);
       if (Date.now() > deadline) {
         await page.screenshot({ path: join(screenshotsDir, 'exthost-timeout.png') });
-        throw new Error(`the in-VS Code suite wrote no results in ${TIMEOUT_MS / 1000} s; extension host logs: ${join(server.dataDir, 'ud/logs')}`);
+        throw new Error(
+          `the in-VS Code suite wrote no results in ${TIMEOUT_MS / 1000} s; extension host logs: ${join(server.dataDir, 'ud/logs')}`,
+        );
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -42,4 +49,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err) => { console.error(err); process.exit(1); });
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { detectDirectory } from '../../context/detect';
+import { detectDirectory } from '../../core/detection/detect';
 import { json, operands, type CliContext } from '../context';
 
 /** The container context detected in DIR (default: the current directory). Needs no runtime. */
@@ -8,21 +8,33 @@ export async function context(ctx: CliContext): Promise<void> {
   const c = await detectDirectory(dir, { env: process.env });
   if (json(ctx)) return ctx.out(JSON.stringify(c, null, 2));
   const rel = (p: string) => relative(dir, p) || '.';
-  const lines = [`${dir}${c.primary ? `  (primary: ${c.primary})` : '  (no container files found)'}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`];
+  const lines = [
+    `${dir}${c.primary ? `  (primary: ${c.primary})` : '  (no container files found)'}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`,
+  ];
   for (const d of c.devcontainers) {
-    lines.push(`  dev container  ${rel(d.path)}: ${d.kind}${d.image ? ` ${d.image}` : ''}${d.compose ? ` service ${d.compose.service}` : ''} → ${d.workspaceFolder}`);
+    lines.push(
+      `  dev container  ${rel(d.path)}: ${d.kind}${d.image ? ` ${d.image}` : ''}${d.compose ? ` service ${d.compose.service}` : ''} → ${d.workspaceFolder}`,
+    );
   }
   for (const p of c.composeProjects) {
-    lines.push(`  compose        ${p.files.map(rel).join(' + ')}: project ${p.name}, services ${p.services.map((s) => s.name).join(', ') || '(none)'}`);
+    lines.push(
+      `  compose        ${p.files.map(rel).join(' + ')}: project ${p.name}, services ${p.services.map((s) => s.name).join(', ') || '(none)'}`,
+    );
   }
   for (const d of c.dockerfiles) {
-    lines.push(`  dockerfile     ${rel(d.path)}: ${d.stages.map((s) => s.name ? `${s.name} (${s.baseImage})` : s.baseImage).join(' → ') || '(no FROM)'}`);
+    lines.push(
+      `  dockerfile     ${rel(d.path)}: ${d.stages.map((s) => (s.name ? `${s.name} (${s.baseImage})` : s.baseImage)).join(' → ') || '(no FROM)'}`,
+    );
   }
-  for (const r of c.kubernetes.resources) lines.push(`  kubernetes     ${rel(r.file)}: ${r.kind}/${r.name}${r.namespace ? ` -n ${r.namespace}` : ''}`);
+  for (const r of c.kubernetes.resources)
+    lines.push(`  kubernetes     ${rel(r.file)}: ${r.kind}/${r.name}${r.namespace ? ` -n ${r.namespace}` : ''}`);
   for (const k of c.kubernetes.kustomizations) lines.push(`  kustomization  ${rel(k)}`);
-  for (const h of c.kubernetes.charts) lines.push(`  helm chart     ${rel(h.path)}${h.name ? `: ${h.name} ${h.version ?? ''}` : ''}`);
+  for (const h of c.kubernetes.charts)
+    lines.push(`  helm chart     ${rel(h.path)}${h.name ? `: ${h.name} ${h.version ?? ''}` : ''}`);
   for (const d of c.diagnostics) {
-    lines.push(`  ${d.severity.padEnd(7)}        ${rel(d.file)}:${d.range.line + 1}:${d.range.column + 1}: ${d.message}`);
+    lines.push(
+      `  ${d.severity.padEnd(7)}        ${rel(d.file)}:${d.range.line + 1}:${d.range.column + 1}: ${d.message}`,
+    );
   }
   if (c.truncated) lines.push('  (the folder has more files than are listed; some may not have been looked at)');
   ctx.out(lines.join('\n'));

@@ -1,11 +1,16 @@
 import { resolve } from 'node:path';
-import { detectDirectory } from '../../context/detect';
-import { findComposeTool, type ComposeTool } from '../../runtime/compose/composeTool';
-import { RuntimeError } from '../../runtime/errors';
-import type { ContainerRuntime } from '../../runtime/types';
+import { detectDirectory } from '../../core/detection/detect';
+import { findComposeTool, type ComposeTool } from '../../core/compose/composeTool';
+import { RuntimeError } from '../../core/runtime/errors';
+import type { ContainerRuntime } from '../../core/runtime/types';
 import {
-  createWorkspaceContainer, imageSource, workspaceSources, type PostCreateTarget, type WorkspaceSource, type WorkspaceSourceKind,
-} from '../../runtime/workspace';
+  createWorkspaceContainer,
+  imageSource,
+  workspaceSources,
+  type PostCreateTarget,
+  type WorkspaceSource,
+  type WorkspaceSourceKind,
+} from '../../core/workspace';
 import { UsageError } from '../args';
 import { json, operands, type CliCommand, type CliContext } from '../context';
 
@@ -22,7 +27,10 @@ function shown(argv: string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
 }
 
-interface SourceFlags { kind?: WorkspaceSourceKind; image?: string }
+interface SourceFlags {
+  kind?: WorkspaceSourceKind;
+  image?: string;
+}
 
 /** --source and --image, checked before anything is detected or asked of a runtime. */
 function sourceFlags(ctx: CliContext): SourceFlags {
@@ -31,7 +39,8 @@ function sourceFlags(ctx: CliContext): SourceFlags {
   if (kind !== undefined && !KINDS.includes(kind as WorkspaceSourceKind)) {
     throw new UsageError(`--source is one of ${KINDS.join(', ')} (not "${kind}")`);
   }
-  if (image !== undefined && kind !== undefined && kind !== 'image') throw new UsageError('--image goes with --source image only');
+  if (image !== undefined && kind !== undefined && kind !== 'image')
+    throw new UsageError('--image goes with --source image only');
   if (kind === 'image' && !image) throw new UsageError('--source image needs --image REF');
   return { kind: kind as WorkspaceSourceKind | undefined, image };
 }
@@ -40,9 +49,17 @@ function pickSource(flags: SourceFlags, sources: WorkspaceSource[], dir: string)
   const { kind } = flags;
   const found = kind ? sources.find((s) => s.kind === kind) : sources[0];
   if (found) return found;
-  if (kind) throw new RuntimeError('notFound', `No ${kind} source was found in ${dir}.`, '`cws context` shows what was detected there.');
-  throw new RuntimeError('notFound', `No dev container config, Compose service or Dockerfile was found in ${dir}.`,
-    'Name an image to use instead: `cws create --source image --image REF`.');
+  if (kind)
+    throw new RuntimeError(
+      'notFound',
+      `No ${kind} source was found in ${dir}.`,
+      '`cws context` shows what was detected there.',
+    );
+  throw new RuntimeError(
+    'notFound',
+    `No dev container config, Compose service or Dockerfile was found in ${dir}.`,
+    'Name an image to use instead: `cws create --source image --image REF`.',
+  );
 }
 
 /** Runs each post-create argv in the container, its output to stderr; a failing one fails the create. */
@@ -54,8 +71,11 @@ function postCreateRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSi
       if (r.stdout) ctx.err(r.stdout.replace(/\n$/, ''));
       if (r.stderr) ctx.err(r.stderr.replace(/\n$/, ''));
       if (r.exitCode !== 0) {
-        throw new RuntimeError('internal', `postCreateCommand exited with ${r.exitCode} in container ${id.slice(0, 12)}.`,
-          'The container was created and runs; fix the command and run it again with `cws exec`.');
+        throw new RuntimeError(
+          'internal',
+          `postCreateCommand exited with ${r.exitCode} in container ${id.slice(0, 12)}.`,
+          'The container was created and runs; fix the command and run it again with `cws exec`.',
+        );
       }
     }
   };
@@ -69,15 +89,20 @@ function postCreateRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSi
 export const create: CliCommand = async (ctx) => {
   const flags = sourceFlags(ctx);
   const dir = resolve(operands(ctx)[0] ?? '.');
-  const source = flags.image !== undefined ? imageSource(flags.image)
-    : pickSource(flags, workspaceSources(await detectDirectory(dir, { env: process.env })), dir);
+  const source =
+    flags.image !== undefined
+      ? imageSource(flags.image)
+      : pickSource(flags, workspaceSources(await detectDirectory(dir, { env: process.env })), dir);
   const rt = await ctx.runtime();
   const needsCompose = source.kind === 'compose' || source.devcontainer?.kind === 'compose';
   let composeTool: ComposeTool | undefined;
   if (needsCompose && rt.id !== 'apple') composeTool = await findComposeTool(rt.id);
 
   const ac = new AbortController();
-  const onInterrupt = () => { ctx.err('Cancelling…'); ac.abort(); };
+  const onInterrupt = () => {
+    ctx.err('Cancelling…');
+    ac.abort();
+  };
   process.once('SIGINT', onInterrupt);
   try {
     ctx.err(`${source.label}`);
@@ -91,7 +116,9 @@ export const create: CliCommand = async (ctx) => {
       runPostCreate: ctx.args.flags.has('no-post-create') ? undefined : postCreateRunner(ctx, rt, ac.signal),
     });
     if (json(ctx)) {
-      ctx.out(JSON.stringify({ id: w.id, name: w.name, created: w.created, workspaceFolder: w.workspaceFolder }, null, 2));
+      ctx.out(
+        JSON.stringify({ id: w.id, name: w.name, created: w.created, workspaceFolder: w.workspaceFolder }, null, 2),
+      );
     } else {
       ctx.err(`${w.created ? 'Created' : 'Reused'} ${w.name}; the folder is at ${w.workspaceFolder}.`);
       ctx.out(`${w.name} ${w.id}`);

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { RuntimeError } from '../../runtime/errors';
-import { LABELS } from '../../runtime/labels';
-import { findWorkspaceContainer } from '../../runtime/workspace/find';
+import { RuntimeError } from '../../core/runtime/errors';
+import { LABELS } from '../../core/runtime/labels';
+import { findWorkspaceContainer } from '../../core/workspace/find';
 import { UsageError } from '../args';
 import { operands, type CliCommand, type CliContext } from '../context';
 
@@ -15,7 +15,8 @@ export const exec: CliCommand = async (ctx) => {
   const workspace = strFlag(ctx, 'workspace');
   const [given] = operands(ctx);
   const cmd = ctx.args.rest;
-  if ((!given && !workspace) || (given && workspace) || !cmd.length) throw new UsageError('usage: cws exec ID|--workspace DIR -- CMD [ARG...]');
+  if ((!given && !workspace) || (given && workspace) || !cmd.length)
+    throw new UsageError('usage: cws exec ID|--workspace DIR -- CMD [ARG...]');
   if (workspace && ctx.isHost) {
     // The host runtime: the command runs here, in the folder.
     ctx.exitCode = await runHere(cmd, resolve(workspace));
@@ -26,14 +27,25 @@ export const exec: CliCommand = async (ctx) => {
   let defaultDir: string | undefined;
   if (workspace) {
     const c = await findWorkspaceContainer(rt, resolve(workspace));
-    if (!c) throw new RuntimeError('notFound', `${resolve(workspace)} has no workspace container.`, `Create it first: cws create ${JSON.stringify(workspace)}`);
+    if (!c)
+      throw new RuntimeError(
+        'notFound',
+        `${resolve(workspace)} has no workspace container.`,
+        `Create it first: cws create ${JSON.stringify(workspace)}`,
+      );
     id = c.id;
     defaultDir = c.labels[LABELS.workspaceTarget];
   }
   const workingDir = strFlag(ctx, 'w') ?? strFlag(ctx, 'workdir') ?? defaultDir;
   const user = strFlag(ctx, 'u') ?? strFlag(ctx, 'user');
   if (process.stdin.isTTY && process.stdout.isTTY && !ctx.args.flags.has('no-tty')) {
-    const term = await rt.execInteractive(id!, { cmd, workingDir, user, cols: process.stdout.columns, rows: process.stdout.rows });
+    const term = await rt.execInteractive(id!, {
+      cmd,
+      workingDir,
+      user,
+      cols: process.stdout.columns,
+      rows: process.stdout.rows,
+    });
     term.onData((d) => process.stdout.write(d));
     process.stdin.setRawMode(true);
     process.stdin.resume();
@@ -61,7 +73,10 @@ export const exec: CliCommand = async (ctx) => {
 function runHere(cmd: string[], cwd: string): Promise<number> {
   return new Promise((done) => {
     const child = spawn(cmd[0], cmd.slice(1), { cwd, stdio: 'inherit' });
-    child.on('error', (e) => { process.stderr.write(`cws: ${e.message}\n`); done(127); });
+    child.on('error', (e) => {
+      process.stderr.write(`cws: ${e.message}\n`);
+      done(127);
+    });
     child.on('close', (code) => done(code ?? 1));
   });
 }

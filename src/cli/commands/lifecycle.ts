@@ -24,7 +24,9 @@ export const start = each('start', async (ctx, id) => (await ctx.runtime()).star
 export const stop = each('stop', async (ctx, id) => (await ctx.runtime()).stop(id, seconds(ctx)));
 export const restart = each('restart', async (ctx, id) => (await ctx.runtime()).restart(id, seconds(ctx)));
 /** Keeps volumes unless --volumes; a running container needs --force. */
-export const rm = each('rm', async (ctx, id) => (await ctx.runtime()).remove(id, {
-  force: ctx.args.flags.has('force') || ctx.args.flags.has('f'),
-  volumes: ctx.args.flags.has('volumes') || ctx.args.flags.has('v'),
-}));
+export const rm = each('rm', async (ctx, id) =>
+  (await ctx.runtime()).remove(id, {
+    force: ctx.args.flags.has('force') || ctx.args.flags.has('f'),
+    volumes: ctx.args.flags.has('volumes') || ctx.args.flags.has('v'),
+  }),
+);

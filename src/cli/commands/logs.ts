@@ -9,9 +9,15 @@ export const logs: CliCommand = async (ctx) => {
   const tail = n === undefined || n === 'all' ? undefined : Number(n);
   if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError('-n takes a whole number');
   const rt = await ctx.runtime();
-  const sub = await rt.logs(id, {
-    tail, follow: ctx.args.flags.has('f') || ctx.args.flags.has('follow'), timestamps: ctx.args.flags.has('timestamps') || ctx.args.flags.has('t'),
-  }, (c) => (c.stream === 'stderr' ? process.stderr : process.stdout).write(c.text));
+  const sub = await rt.logs(
+    id,
+    {
+      tail,
+      follow: ctx.args.flags.has('f') || ctx.args.flags.has('follow'),
+      timestamps: ctx.args.flags.has('timestamps') || ctx.args.flags.has('t'),
+    },
+    (c) => (c.stream === 'stderr' ? process.stderr : process.stdout).write(c.text),
+  );
   const stop = () => sub.close();
   process.once('SIGINT', stop);
   await sub.ended;

@@ -1,19 +1,40 @@
-import { detectRuntimes, resolveRuntimeId } from '../../runtime/select';
+import { detectRuntimes, resolveRuntimeId } from '../../core/runtime/select';
 import { formatTable } from '../table';
 import { json, type CliContext } from '../context';
-import type { SelectionInput } from '../../runtime/select';
+import type { SelectionInput } from '../../core/runtime/select';
 
 /** Every runtime's availability, checked in parallel, and which one cws would use. */
 export async function runtimes(ctx: CliContext, input: SelectionInput): Promise<void> {
   const [found, active] = await Promise.all([detectRuntimes(input), resolveRuntimeId(input).catch(() => undefined)]);
   if (json(ctx)) {
-    return ctx.out(JSON.stringify(found.map((r) => ({
-      id: r.id, label: r.label, available: r.available, active: r.id === active, endpoint: r.endpoint,
-      version: r.info?.version, apiVersion: r.info?.apiVersion, capabilities: r.info?.capabilities,
-      error: r.error && { code: r.error.code, message: r.error.message, hint: r.error.hint },
-    })), null, 2));
+    return ctx.out(
+      JSON.stringify(
+        found.map((r) => ({
+          id: r.id,
+          label: r.label,
+          available: r.available,
+          active: r.id === active,
+          endpoint: r.endpoint,
+          version: r.info?.version,
+          apiVersion: r.info?.apiVersion,
+          capabilities: r.info?.capabilities,
+          error: r.error && { code: r.error.code, message: r.error.message, hint: r.error.hint },
+        })),
+        null,
+        2,
+      ),
+    );
   }
-  ctx.out(formatTable(['', 'RUNTIME', 'STATE', 'VERSION', 'ENDPOINT'], found.map((r) => [
-    r.id === active ? '*' : '', r.id, r.available ? 'running' : (r.error?.code ?? 'unavailable'), r.info?.version ?? '', r.endpoint ?? '',
-  ])));
+  ctx.out(
+    formatTable(
+      ['', 'RUNTIME', 'STATE', 'VERSION', 'ENDPOINT'],
+      found.map((r) => [
+        r.id === active ? '*' : '',
+        r.id,
+        r.available ? 'running' : (r.error?.code ?? 'unavailable'),
+        r.info?.version ?? '',
+        r.endpoint ?? '',
+      ]),
+    ),
+  );
 }

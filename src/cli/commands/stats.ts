@@ -14,10 +14,18 @@ export const stats: CliCommand = async (ctx) => {
   }
   const samples = await Promise.all(ids.map((id) => rt.stats(id)));
   if (json(ctx)) return ctx.out(JSON.stringify(samples, null, 2));
-  ctx.out(formatTable(['CONTAINER', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'],
-    samples.map((s, i) => [
-      names.get(s.id) ?? ids[i], formatPercent(s.cpuPercent), `${formatBytes(s.memoryUsed)} / ${formatBytes(s.memoryLimit)}`,
-      formatPercent(s.memoryPercent), `${formatBytes(s.netRx)} / ${formatBytes(s.netTx)}`,
-      `${formatBytes(s.blockRead)} / ${formatBytes(s.blockWrite)}`, String(s.pids),
-    ])));
+  ctx.out(
+    formatTable(
+      ['CONTAINER', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'],
+      samples.map((s, i) => [
+        names.get(s.id) ?? ids[i],
+        formatPercent(s.cpuPercent),
+        `${formatBytes(s.memoryUsed)} / ${formatBytes(s.memoryLimit)}`,
+        formatPercent(s.memoryPercent),
+        `${formatBytes(s.netRx)} / ${formatBytes(s.netTx)}`,
+        `${formatBytes(s.blockRead)} / ${formatBytes(s.blockWrite)}`,
+        String(s.pids),
+      ]),
+    ),
+  );
 };

@@ -1,9 +1,17 @@
-import { LABELS } from '../../runtime/labels';
-import { followTunnel, startTunnel, stopTunnel, tunnelStatus, type TunnelEvent, type TunnelStatus } from '../../runtime/tunnel';
+import { LABELS } from '../../core/runtime/labels';
+import {
+  followTunnel,
+  startTunnel,
+  stopTunnel,
+  tunnelStatus,
+  type TunnelEvent,
+  type TunnelStatus,
+} from '../../core/tunnels';
 import { UsageError } from '../args';
 import { json, operands, type CliCommand, type CliContext } from '../context';
 
-const USAGE = 'usage: cws tunnel start ID [--name=NAME] [-u USER] [-w DIR] | cws tunnel status ID [--json] | cws tunnel stop ID';
+const USAGE =
+  'usage: cws tunnel start ID [--name=NAME] [-u USER] [-w DIR] | cws tunnel status ID [--json] | cws tunnel stop ID';
 /** How long `start` waits for the address before leaving the tunnel to itself. */
 const START_WAIT_MS = 60_000;
 /** Output lines kept to explain a tunnel that ended. */
@@ -18,10 +26,14 @@ export const tunnel: CliCommand = async (ctx) => {
   const [sub, id, ...extra] = operands(ctx);
   if (!sub || !id || extra.length) throw new UsageError(USAGE);
   switch (sub) {
-    case 'start': return start(ctx, id);
-    case 'status': return status(ctx, id);
-    case 'stop': return stop(ctx, id);
-    default: throw new UsageError(`unknown tunnel command "${sub}"; ${USAGE}`);
+    case 'start':
+      return start(ctx, id);
+    case 'status':
+      return status(ctx, id);
+    case 'stop':
+      return stop(ctx, id);
+    default:
+      throw new UsageError(`unknown tunnel command "${sub}"; ${USAGE}`);
   }
 };
 
@@ -48,11 +60,16 @@ async function start(ctx: CliContext, id: string): Promise<void> {
   const asJson = json(ctx);
   const started = await startTunnel(rt, id, { name, user, workingDir });
   if (asJson) ctx.out(JSON.stringify({ kind: 'started', ...started }));
-  else ctx.out(`Tunnel ${started.name} started in ${id} (pid ${started.pid ?? '?'}); waiting for its login prompt and address…`);
+  else
+    ctx.out(
+      `Tunnel ${started.name} started in ${id} (pid ${started.pid ?? '?'}); waiting for its login prompt and address…`,
+    );
 
   const last: string[] = [];
   let finished: (why: 'ready' | 'ended' | 'timeout' | 'interrupted') => void = () => undefined;
-  const outcome = new Promise<'ready' | 'ended' | 'timeout' | 'interrupted'>((r) => { finished = r; });
+  const outcome = new Promise<'ready' | 'ended' | 'timeout' | 'interrupted'>((r) => {
+    finished = r;
+  });
   const onEvent = (e: TunnelEvent) => {
     if (asJson && e.kind !== 'output') ctx.out(JSON.stringify(e));
     switch (e.kind) {
@@ -68,7 +85,10 @@ async function start(ctx: CliContext, id: string): Promise<void> {
         finished('ready');
         break;
       case 'ended':
-        if (!asJson) ctx.err(`The tunnel ended${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}. Its last output:\n${last.map((l) => `  ${l}`).join('\n')}`);
+        if (!asJson)
+          ctx.err(
+            `The tunnel ended${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}. Its last output:\n${last.map((l) => `  ${l}`).join('\n')}`,
+          );
         finished('ended');
         break;
     }
@@ -80,7 +100,8 @@ async function start(ctx: CliContext, id: string): Promise<void> {
   try {
     const why = await outcome;
     if (why === 'ended') ctx.exitCode = 1;
-    else if (!asJson && why === 'timeout') ctx.out(`Still waiting; the tunnel keeps running. \`cws tunnel status ${id}\` shows its login code and address.`);
+    else if (!asJson && why === 'timeout')
+      ctx.out(`Still waiting; the tunnel keeps running. \`cws tunnel status ${id}\` shows its login code and address.`);
     else if (!asJson && why === 'interrupted') ctx.out(`The tunnel keeps running; \`cws tunnel stop ${id}\` stops it.`);
   } finally {
     clearTimeout(timer);
@@ -92,13 +113,18 @@ async function start(ctx: CliContext, id: string): Promise<void> {
 
 async function status(ctx: CliContext, id: string): Promise<void> {
   const s = await tunnelStatus(await ctx.runtime(), id);
-  if (json(ctx)) { ctx.out(JSON.stringify(s)); return; }
+  if (json(ctx)) {
+    ctx.out(JSON.stringify(s));
+    return;
+  }
   ctx.out(describe(s, id).join('\n'));
 }
 
 export function describe(s: TunnelStatus, id: string): string[] {
   if (!s.running) {
-    const ended = s.name ? `; the last one (${s.name}) ended${s.exitCode === undefined ? '' : ` with exit ${s.exitCode}`}` : '';
+    const ended = s.name
+      ? `; the last one (${s.name}) ended${s.exitCode === undefined ? '' : ` with exit ${s.exitCode}`}`
+      : '';
     return [`No tunnel is running in ${id}${ended}.`];
   }
   const rows: [string, string][] = [['tunnel', `${s.name ?? '?'} (pid ${s.pid ?? '?'})`]];

@@ -4,7 +4,7 @@ import type uPlot from 'uplot';
 import { BINARY_INCRS, timeChart, type Data, type TimeChartSpec, type XRange } from './charts';
 import { el, set, text } from './dom';
 import { fmtBytes, fmtClock, fmtPercent, fmtRate, isLimited } from './format';
-import { Col, type Row, type ShownContainer } from './protocol';
+import { Col, type Row, type ShownContainer } from '../../shared/statsProtocol';
 import { toColumns } from './series';
 import type { Theme } from './theme';
 
@@ -24,19 +24,35 @@ interface CardDef {
 
 const CARDS: CardDef[] = [
   {
-    title: 'CPU', cols: [Col.Cpu], names: ['CPU'], colors: (t) => [t.cpu], fmt: (v) => fmtPercent(v),
+    title: 'CPU',
+    cols: [Col.Cpu],
+    names: ['CPU'],
+    colors: (t) => [t.cpu],
+    fmt: (v) => fmtPercent(v),
     spec: { yLabel: (v) => fmtPercent(v, true), floor: 1 },
   },
   {
-    title: 'Memory', cols: [Col.Mem], names: ['Used'], colors: (t) => [t.mem], fmt: (v) => fmtBytes(v),
+    title: 'Memory',
+    cols: [Col.Mem],
+    names: ['Used'],
+    colors: (t) => [t.mem],
+    fmt: (v) => fmtBytes(v),
     spec: { yLabel: (v) => fmtBytes(v, true), floor: 1024 * 1024, incrs: BINARY_INCRS },
   },
   {
-    title: 'Network I/O', cols: [Col.Rx, Col.Tx], names: ['Received', 'Sent'], colors: (t) => [t.rx, t.tx], fmt: (v) => fmtRate(v),
+    title: 'Network I/O',
+    cols: [Col.Rx, Col.Tx],
+    names: ['Received', 'Sent'],
+    colors: (t) => [t.rx, t.tx],
+    fmt: (v) => fmtRate(v),
     spec: { yLabel: (v) => fmtRate(v, true), floor: 1000 },
   },
   {
-    title: 'Block I/O', cols: [Col.Read, Col.Write], names: ['Read', 'Written'], colors: (t) => [t.read, t.write], fmt: (v) => fmtRate(v),
+    title: 'Block I/O',
+    cols: [Col.Read, Col.Write],
+    names: ['Read', 'Written'],
+    colors: (t) => [t.read, t.write],
+    fmt: (v) => fmtRate(v),
     spec: { yLabel: (v) => fmtRate(v, true), floor: 1000 },
   },
 ];
@@ -65,8 +81,12 @@ export class Detail {
   constructor() {
     this.cards = CARDS.map((def) => this.makeCard(def));
     const grid = el('div', 'charts', ...this.cards.map((c) => c.host.parentElement!));
-    this.el = el('section', 'detail',
-      el('div', 'detail-head', el('h2', 'detail-name', this.name), el('span', 'detail-image', this.image)), grid);
+    this.el = el(
+      'section',
+      'detail',
+      el('div', 'detail-head', el('h2', 'detail-name', this.name), el('span', 'detail-image', this.image)),
+      grid,
+    );
     this.el.setAttribute('aria-label', 'Selected container');
     const ro = new ResizeObserver(() => {
       for (const c of this.cards) this.fit(c);
@@ -103,14 +123,26 @@ export class Detail {
     for (const card of this.cards) {
       card.u?.destroy();
       card.u = undefined;
-      card.def.colors(theme).forEach((color, i) => { card.markers[i].style.backgroundColor = color; });
+      card.def.colors(theme).forEach((color, i) => {
+        card.markers[i].style.backgroundColor = color;
+      });
       this.fit(card);
     }
   }
 
   private makeCard(def: CardDef): Card {
     const host = el('div', 'plot');
-    const card: Card = { def, host, note: text(), time: text(), markers: [], values: [], data: [[], ...def.cols.map(() => [])], hover: null, width: 0 };
+    const card: Card = {
+      def,
+      host,
+      note: text(),
+      time: text(),
+      markers: [],
+      values: [],
+      data: [[], ...def.cols.map(() => [])],
+      hover: null,
+      width: 0,
+    };
     const legend = el('div', 'legend');
     def.names.forEach((name) => {
       const marker = el('span', 'marker');
@@ -120,9 +152,13 @@ export class Detail {
       legend.append(el('span', 'entry', marker, el('span', 'label', name), el('span', 'value', value)));
     });
     legend.append(el('span', 'time', card.time));
-    el('div', 'card',
+    el(
+      'div',
+      'card',
       el('div', 'card-head', el('h3', 'card-title', def.title), el('span', 'note', card.note)),
-      legend, host);
+      legend,
+      host,
+    );
     return card;
   }
 
@@ -132,9 +168,15 @@ export class Detail {
     if (!this.theme || width <= 0) return;
     if (card.u && width === card.width) return;
     card.width = width;
-    if (card.u) { card.u.setSize({ width, height: HEIGHT }); return; }
+    if (card.u) {
+      card.u.setSize({ width, height: HEIGHT });
+      return;
+    }
     const colors = card.def.colors(this.theme);
-    const spec: TimeChartSpec = { ...card.def.spec, series: card.def.names.map((label, i) => ({ label, color: colors[i] })) };
+    const spec: TimeChartSpec = {
+      ...card.def.spec,
+      series: card.def.names.map((label, i) => ({ label, color: colors[i] })),
+    };
     card.u = timeChart(card.host, this.theme, spec, this.win, width, HEIGHT, (idx) => {
       card.hover = idx;
       this.showValues(card);
@@ -146,7 +188,7 @@ export class Detail {
   private showValues(card: Card): void {
     const xs = card.data[0];
     const i = card.hover ?? xs.length - 1;
-    card.values.forEach((t, s) => set(t, card.def.fmt(i >= 0 ? card.data[s + 1][i] ?? null : null)));
+    card.values.forEach((t, s) => set(t, card.def.fmt(i >= 0 ? (card.data[s + 1][i] ?? null) : null)));
     set(card.time, card.hover !== null && xs[i] != null ? fmtClock(xs[i]! * 1000, true) : '');
   }
 }

@@ -1,7 +1,11 @@
 // Small DOM helpers: elements built with createElement and text nodes (never innerHTML: names
 // come from the engine), updated in place.
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   if (cls) e.className = cls;
   e.append(...kids);

@@ -15,11 +15,19 @@ const known = (n: number | null | undefined): n is number => typeof n === 'numbe
  */
 function scaled(n: number, base: number, units: string[], trim: boolean): string {
   let i = 0;
-  while (n >= base && i < units.length - 1) { n /= base; i++; }
+  while (n >= base && i < units.length - 1) {
+    n /= base;
+    i++;
+  }
   let digits = i === 0 || n >= 99.95 ? 0 : 1;
   let text = n.toFixed(digits);
   // 1023.7 KiB rounds to "1024": that is 1.0 MiB.
-  if (Number(text) >= base && i < units.length - 1) { n /= base; i++; digits = 1; text = n.toFixed(digits); }
+  if (Number(text) >= base && i < units.length - 1) {
+    n /= base;
+    i++;
+    digits = 1;
+    text = n.toFixed(digits);
+  }
   if (trim && digits && text.endsWith('.0')) text = text.slice(0, -2);
   return `${text} ${units[i]}`;
 }

@@ -5,7 +5,7 @@ import './stats.css';
 import { Detail } from './detail';
 import { el, set, text } from './dom';
 import { Overview } from './overview';
-import type { FromWebview, Row, ShownContainer, ToWebview } from './protocol';
+import type { FromWebview, Row, ShownContainer, ToWebview } from '../../shared/statsProtocol';
 import { SeriesStore } from './series';
 import { onThemeChange, readTheme } from './theme';
 
@@ -62,7 +62,11 @@ function start(): void {
 
   function onState(s: Extract<ToWebview, { type: 'state' }>): void {
     containers = s.containers ?? [];
-    store.sync(containers.map((c) => c.id), s.history ?? {}, s.windowMs);
+    store.sync(
+      containers.map((c) => c.id),
+      s.history ?? {},
+      s.windowMs,
+    );
     root.hidden = false;
     set(runtime, s.runtime ?? '');
     capNote.hidden = !(s.notShown > 0);

@@ -5,7 +5,7 @@ import type uPlot from 'uplot';
 import { sparkline, type XRange } from './charts';
 import { el, set, text } from './dom';
 import { fmtBytes, fmtCount, fmtPercent, fmtRate, isLimited, memPercent } from './format';
-import { Col, type ShownContainer } from './protocol';
+import { Col, type ShownContainer } from '../../shared/statsProtocol';
 import { toColumns, type SeriesStore } from './series';
 import type { Theme } from './theme';
 
@@ -32,7 +32,14 @@ interface RowView {
   memSpark?: uPlot;
 }
 
-const HEADS: [string, string][] = [['Name', 'c-name'], ['CPU', 'c-cpu'], ['Memory', 'c-mem'], ['Net I/O', 'c-net'], ['Block I/O', 'c-blk'], ['PIDs', 'c-pids']];
+const HEADS: [string, string][] = [
+  ['Name', 'c-name'],
+  ['CPU', 'c-cpu'],
+  ['Memory', 'c-mem'],
+  ['Net I/O', 'c-net'],
+  ['Block I/O', 'c-blk'],
+  ['PIDs', 'c-pids'],
+];
 
 /** "↓ 1.2 kB/s": a muted key and a value. */
 function pair(key: string, title: string, value: Text): HTMLElement {
@@ -66,7 +73,10 @@ export class Overview {
 
     this.tbody.addEventListener('click', (e) => {
       const row = this.rowOf(e.target);
-      if (row) { row.tr.focus(); this.choose(row.id); }
+      if (row) {
+        row.tr.focus();
+        this.choose(row.id);
+      }
     });
     this.tbody.addEventListener('keydown', (e) => this.onKey(e));
     // The selection's colours (and its sparklines') depend on whether the table has the focus.
@@ -181,15 +191,37 @@ export class Overview {
   private makeRow(id: string): RowView {
     const t = () => text();
     const row: RowView = {
-      id, tr: el('tr', 'row'), name: t(), image: t(), cpu: t(), mem: t(), memLimit: t(), memPct: t(), rx: t(), tx: t(), read: t(), write: t(), pids: t(),
-      cpuHost: el('span', 'spark'), memHost: el('span', 'spark'),
+      id,
+      tr: el('tr', 'row'),
+      name: t(),
+      image: t(),
+      cpu: t(),
+      mem: t(),
+      memLimit: t(),
+      memPct: t(),
+      rx: t(),
+      tx: t(),
+      read: t(),
+      write: t(),
+      pids: t(),
+      cpuHost: el('span', 'spark'),
+      memHost: el('span', 'spark'),
     };
     row.tr.tabIndex = -1;
     row.tr.dataset.id = id;
     row.tr.append(
       el('td', 'c-name', el('div', 'name', row.name), el('div', 'sub', row.image)),
       el('td', 'c-cpu', el('div', 'metric', el('span', 'num', row.cpu), row.cpuHost)),
-      el('td', 'c-mem', el('div', 'metric', el('div', 'num', el('div', '', row.mem, el('span', 'limit', row.memLimit)), el('div', 'sub', row.memPct)), row.memHost)),
+      el(
+        'td',
+        'c-mem',
+        el(
+          'div',
+          'metric',
+          el('div', 'num', el('div', '', row.mem, el('span', 'limit', row.memLimit)), el('div', 'sub', row.memPct)),
+          row.memHost,
+        ),
+      ),
       el('td', 'c-net num', pair('↓', 'Received', row.rx), pair('↑', 'Sent', row.tx)),
       el('td', 'c-blk num', pair('R', 'Read', row.read), pair('W', 'Written', row.write)),
       el('td', 'c-pids num', row.pids),
@@ -215,14 +247,30 @@ export class Overview {
     const i = this.order.indexOf(row.id);
     let to: number | undefined;
     switch (e.key) {
-      case 'ArrowDown': to = i + 1; break;
-      case 'ArrowUp': to = i - 1; break;
-      case 'Home': to = 0; break;
-      case 'End': to = this.order.length - 1; break;
-      case 'PageDown': to = i + 10; break;
-      case 'PageUp': to = i - 10; break;
-      case 'Enter': case ' ': this.choose(row.id); break;
-      default: return;
+      case 'ArrowDown':
+        to = i + 1;
+        break;
+      case 'ArrowUp':
+        to = i - 1;
+        break;
+      case 'Home':
+        to = 0;
+        break;
+      case 'End':
+        to = this.order.length - 1;
+        break;
+      case 'PageDown':
+        to = i + 10;
+        break;
+      case 'PageUp':
+        to = i - 10;
+        break;
+      case 'Enter':
+      case ' ':
+        this.choose(row.id);
+        break;
+      default:
+        return;
     }
     e.preventDefault();
     if (to === undefined) return;

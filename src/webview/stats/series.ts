@@ -1,6 +1,6 @@
 // The webview's copy of each shown container's points: history arrives once per container (in a
 // 'state'), then new points about once a second. Pure: no DOM.
-import { Col, type Row } from './protocol';
+import { Col, type Row } from '../../shared/statsProtocol';
 
 export class SeriesStore {
   private readonly rows = new Map<string, Row[]>();
@@ -36,7 +36,8 @@ export class SeriesStore {
     // "Now" is the newest point still kept: it moves back when the containers that set it go
     // (another engine, whose clock may be behind).
     this.latest = 0;
-    for (const kept of this.rows.values()) if (kept.length) this.latest = Math.max(this.latest, kept[kept.length - 1][Col.T]);
+    for (const kept of this.rows.values())
+      if (kept.length) this.latest = Math.max(this.latest, kept[kept.length - 1][Col.T]);
     this.add(history);
   }
 

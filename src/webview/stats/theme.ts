@@ -30,8 +30,8 @@ function kind(): Kind {
 
 /** Used where the theme leaves a variable empty: [dark, light]. */
 const FALLBACK: Record<string, [string, string]> = {
-  'foreground': ['#cccccc', '#3b3b3b'],
-  'descriptionForeground': ['#9d9d9d', '#717171'],
+  foreground: ['#cccccc', '#3b3b3b'],
+  descriptionForeground: ['#9d9d9d', '#717171'],
   'editorWidget-border': ['#454545', '#c8c8c8'],
   'charts-blue': ['#3794ff', '#1a85ff'],
   'charts-purple': ['#b180d7', '#652d90'],
@@ -62,7 +62,8 @@ export function readTheme(): Theme {
   const style = getComputedStyle(document.body);
   const k = kind();
   const light = k === 'light' || k === 'hcLight';
-  const v = (name: string) => style.getPropertyValue(`--vscode-${name}`).trim() || FALLBACK[name]?.[light ? 1 : 0] || '';
+  const v = (name: string) =>
+    style.getPropertyValue(`--vscode-${name}`).trim() || FALLBACK[name]?.[light ? 1 : 0] || '';
   const highContrast = k === 'hc' || k === 'hcLight';
   const fg = v('foreground');
   const border = (highContrast && style.getPropertyValue('--vscode-contrastBorder').trim()) || v('editorWidget-border');
@@ -79,7 +80,8 @@ export function readTheme(): Theme {
     read: v('charts-yellow'),
     write: v('charts-red'),
     selectedFg: style.getPropertyValue('--vscode-list-activeSelectionBackground').trim()
-      ? style.getPropertyValue('--vscode-list-activeSelectionForeground').trim() || fg : '',
+      ? style.getPropertyValue('--vscode-list-activeSelectionForeground').trim() || fg
+      : '',
     font: `11px ${family}`,
     highContrast,
   };

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { ContainerNode } from '../../../src/views/containers/containersTree';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
 import { repoRoot } from '../../support/paths';
 import { extensionApi, setSetting, waitFor } from './helpers';
 
@@ -22,7 +22,11 @@ describe('Apple Containers (fake container CLI)', function () {
   const savedState = process.env.CWS_FAKE_CONTAINER_STATE;
   const cli = (args: string[]) => run(fake, args, { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: state } });
   const calls = () => {
-    try { return readFileSync(join(state, 'calls.log'), 'utf8').split('\n').filter(Boolean).length; } catch { return 0; }
+    try {
+      return readFileSync(join(state, 'calls.log'), 'utf8').split('\n').filter(Boolean).length;
+    } catch {
+      return 0;
+    }
   };
 
   before(async () => {
@@ -42,17 +46,28 @@ describe('Apple Containers (fake container CLI)', function () {
     rmSync(state, { recursive: true, force: true });
   });
 
-  it('lists the CLI\'s containers; Pause is not offered; a new one shows up by polling', async () => {
+  it("lists the CLI's containers; Pause is not offered; a new one shows up by polling", async () => {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await setSetting('apple.cliPath', fake);
     await setSetting('runtime', 'apple');
-    await waitFor('Apple ready', () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined);
-    const web = await waitFor('the container', () => api.containers.containers.find((c) => c.name === 'cws-apple-web' && c.state === 'running'));
-    const node = (await api.containers.getChildren()).find((n): n is ContainerNode => n.kind === 'container' && n.container.id === web.id)!;
+    await waitFor(
+      'Apple ready',
+      () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined,
+    );
+    const web = await waitFor('the container', () =>
+      api.containers.containers.find((c) => c.name === 'cws-apple-web' && c.state === 'running'),
+    );
+    const node = (await api.containers.getChildren()).find(
+      (n): n is ContainerNode => n.kind === 'container' && n.container.id === web.id,
+    )!;
     const item = api.containers.getTreeItem(node);
     assert.equal(item.contextValue, 'container.running.canRestart', 'no canPause');
     await cli(['create', '--name', 'cws-apple-new', 'docker.io/library/busybox:latest', 'sleep', '300']);
-    await waitFor('the new container, without a refresh', () => api.containers.containers.find((c) => c.name === 'cws-apple-new'), 10_000);
+    await waitFor(
+      'the new container, without a refresh',
+      () => api.containers.containers.find((c) => c.name === 'cws-apple-new'),
+      10_000,
+    );
   });
 
   it('hidden: the CLI is not run', async () => {
@@ -67,10 +82,19 @@ describe('Apple Containers (fake container CLI)', function () {
   it('the stats panel samples through the CLI about every 2 s, CPU % from two samples; closed, no more stats calls', async () => {
     await setSetting('apple.cliPath', fake);
     await setSetting('runtime', 'apple');
-    await waitFor('Apple ready', () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined);
+    await waitFor(
+      'Apple ready',
+      () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined,
+    );
     const web = (await api.session.runtime!.listContainers({ all: true })).find((c) => c.name === 'cws-apple-web')!;
     const statsCalls = () => {
-      try { return readFileSync(join(state, 'calls.log'), 'utf8').split('\n').filter((l) => l.includes('"stats"')).length; } catch { return 0; }
+      try {
+        return readFileSync(join(state, 'calls.log'), 'utf8')
+          .split('\n')
+          .filter((l) => l.includes('"stats"')).length;
+      } catch {
+        return 0;
+      }
     };
     const p = api.stats.show(web.id);
     try {
@@ -78,7 +102,10 @@ describe('Apple Containers (fake container CLI)', function () {
       const h = p.history(web.id);
       for (const pt of h) assert.ok(Math.abs(pt.cpu - 25) < 6, `CPU ${pt.cpu.toFixed(1)} % (the fake burns 25 %)`);
       const gaps = h.slice(1).map((pt, k) => pt.t - h[k].t);
-      assert.ok(gaps.every((g) => g >= 1500 && g < 4000), `about 0.5 Hz: gaps ${gaps.join(', ')} ms`);
+      assert.ok(
+        gaps.every((g) => g >= 1500 && g < 4000),
+        `about 0.5 Hz: gaps ${gaps.join(', ')} ms`,
+      );
       assert.ok(h.every((pt) => pt.memLimit > 0 && pt.pids >= 1));
     } finally {
       p.dispose();

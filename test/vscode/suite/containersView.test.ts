@@ -2,13 +2,20 @@
 // Containers view following the engine by itself — no refresh anywhere in these tests.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
 // Types only: the extension runs from its bundle, so its classes are not these modules' (no instanceof).
-import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/views/containers/containersTree';
+import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 
 const isGroup = (n: ContainersNode): n is GroupNode => n.kind === 'group';
 const isContainer = (n: ContainersNode): n is ContainerNode => n.kind === 'container';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../../support/engines';
+import {
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../../support/engines';
 import { EXTENSION_ID, extensionApi, setSetting, waitFor } from './helpers';
 
 describe('Container Workspaces in VS Code', function () {
@@ -26,7 +33,16 @@ describe('Container Workspaces in VS Code', function () {
 
   it('contributes the Containers and Services views and their commands', async () => {
     const commands = await vscode.commands.getCommands(true);
-    for (const id of ['refresh', 'selectRuntime', 'showRuntimeHelp', 'startContainer', 'stopContainer', 'removeContainer', 'composeUp', 'composeDown']) {
+    for (const id of [
+      'refresh',
+      'selectRuntime',
+      'showRuntimeHelp',
+      'startContainer',
+      'stopContainer',
+      'removeContainer',
+      'composeUp',
+      'composeDown',
+    ]) {
       assert.ok(commands.includes(`containerWorkspaces.${id}`), id);
     }
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
@@ -41,25 +57,41 @@ describe('Container Workspaces in VS Code', function () {
       const inner = await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)));
       return [...top, ...inner.flat()];
     };
-    const nodeOf = async (id: string) => (await nodes()).find((n): n is ContainerNode => isContainer(n) && n.container.id.startsWith(id));
+    const nodeOf = async (id: string) =>
+      (await nodes()).find((n): n is ContainerNode => isContainer(n) && n.container.id.startsWith(id));
 
     before(async function () {
       requireEngine(this, 'docker');
       await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
       await waitFor('runtime check', () => api.session.state !== 'checking' || undefined);
     });
-    after(async () => { await removeTestContainers('docker'); });
+    after(async () => {
+      await removeTestContainers('docker');
+    });
 
-    it('the session is connected to Docker with the engine\'s version', async () => {
+    it("the session is connected to Docker with the engine's version", async () => {
       assert.equal(api.session.state, 'ready', api.session.error?.message);
       assert.equal(api.session.runtimeId, 'docker');
-      assert.equal(api.session.info?.version, await engineCli('docker', ['version', '--format', '{{.Server.Version}}']));
+      assert.equal(
+        api.session.info?.version,
+        await engineCli('docker', ['version', '--format', '{{.Server.Version}}']),
+      );
     });
 
     it('a container started on the engine appears without a refresh; stopping it repaints only its row', async () => {
       await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded) || undefined);
       const name = uniqueName('cws-exthost');
-      const id = await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      const id = await engineCli('docker', [
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--label',
+        `${TEST_LABEL}=${process.pid}`,
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
       await waitFor(`${name} running in the view`, () => (rowOf(id)?.state === 'running' ? true : undefined));
       let node = (await waitFor('its node', () => nodeOf(id)))!;
       let item = api.containers.getTreeItem(node);
@@ -80,7 +112,10 @@ describe('Container Workspaces in VS Code', function () {
         assert.ok(fired.length > 0, 'a change was announced');
         for (const e of fired) {
           assert.ok(Array.isArray(e), 'not a whole-tree refresh');
-          assert.deepEqual(e.map((n) => (isContainer(n) ? n.container.id : n.key)), [node.container.id]);
+          assert.deepEqual(
+            e.map((n) => (isContainer(n) ? n.container.id : n.key)),
+            [node.container.id],
+          );
         }
       } finally {
         sub.dispose();
@@ -89,7 +124,16 @@ describe('Container Workspaces in VS Code', function () {
 
     it('lifecycle commands act on the node they are given, and the view follows', async () => {
       const name = uniqueName('cws-exthost-cmd');
-      const id = await engineCli('docker', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      const id = await engineCli('docker', [
+        'create',
+        '--name',
+        name,
+        '--label',
+        `${TEST_LABEL}=${process.pid}`,
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
       const node = await waitFor('its node', () => nodeOf(id));
       const state = () => rowOf(id)?.state;
       await vscode.commands.executeCommand('containerWorkspaces.startContainer', node);
@@ -101,11 +145,18 @@ describe('Container Workspaces in VS Code', function () {
       await waitFor('running again', () => state() === 'running' || undefined);
       const started = await engineCli('docker', ['inspect', '-f', '{{.State.StartedAt}}', id]);
       await vscode.commands.executeCommand('containerWorkspaces.restartContainer', node);
-      await waitFor('restarted', async () => (await engineCli('docker', ['inspect', '-f', '{{.State.StartedAt}}', id])) !== started || undefined);
+      await waitFor(
+        'restarted',
+        async () => (await engineCli('docker', ['inspect', '-f', '{{.State.StartedAt}}', id])) !== started || undefined,
+      );
       await vscode.commands.executeCommand('containerWorkspaces.copyContainerId', node);
       assert.equal(await vscode.env.clipboard.readText(), rowOf(id)!.id);
       await vscode.commands.executeCommand('containerWorkspaces.inspectContainer', node);
-      const doc = await waitFor('the inspect document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'cws-inspect' ? vscode.window.activeTextEditor.document : undefined);
+      const doc = await waitFor('the inspect document', () =>
+        vscode.window.activeTextEditor?.document.uri.scheme === 'cws-inspect'
+          ? vscode.window.activeTextEditor.document
+          : undefined,
+      );
       const json = JSON.parse(doc.getText()) as { Id: string; Name: string };
       assert.equal(json.Id, rowOf(id)!.id);
       assert.equal(json.Name, `/${name}`);
@@ -118,12 +169,28 @@ describe('Container Workspaces in VS Code', function () {
     it('a command on a multi-selection acts on every selected container it applies to', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
-        ids.push(await engineCli('docker', ['run', '-d', '--name', uniqueName(`cws-exthost-multi${i}`), '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']));
+        ids.push(
+          await engineCli('docker', [
+            'run',
+            '-d',
+            '--name',
+            uniqueName(`cws-exthost-multi${i}`),
+            '--label',
+            `${TEST_LABEL}=${process.pid}`,
+            TEST_IMAGE,
+            'sleep',
+            '300',
+          ]),
+        );
       }
-      const selected = await Promise.all(ids.map((id) => waitFor('its node', async () => {
-        const n = await nodeOf(id);
-        return n && rowOf(id)?.state === 'running' ? n : undefined;
-      })));
+      const selected = await Promise.all(
+        ids.map((id) =>
+          waitFor('its node', async () => {
+            const n = await nodeOf(id);
+            return n && rowOf(id)?.state === 'running' ? n : undefined;
+          }),
+        ),
+      );
       // VS Code passes the clicked node and the whole selection.
       await vscode.commands.executeCommand('containerWorkspaces.stopContainer', selected[0], selected);
       for (const id of ids) await waitFor('stopped', () => (rowOf(id)?.state === 'exited' ? true : undefined), 20_000);
@@ -131,23 +198,53 @@ describe('Container Workspaces in VS Code', function () {
       assert.equal(await vscode.env.clipboard.readText(), selected.map((n) => n.container.name).join('\n'));
     });
 
-    it('groups Compose projects, puts the workspace\'s own containers first and marks them; the badge counts running ones', async () => {
+    it("groups Compose projects, puts the workspace's own containers first and marks them; the badge counts running ones", async () => {
       const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
       const project = `cws-exthost-group-${process.pid}`;
       const label = ['--label', `${TEST_LABEL}=${process.pid}`];
-      const ws = await engineCli('docker', ['run', '-d', ...label, '--label', `dev.containerworkspaces.workspace=${folder}`, '--name', uniqueName('aaa-ws'), TEST_IMAGE, 'sleep', '300']);
+      const ws = await engineCli('docker', [
+        'run',
+        '-d',
+        ...label,
+        '--label',
+        `dev.containerworkspaces.workspace=${folder}`,
+        '--name',
+        uniqueName('aaa-ws'),
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
       for (const svc of ['web', 'db']) {
-        await engineCli('docker', ['run', '-d', ...label, '--name', `${project}-${svc}-1`, '--label', `com.docker.compose.project=${project}`,
-          '--label', `com.docker.compose.service=${svc}`, TEST_IMAGE, 'sleep', '300']);
+        await engineCli('docker', [
+          'run',
+          '-d',
+          ...label,
+          '--name',
+          `${project}-${svc}-1`,
+          '--label',
+          `com.docker.compose.project=${project}`,
+          '--label',
+          `com.docker.compose.service=${svc}`,
+          TEST_IMAGE,
+          'sleep',
+          '300',
+        ]);
       }
-      const group = await waitFor('the group with both running', async () => (await api.containers.getChildren())
-        .find((n): n is GroupNode => isGroup(n) && n.key === project && api.containers.getTreeItem(n).description === '2/2 running'));
+      const group = await waitFor('the group with both running', async () =>
+        (await api.containers.getChildren()).find(
+          (n): n is GroupNode =>
+            isGroup(n) && n.key === project && api.containers.getTreeItem(n).description === '2/2 running',
+        ),
+      );
       const top = await api.containers.getChildren();
-      assert.deepEqual((await api.containers.getChildren(group)).map((n) => (n as ContainerNode).container.name), [`${project}-db-1`, `${project}-web-1`]);
+      assert.deepEqual(
+        (await api.containers.getChildren(group)).map((n) => (n as ContainerNode).container.name),
+        [`${project}-db-1`, `${project}-web-1`],
+      );
       const first = top[0] as ContainerNode;
       assert.ok(isContainer(first) && first.container.id.startsWith(ws), 'the workspace container comes first');
       const item = api.containers.getTreeItem(first);
-      assert.equal(item.resourceUri?.scheme, 'cws-workspace', 'marked as the workspace\'s');
+      assert.equal(item.resourceUri?.scheme, 'cws-workspace', "marked as the workspace's");
       const running = api.live.store.containers.filter((c) => c.state === 'running').length;
       await waitFor('the badge', () => (api.containersView.badge?.value === running ? true : undefined));
     });
@@ -164,24 +261,43 @@ describe('Container Workspaces in VS Code', function () {
   });
 
   describe('switching runtime without a reload', () => {
-    before(function () { requireEngine(this, 'podman'); });
+    before(function () {
+      requireEngine(this, 'podman');
+    });
     after(async () => {
       await setSetting('runtime', undefined);
       await waitFor('back to auto', () => api.session.state !== 'checking' || undefined);
       await removeTestContainers('podman');
     });
 
-    it('setting the runtime to Podman replaces the view\'s containers with Podman\'s', async () => {
+    it("setting the runtime to Podman replaces the view's containers with Podman's", async () => {
       const name = uniqueName('cws-exthost-podman');
-      const id = await engineCli('podman', ['create', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '300']);
+      const id = await engineCli('podman', [
+        'create',
+        '--name',
+        name,
+        '--label',
+        `${TEST_LABEL}=${process.pid}`,
+        TEST_IMAGE,
+        'sleep',
+        '300',
+      ]);
       await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
       await setSetting('runtime', 'podman');
-      await waitFor('Podman ready', () => (api.session.runtimeId === 'podman' && api.session.state === 'ready') || undefined);
+      await waitFor(
+        'Podman ready',
+        () => (api.session.runtimeId === 'podman' && api.session.state === 'ready') || undefined,
+      );
       assert.match(api.session.info?.name ?? '', /Podman/);
-      await waitFor('Podman\'s container in the view', () => api.containers.containers.find((c) => c.id === id && c.name === name));
+      await waitFor("Podman's container in the view", () =>
+        api.containers.containers.find((c) => c.id === id && c.name === name),
+      );
       assert.equal(api.live.store.runtime?.id, 'podman');
       const dockerIds = (await engineCli('docker', ['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
-      assert.ok(!api.containers.containers.some((c) => dockerIds.includes(c.id)), 'no Docker container is left in the view');
+      assert.ok(
+        !api.containers.containers.some((c) => dockerIds.includes(c.id)),
+        'no Docker container is left in the view',
+      );
     });
   });
 

@@ -6,8 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { WorkspaceContainer } from '../../../src/runtime/workspace';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { WorkspaceContainer } from '../../../src/core/workspace';
 import { engineCli, requireEngine, type EngineId } from '../../support/engines';
 import { repoRoot } from '../../support/paths';
 import { extensionApi, setSetting, waitFor } from './helpers';
@@ -28,23 +28,46 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       return dir;
     };
     const create = (folder: string, source: string) =>
-      vscode.commands.executeCommand<WorkspaceContainer | undefined>('containerWorkspaces.createWorkspaceContainer', { folder, source });
+      vscode.commands.executeCommand<WorkspaceContainer | undefined>('containerWorkspaces.createWorkspaceContainer', {
+        folder,
+        source,
+      });
 
     before(async function () {
       requireEngine(this, engine);
       api = await extensionApi();
       root = mkdtempSync(join(tmpdir(), `cws-exthost-create-${engine}-`));
       await setSetting('runtime', engine);
-      await waitFor(`${engine} ready`, () => (api.session.runtimeId === engine && api.session.state === 'ready') || undefined);
+      await waitFor(
+        `${engine} ready`,
+        () => (api.session.runtimeId === engine && api.session.state === 'ready') || undefined,
+      );
     });
     after(async () => {
       // The engines' label filters do not match values with quotes: compare the labels here.
-      const all = (await engineCli(engine, ['ps', '-aq', '--no-trunc', '--filter', 'label=dev.containerworkspaces.workspace']).catch(() => '')).split('\n').filter(Boolean);
+      const all = (
+        await engineCli(engine, [
+          'ps',
+          '-aq',
+          '--no-trunc',
+          '--filter',
+          'label=dev.containerworkspaces.workspace',
+        ]).catch(() => '')
+      )
+        .split('\n')
+        .filter(Boolean);
       for (const id of all) {
-        const ws = await engineCli(engine, ['inspect', '-f', '{{index .Config.Labels "dev.containerworkspaces.workspace"}}', id]).catch(() => '');
+        const ws = await engineCli(engine, [
+          'inspect',
+          '-f',
+          '{{index .Config.Labels "dev.containerworkspaces.workspace"}}',
+          id,
+        ]).catch(() => '');
         if (folders.includes(ws)) await engineCli(engine, ['rm', '-f', id]).catch(() => undefined);
       }
-      const images = (await engineCli(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}']).catch(() => '')).split('\n').filter((i) => /cws-create-/.test(i));
+      const images = (await engineCli(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}']).catch(() => ''))
+        .split('\n')
+        .filter((i) => /cws-create-/.test(i));
       if (images.length) await engineCli(engine, ['rmi', '-f', ...images]).catch(() => undefined);
       for (const t of vscode.window.terminals) t.dispose();
       rmSync(root, { recursive: true, force: true });
@@ -58,11 +81,16 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(first.created, true);
       const base = folder.split('/').pop()!;
       assert.equal(first.workspaceFolder, `/src/${base}`);
-      const labels = JSON.parse(await engineCli(engine, ['inspect', '-f', '{{json .Config.Labels}}', first.id])) as Record<string, string>;
+      const labels = JSON.parse(
+        await engineCli(engine, ['inspect', '-f', '{{json .Config.Labels}}', first.id]),
+      ) as Record<string, string>;
       assert.equal(labels['dev.containerworkspaces.workspace'], folder);
       assert.equal(labels['devcontainer.local_folder'], folder);
       assert.equal(labels['devcontainer.config_file'], join(folder, '.devcontainer/devcontainer.json'));
-      assert.equal(await engineCli(engine, ['exec', first.id, 'sh', '-c', 'echo "$CWS_GREETING"']), `hello from ${base}`);
+      assert.equal(
+        await engineCli(engine, ['exec', first.id, 'sh', '-c', 'echo "$CWS_GREETING"']),
+        `hello from ${base}`,
+      );
       const log = join(folder, 'post-create.log');
       await waitFor('postCreateCommand', () => (existsSync(log) ? true : undefined), 20_000);
       const again = await create(folder, 'devcontainer');
@@ -70,7 +98,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(again?.created, false);
       await new Promise((r) => setTimeout(r, 1_000));
       assert.equal(readFileSync(log, 'utf8'), 'ran\n', 'postCreateCommand ran exactly once');
-      assert.ok(!existsSync(join(root, 'pwned')) && !existsSync(join(folder, 'pwned')), 'nothing in the folder name was run');
+      assert.ok(
+        !existsSync(join(root, 'pwned')) && !existsSync(join(folder, 'pwned')),
+        'nothing in the folder name was run',
+      );
       // The view knows it as the workspace's? It is not in this window's workspace: it is listed, unmarked.
       await waitFor('listed', () => api.live.store.get(first.id));
     });
@@ -87,7 +118,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       const folder = copy('create-compose');
       const c = await create(folder, 'compose');
       assert.ok(c, 'created');
-      const labels = JSON.parse(await engineCli(engine, ['inspect', '-f', '{{json .Config.Labels}}', c.id])) as Record<string, string>;
+      const labels = JSON.parse(await engineCli(engine, ['inspect', '-f', '{{json .Config.Labels}}', c.id])) as Record<
+        string,
+        string
+      >;
       assert.equal(labels['com.docker.compose.service'], 'web');
       assert.equal(labels['dev.containerworkspaces.workspace'], folder);
       assert.equal(await engineCli(engine, ['exec', c.id, 'sh', '-c', 'echo "$FROM_COMPOSE"']), 'yes');
@@ -96,7 +130,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(again?.id, c.id);
       assert.equal(again?.created, false);
       const project = labels['com.docker.compose.project'];
-      const ids = (await engineCli(engine, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`])).split('\n').filter(Boolean);
+      const ids = (await engineCli(engine, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`]))
+        .split('\n')
+        .filter(Boolean);
       if (ids.length) await engineCli(engine, ['rm', '-f', ...ids]);
     });
   });

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
 
 export const EXTENSION_ID = 'container-workspaces.container-workspaces';
 
@@ -9,7 +9,11 @@ export async function extensionApi(): Promise<ContainerWorkspacesApi> {
   return ext.activate();
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
 import { extensionApi, setSetting, waitFor } from './helpers';
 
 describe('host runtime', function () {
@@ -21,7 +21,10 @@ describe('host runtime', function () {
   after(async () => {
     rmSync(out(), { force: true });
     await setSetting('runtime', undefined);
-    await waitFor('back to auto', () => (api.session.state !== 'checking' && api.session.state !== 'host') || undefined);
+    await waitFor(
+      'back to auto',
+      () => (api.session.state !== 'checking' && api.session.state !== 'host') || undefined,
+    );
   });
 
   it('no engine is asked; the views are empty so the host welcome shows', async () => {
@@ -32,16 +35,31 @@ describe('host runtime', function () {
   });
 
   it('Run Command runs on this machine in the workspace folder and reports the exit code', async () => {
-    const code = await vscode.commands.executeCommand<number>('containerWorkspaces.runInContainer', `pwd > "${out()}"; exit 5`);
+    const code = await vscode.commands.executeCommand<number>(
+      'containerWorkspaces.runInContainer',
+      `pwd > "${out()}"; exit 5`,
+    );
     assert.equal(code, 5);
     assert.equal(readFileSync(out(), 'utf8').trim(), folder.uri.fsPath);
-    assert.ok(vscode.window.terminals.some((t) => t.name.startsWith('Host: ')), 'the terminal says it is the host');
+    assert.ok(
+      vscode.window.terminals.some((t) => t.name.startsWith('Host: ')),
+      'the terminal says it is the host',
+    );
   });
 
   it('a container-workspaces task runs on this machine too', async () => {
     rmSync(out(), { force: true });
-    const task = api.tasks.make(folder, 'host task', { type: 'container-workspaces', command: 'sh', args: ['-c', `echo task > "$1"; exit 2`, 'sh', out()] });
-    const ended = new Promise<number>((resolve) => { const s = api.tasks.onDidFinish((e) => { s.dispose(); resolve(e.exitCode); }); });
+    const task = api.tasks.make(folder, 'host task', {
+      type: 'container-workspaces',
+      command: 'sh',
+      args: ['-c', `echo task > "$1"; exit 2`, 'sh', out()],
+    });
+    const ended = new Promise<number>((resolve) => {
+      const s = api.tasks.onDidFinish((e) => {
+        s.dispose();
+        resolve(e.exitCode);
+      });
+    });
     await vscode.tasks.executeTask(task);
     assert.equal(await ended, 2);
     assert.ok(existsSync(out()));

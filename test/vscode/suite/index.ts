@@ -11,7 +11,10 @@ export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false, reporter: ResultsReporter });
   // CWS_GREP=text runs only the tests whose titles contain it (a developer's shortcut; CI runs all).
   if (process.env.CWS_GREP) mocha.grep(process.env.CWS_GREP);
-  for (const f of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(join(__dirname, f));
+  for (const f of readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort())
+    mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     mocha.run((failures) => (failures ? reject(new Error(`${failures} in-VS Code test(s) failed`)) : resolve()));
   });

@@ -4,8 +4,13 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { ProjectNode, ReplicaNode, ServiceNode, ServicesNode } from '../../../src/views/services/servicesTree';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type {
+  ProjectNode,
+  ReplicaNode,
+  ServiceNode,
+  ServicesNode,
+} from '../../../src/vscode/views/services/servicesTree';
 import { requireEngine } from '../../support/engines';
 import { extensionApi, waitFor } from './helpers';
 
@@ -24,7 +29,10 @@ describe('Services view', function () {
   let api: ContainerWorkspacesApi;
   const describeOf = (n: ServicesNode) => api.services.getTreeItem(n).description;
   let project: ProjectNode;
-  const service = async (name: string) => (await api.services.getChildren(project)).find((n): n is ServiceNode => n.kind === 'service' && n.service.name === name)!;
+  const service = async (name: string) =>
+    (await api.services.getChildren(project)).find(
+      (n): n is ServiceNode => n.kind === 'service' && n.service.name === name,
+    )!;
 
   before(async function () {
     requireEngine(this, 'docker');
@@ -32,18 +40,33 @@ describe('Services view', function () {
     await downSample();
     await api.workspaceContext.ready;
     await vscode.commands.executeCommand('containerWorkspaces.services.focus');
-    await waitFor('Docker ready', () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined);
+    await waitFor(
+      'Docker ready',
+      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+    );
     await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded) || undefined);
-    project = await waitFor('the project', async () => (await api.services.getChildren()).find((n): n is ProjectNode => n.kind === 'project' && n.project.name === PROJECT));
+    project = await waitFor('the project', async () =>
+      (await api.services.getChildren()).find(
+        (n): n is ProjectNode => n.kind === 'project' && n.project.name === PROJECT,
+      ),
+    );
   });
-  after(async () => { await downSample().catch(() => undefined); });
+  after(async () => {
+    await downSample().catch(() => undefined);
+  });
 
-  it('lists the sample\'s services as not created', async () => {
-    assert.deepEqual((await api.services.getChildren(project)).map((n) => (n as ServiceNode).service.name), ['app', 'worker']);
+  it("lists the sample's services as not created", async () => {
+    assert.deepEqual(
+      (await api.services.getChildren(project)).map((n) => (n as ServiceNode).service.name),
+      ['app', 'worker'],
+    );
     assert.equal(describeOf(await service('worker')), 'not created');
     assert.equal(describeOf(await service('app')), 'not created');
     assert.equal(describeOf(project), 'not created');
-    assert.match(String(api.services.getTreeItem(await service('worker')).contextValue), /^composeService\.notCreated\.compose$/);
+    assert.match(
+      String(api.services.getTreeItem(await service('worker')).contextValue),
+      /^composeService\.notCreated\.compose$/,
+    );
   });
 
   it('Compose Up on a service runs the compose tool, and the service shows running by itself', async () => {
@@ -53,13 +76,18 @@ describe('Services view', function () {
     await waitFor('worker running', async () => (describeOf(await service('worker')) === 'running' ? true : undefined));
     assert.equal(describeOf(await service('app')), 'not created');
     assert.equal(describeOf(project), 'running 1/2');
-    assert.match(String(api.services.getTreeItem(await service('worker')).contextValue), /^composeService\.running\.compose$/);
+    assert.match(
+      String(api.services.getTreeItem(await service('worker')).contextValue),
+      /^composeService\.running\.compose$/,
+    );
   });
 
   it('Compose Logs opens a terminal running the compose tool with an argument array', async () => {
     const worker = await service('worker');
     await vscode.commands.executeCommand('containerWorkspaces.composeLogs', worker);
-    const t = await waitFor('the logs terminal', () => vscode.window.terminals.find((x) => x.name === 'Logs: cws-sample › worker'));
+    const t = await waitFor('the logs terminal', () =>
+      vscode.window.terminals.find((x) => x.name === 'Logs: cws-sample › worker'),
+    );
     const o = t.creationOptions as vscode.TerminalOptions;
     assert.match(String(o.shellPath), /docker-compose$|docker$/);
     const args = o.shellArgs as string[];
@@ -76,20 +104,34 @@ describe('Services view', function () {
   });
 
   it('a scaled service shows its replicas', async () => {
-    await run('docker-compose', ['-p', PROJECT, 'up', '-d', '--scale', 'worker=2', 'worker'], { cwd: project.project.workingDir });
-    await waitFor('two replicas', async () => (describeOf(await service('worker')) === 'running 2/2' ? true : undefined));
-    const replicas = await api.services.getChildren(await service('worker')) as ReplicaNode[];
+    await run('docker-compose', ['-p', PROJECT, 'up', '-d', '--scale', 'worker=2', 'worker'], {
+      cwd: project.project.workingDir,
+    });
+    await waitFor('two replicas', async () =>
+      describeOf(await service('worker')) === 'running 2/2' ? true : undefined,
+    );
+    const replicas = (await api.services.getChildren(await service('worker'))) as ReplicaNode[];
     // docker-compose v1 joins with "_", v2 with "-".
-    assert.deepEqual(replicas.map((r) => r.container.name.replace(/_/g, '-')).sort(), [`${PROJECT}-worker-1`, `${PROJECT}-worker-2`]);
+    assert.deepEqual(replicas.map((r) => r.container.name.replace(/_/g, '-')).sort(), [
+      `${PROJECT}-worker-1`,
+      `${PROJECT}-worker-2`,
+    ]);
     assert.equal(replicas.length, 2);
     assert.ok(replicas.every((r) => r.container.state === 'running'));
-    assert.equal(api.services.getTreeItem(await service('worker')).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
+    assert.equal(
+      api.services.getTreeItem(await service('worker')).collapsibleState,
+      vscode.TreeItemCollapsibleState.Collapsed,
+    );
   });
 
   it('Compose Stop on the project stops its containers, and the view follows', async () => {
     const code = await vscode.commands.executeCommand<number | undefined>('containerWorkspaces.composeStop', project);
     assert.equal(code, 0);
-    await waitFor('worker stopped', async () => (/^exited/.test(String(describeOf(await service('worker')))) ? true : undefined), 30_000);
+    await waitFor(
+      'worker stopped',
+      async () => (/^exited/.test(String(describeOf(await service('worker')))) ? true : undefined),
+      30_000,
+    );
     assert.equal(describeOf(project), 'running 0/2');
   });
 });

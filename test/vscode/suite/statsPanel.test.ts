@@ -4,10 +4,18 @@
 // leaves no stats connection once hidden or closed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/views/containers/containersTree';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../../support/engines';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../../support/engines';
 import { extensionApi, setSetting, waitFor } from './helpers';
 
 const STATS = /\/stats/;
@@ -20,7 +28,17 @@ describe('Container Stats panel', function () {
   let busy: string;
   let idle: string;
   let other: string;
-  const run = async (cmd: string[]) => engineCli('docker', ['run', '-d', '--label', `${TEST_LABEL}=${process.pid}`, '--name', uniqueName('cws-stats'), TEST_IMAGE, ...cmd]);
+  const run = async (cmd: string[]) =>
+    engineCli('docker', [
+      'run',
+      '-d',
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      '--name',
+      uniqueName('cws-stats'),
+      TEST_IMAGE,
+      ...cmd,
+    ]);
   const panel = () => api.stats.current;
 
   before(async function () {
@@ -29,9 +47,16 @@ describe('Container Stats panel', function () {
     proxy = await startCountingProxy(ENGINE_SOCKETS.docker, 'stats-exthost');
     await setSetting('runtime', 'docker');
     await setSetting('docker.host', proxy.url);
-    [busy, idle, other] = await Promise.all([run(['sh', '-c', 'while :; do :; done']), run(['sleep', '600']), run(['sleep', '600'])]);
+    [busy, idle, other] = await Promise.all([
+      run(['sh', '-c', 'while :; do :; done']),
+      run(['sleep', '600']),
+      run(['sleep', '600']),
+    ]);
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('connected through the proxy', () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined);
+    await waitFor(
+      'connected through the proxy',
+      () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined,
+    );
   });
   after(async () => {
     api?.stats.current?.dispose();
@@ -42,18 +67,27 @@ describe('Container Stats panel', function () {
     await removeTestContainers('docker');
   });
 
-  it('opens from a container\'s menu with it selected, and streams the running containers it shows', async () => {
+  it("opens from a container's menu with it selected, and streams the running containers it shows", async () => {
     const node = await waitFor('the burner in the view', async () => {
       const top = await api.containers.getChildren();
-      const all = [...top, ...(await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)))).flat()];
+      const all = [
+        ...top,
+        ...(await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)))).flat(),
+      ];
       return all.find((n): n is ContainerNode => n.kind === 'container' && n.container.id === busy);
     });
     await vscode.commands.executeCommand('containerWorkspaces.showStats', node);
     const p = await waitFor('the panel', () => panel());
     assert.equal(p.selected, busy);
     await waitFor('its webview ready (a state sent)', () => (p.traffic.messages > 0 ? true : undefined), 20_000);
-    await waitFor('both test containers streamed', () => ([busy, idle, other].every((id) => p.watching.includes(id)) ? true : undefined));
-    await waitFor('points for both', () => (p.history(busy).length >= 3 && p.history(idle).length >= 3 ? true : undefined), 20_000);
+    await waitFor('both test containers streamed', () =>
+      [busy, idle, other].every((id) => p.watching.includes(id)) ? true : undefined,
+    );
+    await waitFor(
+      'points for both',
+      () => (p.history(busy).length >= 3 && p.history(idle).length >= 3 ? true : undefined),
+      20_000,
+    );
     const cpu = (id: string) => p.history(id).at(-1)!.cpu;
     assert.ok(cpu(busy) > 50, `burner ${cpu(busy).toFixed(1)} %`);
     assert.ok(cpu(idle) < 5, `idle ${cpu(idle).toFixed(1)} %`);
@@ -68,14 +102,20 @@ describe('Container Stats panel', function () {
     await engineCli('docker', ['kill', other]);
     const t0 = Date.now();
     let unwatched = 0;
-    await waitFor('its stream closed', () => {
-      if (!unwatched && !p.watching.includes(other)) unwatched = Date.now() - t0;
-      return !p.watching.includes(other) && proxy.openMatching(STATS) === before - 1 ? true : undefined;
-    }, 1_000).catch(async (e: Error) => {
+    await waitFor(
+      'its stream closed',
+      () => {
+        if (!unwatched && !p.watching.includes(other)) unwatched = Date.now() - t0;
+        return !p.watching.includes(other) && proxy.openMatching(STATS) === before - 1 ? true : undefined;
+      },
+      1_000,
+    ).catch(async (e: Error) => {
       const st = api.live.store;
       const cliState = await engineCli('docker', ['inspect', '-f', '{{.State.Status}}', other]);
-      throw new Error(`${e.message}: unwatched after ${unwatched} ms; stats connections ${proxy.openMatching(STATS)} (were ${before}); watching ${p.watching.length}; ` +
-        `store active ${st.active} streaming ${st.streaming} state ${st.containers.find((c) => c.id === other)?.state}; visible ${p.visible}; events requested ${proxy.count(/events/)}; other ${other.slice(0, 12)} is ${cliState} by the CLI; last requests ${proxy.requests.slice(-4).join(' | ')}`);
+      throw new Error(
+        `${e.message}: unwatched after ${unwatched} ms; stats connections ${proxy.openMatching(STATS)} (were ${before}); watching ${p.watching.length}; ` +
+          `store active ${st.active} streaming ${st.streaming} state ${st.containers.find((c) => c.id === other)?.state}; visible ${p.visible}; events requested ${proxy.count(/events/)}; other ${other.slice(0, 12)} is ${cliState} by the CLI; last requests ${proxy.requests.slice(-4).join(' | ')}`,
+      );
     });
     console.log(`      stats stream closed ${Date.now() - t0} ms after the container was killed`);
   });
@@ -83,7 +123,11 @@ describe('Container Stats panel', function () {
   it('the cap: only that many are streamed, the selected one first', async () => {
     const p = panel()!;
     await setSetting('stats.maxContainers', 1);
-    await waitFor('one stream', () => (p.watching.length === 1 && proxy.openMatching(STATS) === 1 ? true : undefined), 2_000);
+    await waitFor(
+      'one stream',
+      () => (p.watching.length === 1 && proxy.openMatching(STATS) === 1 ? true : undefined),
+      2_000,
+    );
     assert.deepEqual(p.watching, [busy]);
     await setSetting('stats.maxContainers', undefined);
     await waitFor('both again', () => ([busy, idle].every((id) => p.watching.includes(id)) ? true : undefined), 2_000);
@@ -92,16 +136,26 @@ describe('Container Stats panel', function () {
   it('hidden: every stats stream closes within a second; shown again: it redraws from the kept history', async () => {
     const p = panel()!;
     await vscode.commands.executeCommand('workbench.view.explorer'); // the views let go too
-    const doc = await vscode.workspace.openTextDocument({ content: '' }) // empty: closes without a save prompt;
+    const doc = await vscode.workspace.openTextDocument({ content: '' }); // empty: closes without a save prompt;
     await vscode.window.showTextDocument(doc, { viewColumn: p.panel.viewColumn, preview: false });
     await waitFor('the panel hidden', () => (!p.visible ? true : undefined));
-    await waitFor('no stats connection', () => (proxy.openMatching(STATS) === 0 && p.watching.length === 0 ? true : undefined), 1_000);
+    await waitFor(
+      'no stats connection',
+      () => (proxy.openMatching(STATS) === 0 && p.watching.length === 0 ? true : undefined),
+      1_000,
+    );
     const kept = p.history(busy).length;
     assert.ok(kept >= 3);
     const sent = p.traffic.historyPoints;
     p.reveal();
-    await waitFor('the history sent to the new webview', () => (p.traffic.historyPoints >= sent + kept ? true : undefined), 20_000);
-    await waitFor('streaming again', () => (p.watching.includes(busy) && proxy.openMatching(STATS) >= 1 ? true : undefined));
+    await waitFor(
+      'the history sent to the new webview',
+      () => (p.traffic.historyPoints >= sent + kept ? true : undefined),
+      20_000,
+    );
+    await waitFor('streaming again', () =>
+      p.watching.includes(busy) && proxy.openMatching(STATS) >= 1 ? true : undefined,
+    );
   });
 
   it('closed: no stats connection remains, and no engine connection once the views are hidden too', async () => {

@@ -2,7 +2,7 @@
 // engine while visible (one event stream), and not at all — no request, no open connection — while hidden.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
 import { ENGINE_SOCKETS, requireEngine } from '../../support/engines';
 import { extensionApi, setSetting, waitFor } from './helpers';
@@ -27,19 +27,30 @@ describe('engine traffic', function () {
 
   it('visible: one list and one event stream', async () => {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('connected through the proxy', () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined);
-    await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded && api.live.store.streaming) || undefined);
+    await waitFor(
+      'connected through the proxy',
+      () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined,
+    );
+    await waitFor(
+      'the store to be live',
+      () => (api.live.store.active && api.live.store.loaded && api.live.store.streaming) || undefined,
+    );
     assert.equal(proxy.count(/ \/v[\d.]+\/events|^GET \/events/), 1, proxy.requests.join('\n'));
     assert.ok(proxy.count(/\/containers\/json/) >= 1);
   });
 
   it('hidden: no request and no connection for a minute', async () => {
     await vscode.commands.executeCommand('workbench.view.explorer');
-    await waitFor('the views to be hidden', () => (!api.containersView.visible && !api.servicesView.visible) || undefined);
+    await waitFor(
+      'the views to be hidden',
+      () => (!api.containersView.visible && !api.servicesView.visible) || undefined,
+    );
     await waitFor('every connection closed', () => (proxy.openConnections === 0 ? true : undefined), 10_000);
     proxy.reset();
     await new Promise((r) => setTimeout(r, 60_000));
-    console.log(`      engine requests in 60 s with the views hidden: ${proxy.count()}; open connections: ${proxy.openConnections}`);
+    console.log(
+      `      engine requests in 60 s with the views hidden: ${proxy.count()}; open connections: ${proxy.openConnections}`,
+    );
     assert.equal(proxy.count(), 0, proxy.requests.join('\n'));
     assert.equal(proxy.openConnections, 0);
     assert.equal(api.live.store.active, false);
@@ -47,16 +58,22 @@ describe('engine traffic', function () {
 
   it('shown again: the view catches up at once', async () => {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('live again', () => (api.live.store.active && api.live.store.streaming && proxy.count(/\/containers\/json/) > 0) || undefined);
+    await waitFor(
+      'live again',
+      () => (api.live.store.active && api.live.store.streaming && proxy.count(/\/containers\/json/) > 0) || undefined,
+    );
   });
 
-  it('switching the runtime away closes the old engine\'s streams and connections at once', async function () {
+  it("switching the runtime away closes the old engine's streams and connections at once", async function () {
     requireEngine(this, 'podman');
-    await waitFor('streaming through the proxy', () => (api.live.store.streaming && proxy.openConnections > 0) || undefined);
+    await waitFor(
+      'streaming through the proxy',
+      () => (api.live.store.streaming && proxy.openConnections > 0) || undefined,
+    );
     const t0 = Date.now();
     await setSetting('runtime', 'podman');
     await waitFor('Podman live', () => (api.live.store.runtime?.id === 'podman' && api.live.store.loaded) || undefined);
-    await waitFor('the old engine\'s connections closed', () => (proxy.openConnections === 0 ? true : undefined), 1_000);
+    await waitFor("the old engine's connections closed", () => (proxy.openConnections === 0 ? true : undefined), 1_000);
     assert.ok(Date.now() - t0 < 5_000);
     proxy.reset();
     await new Promise((r) => setTimeout(r, 1_500));

@@ -3,11 +3,19 @@
 // container's row, survive a "reload" (state read back from the container), and Stop ends it.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DockerRuntime } from '../../../src/runtime/docker/dockerRuntime';
-import { tunnelStatus } from '../../../src/runtime/tunnel';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { ContainerNode } from '../../../src/views/containers/containersTree';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../../support/engines';
+import { DockerRuntime } from '../../../src/core/runtime/docker/dockerRuntime';
+import { tunnelStatus } from '../../../src/core/tunnels';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
+import {
+  ENGINE_SOCKETS,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../../support/engines';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../../support/tunnelImage';
 import { extensionApi, waitFor } from './helpers';
 
@@ -15,8 +23,11 @@ describe('tunnel into the workspace container', function () {
   this.timeout(120_000);
   let api: ContainerWorkspacesApi;
   let rt: DockerRuntime;
-  const nodeOf = async (id: string) => (await api.containers.getChildren())
-    .find((n): n is ContainerNode => n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running');
+  const nodeOf = async (id: string) =>
+    (await api.containers.getChildren()).find(
+      (n): n is ContainerNode =>
+        n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running',
+    );
 
   before(async function () {
     requireEngine(this, 'docker');
@@ -24,20 +35,37 @@ describe('tunnel into the workspace container', function () {
     rt = new DockerRuntime('docker', { url: `unix://${ENGINE_SOCKETS.docker}`, socketPath: ENGINE_SOCKETS.docker });
     await ensureTunnelImage(rt, 'docker');
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('Docker ready', () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined);
+    await waitFor(
+      'Docker ready',
+      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+    );
   });
   after(async () => {
     rt?.close();
     await removeTestContainers('docker');
   });
 
-  it('Start Tunnel: the login code, then the vscode.dev address, on the container\'s row; Stop Tunnel ends it', async () => {
+  it("Start Tunnel: the login code, then the vscode.dev address, on the container's row; Stop Tunnel ends it", async () => {
     const name = uniqueName('cws-exthost-tunnel');
-    const id = await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`, TUNNEL_IMAGE, 'sleep', '600']);
+    const id = await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TUNNEL_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const node = await waitFor('its node', () => nodeOf(id));
     await vscode.commands.executeCommand('containerWorkspaces.startTunnel', node);
     const full = node.container.id;
-    const login = await waitFor('the login prompt', () => api.tunnels.get(full)?.login ?? (api.tunnels.get(full)?.url ? { code: 'seen', url: '' } : undefined), 20_000);
+    const login = await waitFor(
+      'the login prompt',
+      () => api.tunnels.get(full)?.login ?? (api.tunnels.get(full)?.url ? { code: 'seen', url: '' } : undefined),
+      20_000,
+    );
     assert.ok(login.code === 'ABCD-1234' || login.code === 'seen');
     const url = await waitFor('the address', () => api.tunnels.get(full)?.url, 20_000);
     assert.match(url, /^https:\/\/vscode\.dev\/tunnel\/sample(\/|$)/);
@@ -55,7 +83,17 @@ describe('tunnel into the workspace container', function () {
   });
 
   it('a container without the code CLI: a clear message, nothing downloaded, no tunnel', async () => {
-    const id = await engineCli('docker', ['run', '-d', '--name', uniqueName('cws-exthost-nocode'), '--label', `${TEST_LABEL}=${process.pid}`, TEST_IMAGE, 'sleep', '600']);
+    const id = await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      uniqueName('cws-exthost-nocode'),
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      TEST_IMAGE,
+      'sleep',
+      '600',
+    ]);
     const node = await waitFor('its node', () => nodeOf(id));
     await vscode.commands.executeCommand('containerWorkspaces.startTunnel', node);
     assert.equal(api.tunnels.get(node.container.id), undefined);

@@ -2,9 +2,16 @@
 // in the container is checked in the container, exit codes as reported.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
-import type { ContainerNode } from '../../../src/views/containers/containersTree';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../../support/engines';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
+import {
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+} from '../../support/engines';
 import { extensionApi, waitFor } from './helpers';
 
 describe('workspace commands', function () {
@@ -19,13 +26,35 @@ describe('workspace commands', function () {
     requireEngine(this, 'docker');
     api = await extensionApi();
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('Docker ready', () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined);
+    await waitFor(
+      'Docker ready',
+      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+    );
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    id = await engineCli('docker', ['run', '-d', '--name', name, '--label', `${TEST_LABEL}=${process.pid}`,
-      '--label', `dev.containerworkspaces.workspace=${folder}`, '--label', 'dev.containerworkspaces.workspace.target=/work space',
-      '-w', '/', TEST_IMAGE, 'sh', '-c', 'mkdir -p "/work space"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done']);
-    node = await waitFor('its node', async () => (await api.containers.getChildren())
-      .find((n): n is ContainerNode => n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running'));
+    id = await engineCli('docker', [
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${TEST_LABEL}=${process.pid}`,
+      '--label',
+      `dev.containerworkspaces.workspace=${folder}`,
+      '--label',
+      'dev.containerworkspaces.workspace.target=/work space',
+      '-w',
+      '/',
+      TEST_IMAGE,
+      'sh',
+      '-c',
+      'mkdir -p "/work space"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done',
+    ]);
+    node = await waitFor('its node', async () =>
+      (await api.containers.getChildren()).find(
+        (n): n is ContainerNode =>
+          n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running',
+      ),
+    );
   });
   after(async () => {
     for (const t of vscode.window.terminals) t.dispose();
@@ -37,30 +66,50 @@ describe('workspace commands', function () {
     assert.equal(t.name, `Shell: ${name}`);
     await new Promise((r) => setTimeout(r, 1_000));
     t.sendText('pwd > /tmp/where; echo "$0" > /tmp/shell');
-    await waitFor('the command ran in the container', async () =>
-      (await engineCli('docker', ['exec', id, 'cat', '/tmp/where']).catch(() => '')) === '/work space' || undefined);
+    await waitFor(
+      'the command ran in the container',
+      async () =>
+        (await engineCli('docker', ['exec', id, 'cat', '/tmp/where']).catch(() => '')) === '/work space' || undefined,
+    );
     t.dispose();
   });
 
   it('Run Command: runs the line in the workspace container and reports its exit code', async () => {
-    const code = await vscode.commands.executeCommand<number>('containerWorkspaces.runInContainer', node, 'echo "$PWD" > /tmp/ran; exit 3');
+    const code = await vscode.commands.executeCommand<number>(
+      'containerWorkspaces.runInContainer',
+      node,
+      'echo "$PWD" > /tmp/ran; exit 3',
+    );
     assert.equal(code, 3);
     assert.equal(await engineCli('docker', ['exec', id, 'cat', '/tmp/ran']), '/work space');
     assert.equal(await vscode.commands.executeCommand<number>('containerWorkspaces.runInContainer', node, 'true'), 0);
   });
 
-  it('a container-workspaces task runs in the workspace container; its exit code is the task\'s', async () => {
+  it("a container-workspaces task runs in the workspace container; its exit code is the task's", async () => {
     const folder = vscode.workspace.workspaceFolders![0];
-    const done = (task: string) => new Promise<number>((resolve) => {
-      const sub = api.tasks.onDidFinish((e) => { if (e.task === task) { sub.dispose(); resolve(e.exitCode); } });
+    const done = (task: string) =>
+      new Promise<number>((resolve) => {
+        const sub = api.tasks.onDidFinish((e) => {
+          if (e.task === task) {
+            sub.dispose();
+            resolve(e.exitCode);
+          }
+        });
+      });
+    const shell = api.tasks.make(folder, 'cws shell task', {
+      type: 'container-workspaces',
+      command: 'echo task > /tmp/task; exit 4',
     });
-    const shell = api.tasks.make(folder, 'cws shell task', { type: 'container-workspaces', command: 'echo task > /tmp/task; exit 4' });
     const ended = done('cws shell task');
     await vscode.tasks.executeTask(shell);
     assert.equal(await ended, 4);
     assert.equal(await engineCli('docker', ['exec', id, 'cat', '/tmp/task']), 'task');
     // With args: no shell; `$(…)` and quotes arrive as they are.
-    const argv = api.tasks.make(folder, 'cws argv task', { type: 'container-workspaces', command: 'sh', args: ['-c', 'printf %s "$1" > /tmp/argv', 'sh', 'a "b" $(touch /tmp/pwned) ü'] });
+    const argv = api.tasks.make(folder, 'cws argv task', {
+      type: 'container-workspaces',
+      command: 'sh',
+      args: ['-c', 'printf %s "$1" > /tmp/argv', 'sh', 'a "b" $(touch /tmp/pwned) ü'],
+    });
     const ended2 = done('cws argv task');
     await vscode.tasks.executeTask(argv);
     assert.equal(await ended2, 0);
@@ -68,7 +117,7 @@ describe('workspace commands', function () {
     await assert.rejects(engineCli('docker', ['exec', id, 'ls', '/tmp/pwned']), 'nothing was interpreted');
   });
 
-  it('Follow Logs: a terminal streams the container\'s logs; closing it closes the stream', async () => {
+  it("Follow Logs: a terminal streams the container's logs; closing it closes the stream", async () => {
     const before = openStreams();
     const t = await vscode.commands.executeCommand<vscode.Terminal>('containerWorkspaces.followLogs', node);
     assert.equal(t.name, `Logs: ${name}`);

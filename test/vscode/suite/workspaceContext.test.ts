@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/extension';
+import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
 import { extensionApi, waitFor } from './helpers';
 
 describe('workspace container context', function () {
@@ -17,12 +17,18 @@ describe('workspace container context', function () {
     await api.workspaceContext.ready;
   });
 
-  it('detects the sample\'s Compose services and Dockerfile, and sets the context keys', () => {
+  it("detects the sample's Compose services and Dockerfile, and sets the context keys", () => {
     const ctx = api.workspaceContext.get(folder)!;
     assert.ok(ctx, 'detected');
     assert.equal(ctx.primary, 'compose');
-    assert.deepEqual(ctx.composeProjects.map((p) => [p.name, p.services.map((s) => s.name).sort()]), [['cws-sample', ['app', 'worker']]]);
-    assert.deepEqual(ctx.dockerfiles.map((d) => d.stages.map((s) => s.baseImage)), [['localhost/cws-test/busybox:latest']]);
+    assert.deepEqual(
+      ctx.composeProjects.map((p) => [p.name, p.services.map((s) => s.name).sort()]),
+      [['cws-sample', ['app', 'worker']]],
+    );
+    assert.deepEqual(
+      ctx.dockerfiles.map((d) => d.stages.map((s) => s.baseImage)),
+      [['localhost/cws-test/busybox:latest']],
+    );
     assert.deepEqual(ctx.diagnostics, []);
     assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
     assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasDockerfile'], true);
@@ -42,24 +48,43 @@ describe('workspace container context', function () {
       // Line 4 (0-based 3) has a tab in its indentation: a YAML error.
       writeFileSync(file, 'services:\n  web:\n    image: nginx\n\tports: ["80:80"]\n');
       const uri = vscode.Uri.file(file);
-      const diags = await waitFor('a diagnostic', () => {
-        const d = vscode.languages.getDiagnostics(uri);
-        return d.length ? d : undefined;
-      }, 20_000);
+      const diags = await waitFor(
+        'a diagnostic',
+        () => {
+          const d = vscode.languages.getDiagnostics(uri);
+          return d.length ? d : undefined;
+        },
+        20_000,
+      );
       assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
       assert.equal(diags[0].range.start.line, 3);
       assert.equal(diags[0].source, 'Compose');
       const ctx = api.workspaceContext.get(folder)!;
-      assert.ok(ctx.composeProjects.some((p) => p.name === 'cws-sample'), 'the sample project is still detected');
+      assert.ok(
+        ctx.composeProjects.some((p) => p.name === 'cws-sample'),
+        'the sample project is still detected',
+      );
       assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
 
       const changes: string[][] = [];
       const sub = api.workspaceContext.onDidChange((e) => changes.push(e.changed));
       writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n');
-      await waitFor('the diagnostic to clear', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined), 20_000);
-      await waitFor('the fixed project', () => api.workspaceContext.get(folder)!.composeProjects.some((p) => p.services.some((s) => s.name === 'web')) || undefined);
+      await waitFor(
+        'the diagnostic to clear',
+        () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined),
+        20_000,
+      );
+      await waitFor(
+        'the fixed project',
+        () =>
+          api.workspaceContext.get(folder)!.composeProjects.some((p) => p.services.some((s) => s.name === 'web')) ||
+          undefined,
+      );
       sub.dispose();
-      assert.ok(changes.some((c) => c.includes('compose') && c.includes('diagnostics')), JSON.stringify(changes));
+      assert.ok(
+        changes.some((c) => c.includes('compose') && c.includes('diagnostics')),
+        JSON.stringify(changes),
+      );
     });
   });
 });

@@ -1,0 +1,8 @@
+/**
+ * The lazily loaded half of the extension (dist/background.js, bundled apart and required after
+ * activation): context detection and workspace-container creation, both of which need the YAML
+ * and JSONC parsers that the first frame does not.
+ */
+export { changedKinds, detectDirectory } from './detection/detect';
+export { excludeMatcher } from './detection/glob';
+export { createWorkspaceContainer, imageSource, workspaceSources } from './workspace';

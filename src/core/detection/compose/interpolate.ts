@@ -1,0 +1,205 @@
+/**
+ * Compose variable interpolation and `.env` files.
+ *
+ * Supported: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`, `${VAR?err}`,
+ * `${VAR:+alt}`, `${VAR+alt}` (defaults and alternatives may hold interpolations themselves), and
+ * `$$` for a literal `$`. Problems are reported with variable names only, never with values.
+ */
+
+export type Lookup = (name: string) => string | undefined;
+
+export type InterpolationProblem =
+  /** `${VAR:?err}` / `${VAR?err}` with VAR unset (or empty, with the colon). `message` is the file's own text. */
+  | { kind: 'required'; name: string; message: string }
+  /** A `$` that starts nothing Compose understands (`$1`, `${}`, an unclosed `${`). */
+  | { kind: 'invalid'; text: string };
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/** Substitutes variables in one string value. Unset variables become empty, as Compose does. */
+export function interpolate(
+  text: string,
+  lookup: Lookup,
+  report: (p: InterpolationProblem) => void = () => undefined,
+): string {
+  if (!text.includes('$')) return text;
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const dollar = text.indexOf('$', i);
+    if (dollar < 0) {
+      out += text.slice(i);
+      break;
+    }
+    out += text.slice(i, dollar);
+    const next = text[dollar + 1];
+    if (next === '$') {
+      out += '$';
+      i = dollar + 2;
+      continue;
+    }
+    if (next === '{') {
+      const close = matchingBrace(text, dollar + 2);
+      if (close < 0) {
+        report({ kind: 'invalid', text: text.slice(dollar) });
+        out += text.slice(dollar);
+        break;
+      }
+      const inner = text.slice(dollar + 2, close);
+      const value = expandBraced(inner, lookup, report);
+      if (value === undefined) {
+        report({ kind: 'invalid', text: text.slice(dollar, close + 1) });
+        out += text.slice(dollar, close + 1);
+      } else {
+        out += value;
+      }
+      i = close + 1;
+      continue;
+    }
+    if (next !== undefined && NAME_START.test(next)) {
+      let j = dollar + 2;
+      while (j < text.length && NAME_CHAR.test(text[j])) j++;
+      out += lookup(text.slice(dollar + 1, j)) ?? '';
+      i = j;
+      continue;
+    }
+    // A lone `$` (`$1`, `$ `, at the end): Compose refuses the template.
+    report({ kind: 'invalid', text: text.slice(dollar, dollar + 2) });
+    out += '$';
+    i = dollar + 1;
+  }
+  return out;
+}
+
+/** Index of the `}` closing a `${` whose body starts at `from`, counting nested `${…}`; -1 if none. */
+function matchingBrace(text: string, from: number): number {
+  let depth = 1;
+  for (let j = from; j < text.length; j++) {
+    const c = text[j];
+    if (c === '$' && text[j + 1] === '$') {
+      j++;
+      continue;
+    }
+    if (c === '$' && text[j + 1] === '{') {
+      depth++;
+      j++;
+      continue;
+    }
+    if (c === '}' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function expandBraced(inner: string, lookup: Lookup, report: (p: InterpolationProblem) => void): string | undefined {
+  let n = 0;
+  if (!inner.length || !NAME_START.test(inner[0])) return undefined;
+  while (n < inner.length && NAME_CHAR.test(inner[n])) n++;
+  const name = inner.slice(0, n);
+  const value = lookup(name);
+  if (n === inner.length) return value ?? '';
+  const colon = inner[n] === ':';
+  const op = inner[colon ? n + 1 : n];
+  const arg = inner.slice(colon ? n + 2 : n + 1);
+  const unset = value === undefined || (colon && value === '');
+  switch (op) {
+    case '-':
+      return unset ? interpolate(arg, lookup, report) : value;
+    case '+':
+      return unset ? '' : interpolate(arg, lookup, report);
+    case '?':
+      if (unset) report({ kind: 'required', name, message: arg });
+      return value ?? '';
+    default:
+      return undefined;
+  }
+}
+
+export interface DotEnv {
+  values: Map<string, string>;
+  /** 0-based line of each key, for diagnostics that point into the .env file. */
+  lines: Map<string, number>;
+}
+
+/**
+ * A Compose `.env` file: `KEY=VALUE` lines, an optional `export ` prefix, `#` comments (whole
+ * lines, and after whitespace in unquoted values), 'single quotes' (literal), "double quotes"
+ * (escapes, may span lines). Unquoted and double-quoted values are interpolated from `outer`
+ * first, then from the keys defined above them, as Compose does.
+ */
+export function parseDotEnv(text: string, outer: Lookup = () => undefined): DotEnv {
+  const values = new Map<string, string>();
+  const lines = new Map<string, number>();
+  const lookup: Lookup = (name) => outer(name) ?? values.get(name);
+  const src = text.replace(/\r\n?/g, '\n');
+  let i = 0;
+  let line = 0;
+  const nextLine = () => {
+    const nl = src.indexOf('\n', i);
+    i = nl < 0 ? src.length : nl + 1;
+    line++;
+  };
+  while (i < src.length) {
+    while (i < src.length && (src[i] === ' ' || src[i] === '\t')) i++;
+    if (src[i] === '\n') {
+      i++;
+      line++;
+      continue;
+    }
+    if (src[i] === '#') {
+      nextLine();
+      continue;
+    }
+    if (src.startsWith('export ', i) || src.startsWith('export\t', i)) {
+      i += 7;
+      while (src[i] === ' ' || src[i] === '\t') i++;
+    }
+    const keyStart = i;
+    while (i < src.length && /[A-Za-z0-9_.\-]/.test(src[i])) i++;
+    const key = src.slice(keyStart, i);
+    while (src[i] === ' ' || src[i] === '\t') i++;
+    if (!key || src[i] !== '=') {
+      nextLine();
+      continue;
+    }
+    i++;
+    while (src[i] === ' ' || src[i] === '\t') i++;
+    const keyLine = line;
+    let value: string;
+    const q = src[i];
+    if (q === '"' || q === "'") {
+      let j = i + 1;
+      let raw = '';
+      for (; j < src.length && src[j] !== q; j++) {
+        if (q === '"' && src[j] === '\\' && j + 1 < src.length) {
+          raw += src[j] + src[j + 1];
+          j++;
+          continue;
+        }
+        raw += src[j];
+      }
+      if (j >= src.length) {
+        nextLine();
+        continue;
+      } // unterminated: not a value Compose would accept
+      line += (raw.match(/\n/g) ?? []).length;
+      i = j + 1;
+      value = q === "'" ? raw : interpolate(unescape(raw), lookup);
+      nextLine();
+    } else {
+      const nl = src.indexOf('\n', i);
+      let raw = src.slice(i, nl < 0 ? src.length : nl);
+      const hash = raw.search(/\s#/);
+      if (hash >= 0) raw = raw.slice(0, hash);
+      value = interpolate(raw.trim(), lookup);
+      nextLine();
+    }
+    values.set(key, value);
+    lines.set(key, keyLine);
+  }
+  return { values, lines };
+}
+
+function unescape(s: string): string {
+  return s.replace(/\\(.)/gs, (_, c: string) => (({ n: '\n', t: '\t', r: '\r' }) as Record<string, string>)[c] ?? c);
+}

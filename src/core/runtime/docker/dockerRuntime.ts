@@ -1,0 +1,649 @@
+import Docker from 'dockerode';
+import { readdirSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { Duplex, Readable } from 'node:stream';
+import { RuntimeError, fromEngineError } from '../errors';
+import { JsonLineSplitter } from '../streams/jsonLines';
+import { ManagedSubscription } from '../streams/subscription';
+import type {
+  BuildOptions,
+  ContainerDetails,
+  ContainerRuntime,
+  ContainerSummary,
+  CreateContainerOptions,
+  ExecOptions,
+  ExecResult,
+  ImageSummary,
+  InteractiveExec,
+  InteractiveExecOptions,
+  ListOptions,
+  LogChunk,
+  LogOptions,
+  ProgressEvent,
+  RemoveOptions,
+  RuntimeCapabilities,
+  RuntimeEvent,
+  RuntimeInfo,
+  StatsSample,
+  Subscription,
+} from '../types';
+import { RUNTIME_LABELS } from '../types';
+import { FrameDemuxer, RawText } from './demux';
+import type { DockerEndpoint } from './endpoint';
+import { toRuntimeEvent } from './events';
+import { toDetails, toSummary } from './normalize';
+import { toStatsSample, type RawStats } from './stats';
+
+/** Idle keep-alive connections are closed after this long: nothing stays open while nobody looks. */
+const IDLE_SOCKET_MS = 4_000;
+/** Short requests give up after this long; streams are not subject to it. */
+const REQUEST_TIMEOUT_MS = 15_000;
+const CAPABILITIES: RuntimeCapabilities = {
+  pause: true,
+  eventsPushed: true,
+  restart: true,
+  build: true,
+  exitCodes: true,
+};
+
+/** dockerode takes an abortSignal on these calls; its type definitions do not say so. */
+type WithSignal = { abortSignal?: AbortSignal };
+
+/**
+ * Docker Engine API runtime over dockerode; serves Docker and Podman's Docker-compatible socket.
+ * Short requests and long-lived streams use separate connection pools, so open event, stats and
+ * log streams never hold up a list or an inspect.
+ */
+export class DockerRuntime implements ContainerRuntime {
+  readonly label: string;
+  readonly endpoint: string;
+  readonly capabilities = CAPABILITIES;
+  /** Short requests (keep-alive pool). */
+  private readonly docker: Docker;
+  /** Long-lived streams (their own pool). */
+  protected readonly streamer: Docker;
+  private readonly agents: Agent[] = [];
+  private readonly subs = new Set<ManagedSubscription>();
+  private readonly lifetime = new AbortController();
+
+  constructor(
+    readonly id: 'docker' | 'podman',
+    private readonly ep: DockerEndpoint,
+  ) {
+    // (PodmanRuntime, a subclass, is what select.ts creates for 'podman'.)
+    this.label = RUNTIME_LABELS[id];
+    this.endpoint = ep.url;
+    const make = (keepAlive: boolean) => {
+      // ssh:// endpoints get their agent from docker-modem (a connection over ssh2).
+      let agent: Agent | undefined;
+      if (ep.protocol !== 'ssh') {
+        agent =
+          ep.protocol === 'https'
+            ? new HttpsAgent({
+                keepAlive,
+                timeout: IDLE_SOCKET_MS,
+                ca: ep.ca,
+                cert: ep.cert,
+                key: ep.key,
+                rejectUnauthorized: !ep.skipTLSVerify,
+              })
+            : new Agent({ keepAlive, timeout: IDLE_SOCKET_MS });
+        this.agents.push(agent);
+      }
+      return new Docker({
+        socketPath: ep.socketPath,
+        protocol: ep.protocol,
+        host: ep.host,
+        port: ep.port,
+        username: ep.username,
+        ca: ep.ca,
+        cert: ep.cert,
+        key: ep.key,
+        sshOptions: ep.sshOptions,
+        agent,
+      } as Docker.DockerOptions);
+    };
+    this.docker = make(true);
+    this.streamer = make(false);
+  }
+
+  // ---- plumbing ----
+
+  protected fail(err: unknown): RuntimeError {
+    // The endpoint knows its own failure modes (ssh host keys, logins) better than the generic mapping.
+    return this.ep.explainError?.(err) ?? fromEngineError(err, this.id, this.endpoint);
+  }
+
+  /** A short request with a time-out, cancellable by the caller and by close(). */
+  protected async call<T>(
+    fn: (signal: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+    timeoutMs = REQUEST_TIMEOUT_MS,
+  ): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signals = [timeout, this.lifetime.signal, ...(signal ? [signal] : [])];
+    try {
+      return await fn(AbortSignal.any(signals));
+    } catch (err) {
+      if (timeout.aborted && !signal?.aborted && !this.lifetime.signal.aborted)
+        (err as { code?: string }).code = 'ETIMEDOUT';
+      throw this.fail(err);
+    }
+  }
+
+  private container(id: string): Docker.Container {
+    return this.docker.getContainer(id);
+  }
+
+  /** Opens a stream and ties it to a subscription: closing one ends the other. */
+  private track(
+    stream: Readable,
+    onChunk: (b: Buffer) => void,
+    onEnd: () => void,
+    onError?: (e: Error) => void,
+  ): ManagedSubscription {
+    const sub = new ManagedSubscription(this.subs, () => stream.destroy());
+    stream.on('data', (b: Buffer) => {
+      if (!sub.isEnded) onChunk(b);
+    });
+    const end = () => {
+      if (!sub.isEnded) {
+        onEnd();
+        sub.finish();
+      }
+    };
+    stream.on('end', end);
+    stream.on('close', end);
+    stream.on('error', (e) => {
+      if (!sub.isEnded) onError?.(this.fail(e));
+      end();
+    });
+    return sub;
+  }
+
+  // ---- queries ----
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.call(
+      (abortSignal) => (this.docker.ping as (o: WithSignal) => Promise<unknown>)({ abortSignal }),
+      signal,
+      5_000,
+    );
+  }
+
+  async info(signal?: AbortSignal): Promise<RuntimeInfo> {
+    const v = await this.call(
+      (abortSignal) => (this.docker.version as (o: WithSignal) => Promise<Docker.DockerVersion>)({ abortSignal }),
+      signal,
+      5_000,
+    );
+    const podman = (v.Components ?? []).some((c) => /podman/i.test(c.Name));
+    return {
+      runtime: this.id,
+      name: podman ? 'Podman Engine' : (v as { Platform?: { Name?: string } }).Platform?.Name || 'Docker Engine',
+      version: v.Version,
+      apiVersion: v.ApiVersion,
+      os: v.Os,
+      arch: v.Arch,
+      endpoint: this.endpoint,
+      capabilities: CAPABILITIES,
+    };
+  }
+
+  async listContainers(options: ListOptions = {}): Promise<ContainerSummary[]> {
+    if (options.ids?.length === 0) return [];
+    // An absent filter must be left out: `filters=` alone is a JSON error to Podman.
+    const query = { all: options.all ?? true, ...(options.ids ? { filters: { id: options.ids } } : {}) };
+    const list = await this.call(
+      (abortSignal) => this.docker.listContainers({ ...query, abortSignal } as Docker.ContainerListOptions),
+      options.signal,
+    );
+    return list.map(toSummary);
+  }
+
+  async inspect(id: string, signal?: AbortSignal): Promise<ContainerDetails> {
+    return toDetails(await this.call((abortSignal) => this.container(id).inspect({ abortSignal } as object), signal));
+  }
+
+  // ---- lifecycle ----
+
+  async createContainer(o: CreateContainerOptions): Promise<string> {
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostPort: string; HostIp?: string }[]> = {};
+    for (const p of o.ports ?? []) {
+      const key = `${p.containerPort}/${p.protocol || 'tcp'}`;
+      exposed[key] = {};
+      (bindings[key] ??= []).push({ HostPort: p.hostPort ? String(p.hostPort) : '', HostIp: p.hostIp });
+    }
+    const c = await this.call(() =>
+      this.docker.createContainer({
+        Image: o.image,
+        name: o.name,
+        Cmd: o.cmd,
+        Entrypoint: o.entrypoint,
+        Env: o.env ? Object.entries(o.env).map(([k, v]) => `${k}=${v}`) : undefined,
+        Labels: o.labels,
+        WorkingDir: o.workingDir,
+        User: o.user,
+        Tty: o.tty ?? false,
+        OpenStdin: o.openStdin ?? false,
+        ExposedPorts: o.ports?.length ? exposed : undefined,
+        HostConfig: {
+          ...this.mountConfig(o.mounts),
+          PortBindings: o.ports?.length ? bindings : undefined,
+          AutoRemove: o.autoRemove ?? false,
+        },
+      }),
+    );
+    return c.id;
+  }
+
+  /** HostConfig for the mounts: the structured Mounts list (Podman overrides this). */
+  protected mountConfig(mounts: CreateContainerOptions['mounts']): Pick<Docker.HostConfig, 'Mounts' | 'Binds'> {
+    return {
+      Mounts: mounts?.map((m) => ({ Type: m.type, Source: m.source, Target: m.target, ReadOnly: m.readOnly ?? false })),
+    };
+  }
+
+  async start(id: string): Promise<void> {
+    await this.call(() => this.container(id).start()).catch(ignoreNotModified);
+  }
+
+  async stop(id: string, timeoutSeconds?: number): Promise<void> {
+    const t = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
+    await this.call(
+      () => this.container(id).stop(t),
+      undefined,
+      REQUEST_TIMEOUT_MS + (timeoutSeconds ?? 10) * 1000,
+    ).catch(ignoreNotModified);
+  }
+
+  async restart(id: string, timeoutSeconds?: number): Promise<void> {
+    const t = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
+    await this.call(() => this.container(id).restart(t), undefined, REQUEST_TIMEOUT_MS + (timeoutSeconds ?? 10) * 1000);
+  }
+
+  async pause(id: string): Promise<void> {
+    await this.call(() => this.container(id).pause());
+  }
+
+  async unpause(id: string): Promise<void> {
+    await this.call(() => this.container(id).unpause());
+  }
+
+  async kill(id: string, signal?: string): Promise<void> {
+    await this.call(() => this.container(id).kill(signal ? { signal } : {}));
+  }
+
+  async remove(id: string, options: RemoveOptions = {}): Promise<void> {
+    await this.call(() => this.container(id).remove({ force: options.force ?? false, v: options.volumes ?? false }));
+  }
+
+  async wait(id: string, signal?: AbortSignal): Promise<number> {
+    const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
+    try {
+      const r = (await this.streamer.getContainer(id).wait({ abortSignal: AbortSignal.any(signals) } as object)) as {
+        StatusCode: number;
+      };
+      return r.StatusCode;
+    } catch (err) {
+      throw this.fail(err);
+    }
+  }
+
+  // ---- streams ----
+
+  async logs(id: string, o: LogOptions, onChunk: (chunk: LogChunk) => void): Promise<Subscription> {
+    const details = await this.inspect(id, o.signal);
+    const emit = (stream: 'stdout' | 'stderr', text: string) => onChunk({ stream, text });
+    const parser = details.tty ? new RawText(emit) : new FrameDemuxer(emit);
+    const opts = {
+      stdout: true,
+      stderr: true,
+      follow: o.follow ?? false,
+      timestamps: o.timestamps ?? false,
+      tail: o.tail ?? 'all',
+    };
+    const out = await this.call(
+      (abortSignal) =>
+        (this.streamer.getContainer(id).logs as (o: object) => Promise<Readable | Buffer>)({ ...opts, abortSignal }),
+      o.signal,
+      o.follow ? 24 * 3600_000 : REQUEST_TIMEOUT_MS,
+    );
+    if (Buffer.isBuffer(out)) {
+      parser.push(out);
+      parser.end();
+      const done = new ManagedSubscription(this.subs, () => undefined);
+      done.finish();
+      return done;
+    }
+    const sub = this.track(
+      out,
+      (b) => parser.push(b),
+      () => parser.end(),
+    );
+    o.signal?.addEventListener('abort', () => sub.close(), { once: true });
+    return sub;
+  }
+
+  async exec(id: string, o: ExecOptions): Promise<ExecResult> {
+    const exec = await this.call(
+      () =>
+        this.container(id).exec({
+          Cmd: o.cmd,
+          AttachStdout: true,
+          AttachStderr: true,
+          AttachStdin: false,
+          Tty: false,
+          Env: envList(o.env),
+          WorkingDir: o.workingDir,
+          User: o.user,
+        }),
+      o.signal,
+    );
+    const stream = await this.call(() => exec.start({ hijack: true, stdin: false }) as Promise<Duplex>, o.signal);
+    const out = { stdout: '', stderr: '' };
+    const demux = new FrameDemuxer((s, text) => {
+      out[s] += text;
+    });
+    await new Promise<void>((resolve, reject) => {
+      const onCancel = () => {
+        sub.close();
+        reject(new RuntimeError('timeout', 'The command was cancelled.'));
+      };
+      const onClose = () => reject(new RuntimeError('internal', 'The runtime was closed.'));
+      const sub = this.track(
+        stream,
+        (b) => demux.push(b),
+        () => {
+          demux.end();
+          resolve();
+        },
+        reject,
+      );
+      o.signal?.addEventListener('abort', onCancel, { once: true });
+      this.lifetime.signal.addEventListener('abort', onClose, { once: true });
+      // Listeners on long-lived signals are removed once this exec is over.
+      void sub.ended.then(() => {
+        o.signal?.removeEventListener('abort', onCancel);
+        this.lifetime.signal.removeEventListener('abort', onClose);
+      });
+    });
+    return { exitCode: await this.execExitCode(exec), ...out };
+  }
+
+  /** The exec's exit code; the engine may report it a moment after the stream ends. */
+  private async execExitCode(exec: Docker.Exec): Promise<number> {
+    for (let i = 0; i < 50; i++) {
+      const r = await this.call(() => exec.inspect());
+      if (!r.Running && r.ExitCode !== null) return r.ExitCode ?? -1;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    return -1;
+  }
+
+  async execInteractive(id: string, o: InteractiveExecOptions): Promise<InteractiveExec> {
+    const exec = await this.call(
+      () =>
+        this.container(id).exec({
+          Cmd: o.cmd,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          Env: envList(o.env),
+          WorkingDir: o.workingDir,
+          User: o.user,
+        }),
+      o.signal,
+    );
+    const stream = await this.call(
+      () => exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions) as Promise<Duplex>,
+      o.signal,
+    );
+    const listeners: ((data: string) => void)[] = [];
+    const text = new RawText((_s, t) => listeners.forEach((l) => l(t)));
+    let closedEarly = false;
+    const exit = new Promise<number>((resolve) => {
+      this.track(
+        stream,
+        (b) => text.push(b),
+        () => {
+          text.end();
+          if (closedEarly) resolve(-1);
+          else this.execExitCode(exec).then(resolve, () => resolve(-1));
+        },
+      );
+    });
+    const resize = async (cols: number, rows: number) => {
+      await this.call(() => exec.resize({ w: cols, h: rows })).catch(() => undefined); // the process may have ended
+    };
+    if (o.cols && o.rows) await resize(o.cols, o.rows);
+    return {
+      write: (data) => {
+        stream.write(data);
+      },
+      resize,
+      onData: (l) => {
+        listeners.push(l);
+      },
+      exit,
+      close: () => {
+        closedEarly = true;
+        stream.destroy();
+      },
+    };
+  }
+
+  async stats(id: string, signal?: AbortSignal): Promise<StatsSample> {
+    // stream=false without one-shot: the engine waits for a second sample, so precpu is filled in.
+    const raw = await this.call(
+      (abortSignal) => this.container(id).stats({ stream: false, abortSignal } as object) as Promise<RawStats>,
+      signal,
+    );
+    return toStatsSample(id, raw);
+  }
+
+  subscribeStats(id: string, onSample: (s: StatsSample) => void, onError?: (err: Error) => void): Subscription {
+    return this.openStream(
+      () => this.streamer.getContainer(id).stats({ stream: true }) as Promise<Readable>,
+      (raw) => {
+        const s = raw as RawStats;
+        // A stopped container's stream keeps sending empty samples: skip them. The first sample of
+        // a stream has no previous one (precpu is empty), so its CPU % would be wrong: skip it too.
+        if (!s.read || s.read.startsWith('0001-') || s.preread?.startsWith('0001-')) return;
+        onSample(toStatsSample(id, s));
+      },
+      onError,
+    );
+  }
+
+  subscribeEvents(onEvent: (e: RuntimeEvent) => void, onError?: (err: Error) => void): Subscription {
+    return this.openStream(
+      () => this.streamer.getEvents({ filters: { type: ['container'] } }) as Promise<Readable>,
+      (raw) => {
+        const e = toRuntimeEvent(raw);
+        if (e) onEvent(e);
+      },
+      onError,
+    );
+  }
+
+  /** A subscription over a JSON-lines stream that is being opened; closing it early cancels the open. */
+  protected openStream(
+    open: () => Promise<Readable>,
+    onObject: (v: unknown) => void,
+    onError?: (err: Error) => void,
+  ): Subscription {
+    let inner: ManagedSubscription | undefined;
+    const outer = new ManagedSubscription(this.subs, () => inner?.close());
+    open().then(
+      (stream) => {
+        if (outer.isEnded) {
+          stream.destroy();
+          return;
+        }
+        const lines = new JsonLineSplitter(onObject);
+        inner = this.track(
+          stream,
+          (b) => lines.push(b),
+          () => {
+            lines.end();
+            outer.finish();
+          },
+          onError,
+        );
+      },
+      (err) => {
+        if (!outer.isEnded) onError?.(this.fail(err));
+        outer.finish();
+      },
+    );
+    return outer;
+  }
+
+  // ---- images ----
+
+  async listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
+    const list = await this.call((abortSignal) => this.docker.listImages({ abortSignal } as object), signal);
+    return list.map((i) => ({
+      id: i.Id,
+      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
+      size: i.Size,
+      created: i.Created * 1000,
+    }));
+  }
+
+  async imageExists(ref: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      await this.call((abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as object), signal);
+      return true;
+    } catch (err) {
+      if (err instanceof RuntimeError && err.code === 'notFound') return false;
+      throw err;
+    }
+  }
+
+  async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
+    const stream = await this.call(() => this.streamer.pull(ref) as Promise<Readable>, signal);
+    await this.followProgress(
+      stream,
+      (m) => {
+        const d = m.progressDetail as { current?: number; total?: number } | undefined;
+        onProgress?.({
+          message: String(m.status ?? ''),
+          id: m.id as string | undefined,
+          current: d?.current,
+          total: d?.total,
+        });
+      },
+      signal,
+    );
+  }
+
+  async buildImage(o: BuildOptions, onProgress?: (p: ProgressEvent) => void): Promise<string> {
+    let src: string[];
+    try {
+      src = readdirSync(o.context);
+    } catch (err) {
+      throw new RuntimeError('invalidArgument', `Cannot read the build context ${o.context}.`, undefined, {
+        cause: err,
+      });
+    }
+    // Leave out what is not set: an empty `buildargs=` or `labels=` is a JSON error to Podman.
+    // forcerm: a failed step's container is removed too, so failed builds leave nothing behind.
+    const query = defined({
+      t: o.tag,
+      dockerfile: o.dockerfile ?? 'Dockerfile',
+      target: o.target,
+      buildargs: o.buildArgs,
+      labels: o.labels,
+      rm: true,
+      forcerm: true,
+    });
+    const stream = await this.call(
+      () => this.streamer.buildImage({ context: o.context, src }, query) as Promise<Readable>,
+      o.signal,
+    );
+    let imageId = '';
+    await this.followProgress(
+      stream,
+      (m) => {
+        const aux = m.aux as { ID?: string } | undefined;
+        if (aux?.ID) imageId = aux.ID;
+        if (typeof m.stream === 'string') {
+          const built = /Successfully built ([0-9a-f]+)/.exec(m.stream);
+          if (built && !imageId) imageId = built[1];
+          for (const line of m.stream.split('\n').filter((l) => l.trim())) onProgress?.({ message: line.trimEnd() });
+        }
+      },
+      o.signal,
+    );
+    if (!imageId) imageId = (await this.call(() => this.docker.getImage(o.tag).inspect())).Id;
+    return imageId;
+  }
+
+  /** Reads a pull/build JSON-lines stream to its end; an `error` message in it fails the operation. */
+  private followProgress(
+    stream: Readable,
+    onMessage: (m: Record<string, unknown>) => void,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let failed: RuntimeError | undefined;
+      const lines = new JsonLineSplitter((v) => {
+        const m = v as Record<string, unknown>;
+        if (m.error) failed ??= new RuntimeError('internal', String(m.error).split('\n')[0].trim());
+        else onMessage(m);
+      });
+      const sub = this.track(
+        stream,
+        (b) => lines.push(b),
+        () => {
+          lines.end();
+          if (signal?.aborted) reject(new RuntimeError('timeout', 'Cancelled.'));
+          else if (failed) reject(failed);
+          else resolve();
+        },
+        reject,
+      );
+      // Closing marks the stream ended before its 'close' event, so the end handler above would not run.
+      signal?.addEventListener(
+        'abort',
+        () => {
+          sub.close();
+          reject(new RuntimeError('timeout', 'Cancelled.'));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  close(): void {
+    if (this.lifetime.signal.aborted) return;
+    this.lifetime.abort();
+    for (const s of [...this.subs]) s.close();
+    for (const a of this.agents) a.destroy();
+  }
+
+  /** Open subscriptions (events, stats, logs, exec streams): for tests and diagnostics. */
+  get openStreams(): number {
+    return this.subs.size;
+  }
+}
+
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function envList(env: Record<string, string> | undefined): string[] | undefined {
+  return env ? Object.entries(env).map(([k, v]) => `${k}=${v}`) : undefined;
+}
+
+/** 304: already started / already stopped — not an error for the user. */
+function ignoreNotModified(err: unknown): void {
+  const cause = (err as { cause?: { statusCode?: number } }).cause;
+  if (cause?.statusCode === 304) return;
+  throw err;
+}

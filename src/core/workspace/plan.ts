@@ -1,0 +1,288 @@
+/**
+ * What a workspace container is made of, decided from the source alone (no engine): its name, the
+ * image to pull or build, the workspace mount and folder, environment, ports, labels, the
+ * keep-alive command and the post-create commands. Pure: unit-tested without an engine.
+ */
+import { basename, dirname, relative, resolve } from 'node:path';
+import type { DevcontainerConfig } from '../detection/types';
+import type { ComposeProjectRef } from '../compose/composeTool';
+import { RuntimeError } from '../runtime/errors';
+import { LABELS } from '../runtime/labels';
+import type { MountSpec, PortMapping, RuntimeId } from '../runtime/types';
+import { defaultWorkspaceFolder, isDefaultMountString, parseMountString } from './mounts';
+import { workspaceContainerName, workspaceImageTag } from './name';
+import { substitute, type SubstitutionContext } from './substitute';
+import type { WorkspaceSource, WorkspaceSourceKind } from './types';
+
+/**
+ * Keeps a container up with nothing to do: busybox-safe (no `sleep infinity`), and it ends at once
+ * on SIGTERM / SIGINT (`docker stop` does not wait out its grace period).
+ */
+export const KEEP_ALIVE_SCRIPT = 'trap "exit 0" TERM INT; while sleep 3600 & wait $!; do :; done';
+export const KEEP_ALIVE_ENTRYPOINT = ['/bin/sh'];
+export const KEEP_ALIVE_CMD = ['-c', KEEP_ALIVE_SCRIPT];
+
+export type ImagePlan =
+  | { kind: 'pull'; ref: string }
+  | {
+      kind: 'build';
+      tag: string;
+      context: string;
+      /** Relative to the context. */ dockerfile: string;
+      target?: string;
+      args: Record<string, string>;
+    };
+
+export interface ComposePlan {
+  project: ComposeProjectRef;
+  service: string;
+  /** Started with it (a dev container's runServices). */
+  alsoStart: string[];
+  /** The dev container config's compose files (their top-level `name:` may set the project name). */
+  fromDevcontainer: boolean;
+}
+
+export interface WorkspacePlan {
+  kind: WorkspaceSourceKind;
+  /** Our container name (Compose names its own containers). */
+  name: string;
+  /** Image sources, Dockerfiles and image/build dev containers. */
+  image?: ImagePlan;
+  compose?: ComposePlan;
+  /** Inside the container: the shell's working directory. */
+  workspaceFolder: string;
+  /** The workspace folder's mount; undefined for a Compose dev container that mounts it itself. */
+  mount?: MountSpec;
+  env: Record<string, string>;
+  ports: PortMapping[];
+  labels: Record<string, string>;
+  /** Created with this user (a dev container's containerUser). */
+  containerUser?: string;
+  /** Commands are run as this user (a dev container's remoteUser). */
+  remoteUser?: string;
+  /** The command is replaced by the keep-alive loop. */
+  keepAlive: boolean;
+  /** postCreateCommand as argv lists. */
+  postCreate: string[][];
+  /** The dev container config this comes from. */
+  configFile?: string;
+}
+
+export interface PlanOptions {
+  runtime: RuntimeId;
+  env?: NodeJS.ProcessEnv;
+  labels?: Record<string, string>;
+}
+
+/** postCreateCommand as argv lists: a string runs in `sh -c`, an array as is, an object each value in order. */
+export function postCreateCommands(pc: DevcontainerConfig['postCreateCommand']): string[][] {
+  const one = (c: string | string[]): string[] | undefined => {
+    if (typeof c === 'string') return c.trim() ? ['sh', '-c', c] : undefined;
+    return c.length ? [...c] : undefined;
+  };
+  if (pc === undefined) return [];
+  if (typeof pc === 'string' || Array.isArray(pc)) {
+    const argv = one(pc);
+    return argv ? [argv] : [];
+  }
+  return Object.values(pc)
+    .map(one)
+    .filter((a): a is string[] => !!a);
+}
+
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1']);
+
+/**
+ * forwardPorts → published ports on 127.0.0.1, each on the same host port. "host:port" entries that
+ * name another host (a Compose service) cannot be published from this container and are left out.
+ */
+export function forwardedPorts(forward: readonly (number | string)[]): PortMapping[] {
+  const seen = new Set<number>();
+  const out: PortMapping[] = [];
+  for (const f of forward) {
+    let port: number | undefined;
+    if (typeof f === 'number') port = f;
+    else {
+      const m = /^([^\s:]+):(\d{1,5})$/.exec(f);
+      if (m && LOCAL_HOSTS.has(m[1].toLowerCase())) port = Number(m[2]);
+    }
+    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535 || seen.has(port)) continue;
+    seen.add(port);
+    out.push({ containerPort: port, hostPort: port, hostIp: '127.0.0.1', protocol: 'tcp' });
+  }
+  return out;
+}
+
+/** Compose's project-name normalisation: lowercase, only [a-z0-9_-], starting with a letter or digit. */
+export function normalizeProjectName(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '')
+    .replace(/^[_-]+/, '');
+}
+
+/**
+ * The project name the Dev Containers tooling gives a Compose dev container: COMPOSE_PROJECT_NAME,
+ * else the first file's folder name, with "_devcontainer" after the workspace folder's name when
+ * that is `.devcontainer`. (A top-level `name:` in the files wins; compose.ts reads that.)
+ */
+export function devcontainerProjectName(files: readonly string[], env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.COMPOSE_PROJECT_NAME ? normalizeProjectName(env.COMPOSE_PROJECT_NAME) : '';
+  if (fromEnv) return fromEnv;
+  const dir = dirname(files[0]);
+  const name = basename(dir) === '.devcontainer' ? `${basename(dirname(dir))}_devcontainer` : basename(dir);
+  return normalizeProjectName(name) || 'devcontainer';
+}
+
+function invalidSource(what: string): RuntimeError {
+  return new RuntimeError(
+    'invalidArgument',
+    `The workspace source has no ${what}.`,
+    "Pick the source again from the folder's detected context.",
+  );
+}
+
+function devcontainerPlan(
+  folder: string,
+  dc: DevcontainerConfig,
+  base: Omit<WorkspacePlan, 'workspaceFolder' | 'keepAlive' | 'kind'>,
+  sub: SubstitutionContext,
+  o: PlanOptions,
+): WorkspacePlan {
+  const workspaceFolder =
+    substitute(dc.workspaceFolder, sub) || (dc.kind === 'compose' ? '/' : defaultWorkspaceFolder(folder));
+  const subIn: SubstitutionContext = { ...sub, containerWorkspaceFolder: workspaceFolder };
+  let mount: MountSpec | undefined;
+  if (dc.kind !== 'compose' && (!dc.workspaceMount || isDefaultMountString(dc.workspaceMount, folder))) {
+    mount = { type: 'bind', source: resolve(folder), target: defaultWorkspaceFolder(folder) };
+  } else if (dc.workspaceMount) {
+    mount = parseMountString(dc.workspaceMount, subIn);
+  } else if (workspaceFolder !== '/') {
+    // A Compose dev container usually mounts the code itself; binding the folder at workspaceFolder
+    // too makes sure it is there (an entry of the same target in the Compose files is replaced).
+    mount = { type: 'bind', source: resolve(folder), target: workspaceFolder };
+  }
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(dc.containerEnv)) env[k] = substitute(v, subIn);
+  const plan: WorkspacePlan = {
+    ...base,
+    kind: 'devcontainer',
+    workspaceFolder,
+    mount,
+    env,
+    ports: dc.kind === 'compose' ? [] : forwardedPorts(dc.forwardPorts),
+    containerUser: dc.containerUser,
+    remoteUser: dc.remoteUser,
+    keepAlive: dc.kind !== 'compose',
+    postCreate: postCreateCommands(dc.postCreateCommand),
+    configFile: dc.path,
+  };
+  plan.labels[LABELS.devcontainerLocalFolder] = resolve(folder);
+  plan.labels[LABELS.devcontainerConfigFile] = dc.path;
+  if (dc.kind === 'image') {
+    if (!dc.image) throw invalidSource('image');
+    plan.image = { kind: 'pull', ref: dc.image };
+  } else if (dc.kind === 'build') {
+    if (!dc.build) throw invalidSource('build');
+    plan.image = {
+      kind: 'build',
+      tag: workspaceImageTag(o.runtime, folder),
+      context: dc.build.context,
+      dockerfile: relative(dc.build.context, dc.build.dockerfile).split('\\').join('/'),
+      target: dc.build.target,
+      args: { ...dc.build.args },
+    };
+  } else {
+    if (!dc.compose?.files.length || !dc.compose.service) throw invalidSource('Compose service');
+    const files = dc.compose.files;
+    plan.compose = {
+      project: {
+        name: devcontainerProjectName(files, o.env ?? process.env),
+        workingDir: dirname(files[0]),
+        files: [...files],
+      },
+      service: dc.compose.service,
+      alsoStart: (dc.compose.runServices ?? []).filter((s) => s !== dc.compose!.service),
+      fromDevcontainer: true,
+    };
+  }
+  return plan;
+}
+
+/** Everything about the container that does not need the engine. Throws a RuntimeError for a source it cannot use. */
+export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOptions): WorkspacePlan {
+  const abs = resolve(folder);
+  const env = o.env ?? process.env;
+  const sub: SubstitutionContext = { folder: abs, env };
+  const base = {
+    name: workspaceContainerName(abs),
+    env: {} as Record<string, string>,
+    ports: [] as PortMapping[],
+    labels: { ...(o.labels ?? {}), [LABELS.workspace]: abs, [LABELS.workspaceSource]: source.kind } as Record<
+      string,
+      string
+    >,
+    postCreate: [] as string[][],
+  };
+  let plan: WorkspacePlan;
+  const target = defaultWorkspaceFolder(abs);
+  const defaultMount: MountSpec = { type: 'bind', source: abs, target };
+  switch (source.kind) {
+    case 'devcontainer':
+      if (!source.devcontainer) throw invalidSource('dev container config');
+      plan = devcontainerPlan(abs, source.devcontainer, base, sub, o);
+      break;
+    case 'image':
+      if (!source.image?.trim()) throw invalidSource('image');
+      plan = {
+        ...base,
+        kind: 'image',
+        image: { kind: 'pull', ref: source.image.trim() },
+        workspaceFolder: target,
+        mount: defaultMount,
+        keepAlive: true,
+      };
+      break;
+    case 'dockerfile': {
+      if (!source.dockerfile) throw invalidSource('Dockerfile');
+      const context = dirname(source.dockerfile.path);
+      plan = {
+        ...base,
+        kind: 'dockerfile',
+        workspaceFolder: target,
+        mount: defaultMount,
+        keepAlive: true,
+        image: {
+          kind: 'build',
+          tag: workspaceImageTag(o.runtime, abs),
+          context,
+          dockerfile: basename(source.dockerfile.path),
+          args: {},
+        },
+      };
+      break;
+    }
+    case 'compose': {
+      if (!source.compose?.service) throw invalidSource('Compose service');
+      const p = source.compose.project;
+      plan = {
+        ...base,
+        kind: 'compose',
+        workspaceFolder: target,
+        mount: defaultMount,
+        keepAlive: false,
+        compose: {
+          project: { name: p.name, workingDir: p.workingDir, files: [...p.files] },
+          service: source.compose.service,
+          alsoStart: [],
+          fromDevcontainer: false,
+        },
+      };
+      break;
+    }
+    default:
+      throw new RuntimeError('invalidArgument', `Unknown workspace source "${(source as { kind: string }).kind}".`);
+  }
+  plan.labels[LABELS.workspaceTarget] = plan.workspaceFolder;
+  return plan;
+}

@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { composeDown } from './compose/down';
+import { composeLogs } from './compose/logs';
+import { composeRestart } from './compose/restart';
+import { composeStart } from './compose/start';
+import { composeStop } from './compose/stop';
+import { composeUp } from './compose/up';
+import { clearContainersFilter } from './container/clearFilter';
+import { copyContainerId } from './container/copyId';
+import { copyContainerName } from './container/copyName';
+import { filterContainers } from './container/filter';
+import { inspectContainer } from './container/inspect';
+import { openContainerInBrowser } from './container/openInBrowser';
+import { pauseContainer } from './container/pause';
+import { removeContainer } from './container/remove';
+import { restartContainer } from './container/restart';
+import { startContainer } from './container/start';
+import { stopContainer } from './container/stop';
+import { unpauseContainer } from './container/unpause';
+import { refresh } from './refresh';
+import { createWorkspaceContainer } from './workspace/createWorkspaceContainer';
+import { followLogs } from './workspace/followLogs';
+import { openShell } from './workspace/openShell';
+import { runInContainer } from './workspace/runInContainer';
+import { startTunnel } from './workspace/startTunnel';
+import { stopTunnel } from './workspace/stopTunnel';
+import { selectRuntime } from './selectRuntime';
+import { showLog } from './showLog';
+import { showRuntimeHelp } from './showRuntimeHelp';
+import { showStats } from './stats/showStats';
+import type { Command, CommandDeps } from './types';
+
+const COMMANDS: Command[] = [
+  refresh,
+  selectRuntime,
+  showLog,
+  showRuntimeHelp,
+  startContainer,
+  stopContainer,
+  restartContainer,
+  pauseContainer,
+  unpauseContainer,
+  removeContainer,
+  inspectContainer,
+  copyContainerId,
+  copyContainerName,
+  openContainerInBrowser,
+  filterContainers,
+  clearContainersFilter,
+  composeUp,
+  composeDown,
+  composeStart,
+  composeStop,
+  composeRestart,
+  composeLogs,
+  createWorkspaceContainer,
+  openShell,
+  runInContainer,
+  followLogs,
+  startTunnel,
+  stopTunnel,
+  showStats,
+];
+
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  return COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(deps, ...args)));
+}
+
+/** Command ids, for the check that package.json contributes exactly these. */
+export const COMMAND_IDS = COMMANDS.map((c) => c.id);

@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { LogsPty } from '../../terminals/logsPty';
+import type { Command } from '../types';
+import { execTarget } from './execTarget';
+
+/** Follows a container's logs (the last lines first) in a terminal, until it is closed or the container goes. */
+export const followLogs: Command = {
+  id: 'containerWorkspaces.followLogs',
+  async run(deps, ...args) {
+    const t = await execTarget(deps, args, 'Follow Container Logs');
+    const rt = deps.session.runtime;
+    if (!t || !rt) return undefined;
+    const tail = vscode.workspace.getConfiguration('containerWorkspaces').get<number>('logs.tail', 200);
+    const terminal = vscode.window.createTerminal({
+      name: `Logs: ${t.container.name}`,
+      iconPath: new vscode.ThemeIcon('output'),
+      pty: new LogsPty(rt, t.container.id, tail),
+    });
+    terminal.show(true);
+    return terminal;
+  },
+};

@@ -1,0 +1,170 @@
+import * as vscode from 'vscode';
+import { RuntimeError, fromEngineError, startHint } from '../core/runtime/errors';
+import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../core/runtime/select';
+import type { ContainerRuntime, RuntimeId, RuntimeInfo } from '../core/runtime/types';
+import { RUNTIME_LABELS } from '../core/runtime/types';
+
+/** `host`: no engine on purpose — workspace commands run on this machine. */
+export type RuntimeState = 'checking' | 'ready' | 'unreachable' | 'host';
+
+/**
+ * The active runtime and whether it answers. Views and the status bar read it and listen to
+ * onDidChange; nothing here waits on an engine when it is created.
+ */
+export class RuntimeSession implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  private rt: ContainerRuntime | undefined;
+  private _id: RuntimeId | undefined;
+  private _state: RuntimeState = 'checking';
+  private _info: RuntimeInfo | undefined;
+  private _error: RuntimeError | undefined;
+  /** Bumped on every connect/switch so a late answer from an old attempt is ignored. */
+  private generation = 0;
+  private needsSelect = true;
+  /** `auto` looks again on the next connect after a failure: another runtime may be up by then. */
+  private auto = false;
+  private host = false;
+
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly selection: () => SelectionInput,
+  ) {}
+
+  get state(): RuntimeState {
+    return this._state;
+  }
+  get info(): RuntimeInfo | undefined {
+    return this._info;
+  }
+  get error(): RuntimeError | undefined {
+    return this._error;
+  }
+  get runtimeId(): RuntimeId | undefined {
+    return this._id;
+  }
+  get label(): string {
+    return this._id ? RUNTIME_LABELS[this._id] : this.host ? 'Host' : 'Container runtime';
+  }
+  /** The runtime setting is `host`. */
+  get isHost(): boolean {
+    return this.host;
+  }
+  /** The active runtime, or undefined while `auto` is still looking or when the selection is invalid. */
+  get runtime(): ContainerRuntime | undefined {
+    return this.rt;
+  }
+
+  /** Picks the runtime the settings ask for (`auto`: the first that answers). Old streams are closed first. */
+  private async select(gen: number): Promise<boolean> {
+    // Listeners let go of the old runtime first, then its streams are closed.
+    const old = this.rt;
+    this.rt = undefined;
+    this._info = undefined;
+    this._error = undefined;
+    if (old) {
+      this.changed.fire();
+      old.close();
+    }
+    try {
+      const input = this.selection();
+      const choice = runtimeChoice(input);
+      const auto = choice === 'auto';
+      this.auto = auto;
+      this.host = choice === 'host';
+      if (this.host) {
+        this._id = undefined;
+        this.log.info('Runtime: host (no container engine; workspace commands run on this machine)');
+        return true;
+      }
+      const id = await resolveRuntimeId(input);
+      if (gen !== this.generation) return false;
+      this._id = id;
+      this.rt = createRuntime(id, input);
+      this.log.info(`Runtime: ${this.rt.label}${auto ? ' (auto)' : ''} at ${this.rt.endpoint}`);
+      return true;
+    } catch (err) {
+      if (gen !== this.generation) return false;
+      this._id = undefined;
+      this.host = false;
+      this._error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+      this.log.error(`Runtime selection failed: ${this._error.message}`);
+      return true;
+    }
+  }
+
+  /** Switches to whatever the settings now say, without a window reload. */
+  reselect(): Promise<void> {
+    this.needsSelect = true;
+    return this.connect();
+  }
+
+  /** (Re)selects when needed, then reads the active runtime's version. Never throws. */
+  async connect(): Promise<void> {
+    const gen = ++this.generation;
+    this.setState('checking');
+    if (this.needsSelect) {
+      if (!(await this.select(gen))) return;
+      this.needsSelect = false;
+    }
+    const rt = this.rt;
+    if (this.host) return this.setState('host');
+    if (!rt) return this.setState('unreachable');
+    try {
+      const info = await rt.info();
+      if (gen !== this.generation) return;
+      this._info = info;
+      this._error = undefined;
+      this.log.info(
+        `${rt.label} ${info.version}${info.apiVersion ? ` (API ${info.apiVersion})` : ''} at ${rt.endpoint}`,
+      );
+      this.setState('ready');
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.fail(err);
+    }
+  }
+
+  /**
+   * Views call this when a request fails. An unreachable engine flips the state (the welcome view
+   * then explains); other errors are returned for the caller to show.
+   */
+  reportFailure(err: unknown): RuntimeError {
+    const e = this.rt ? fromEngineError(err, this.rt.id, this.rt.endpoint) : (err as RuntimeError);
+    if (e.code === 'unavailable' || e.code === 'permission' || e.code === 'timeout') this.fail(e);
+    else this.log.error(e.message);
+    return e;
+  }
+
+  /** The hint for getting the active runtime going. */
+  hint(): string | undefined {
+    return this._error?.hint ?? (this._id ? startHint(this._id) : undefined);
+  }
+
+  private fail(err: unknown): void {
+    const rt = this.rt;
+    this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : (err as RuntimeError);
+    this._info = undefined;
+    if (this.auto) this.needsSelect = true;
+    if (this._state !== 'unreachable') this.log.warn(`${this._error.message} ${this._error.hint ?? ''}`.trim());
+    this.setState('unreachable');
+  }
+
+  private setState(s: RuntimeState): void {
+    this._state = s;
+    void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtimeState', s);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'containerWorkspaces.runtime',
+      this._id ?? (this.host ? 'host' : 'none'),
+    );
+    this.changed.fire();
+  }
+
+  dispose(): void {
+    this.generation++;
+    this.rt?.close();
+    this.changed.dispose();
+  }
+}

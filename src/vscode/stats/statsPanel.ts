@@ -1,0 +1,335 @@
+import * as vscode from 'vscode';
+import { workspaceFolderOf } from '../../core/workspace/membership';
+import { chooseShown } from '../../core/stats/choose';
+import { StatsMonitor } from '../../core/stats/statsMonitor';
+import type { StatsPoint } from '../../core/stats/point';
+import type { ContainerRuntime } from '../../core/runtime/types';
+import type { RuntimeSession } from '../runtimeSession';
+import { SECTION } from '../settings';
+import type { LiveContainers } from '../live/liveContainers';
+import { workspaceFolders } from '../workspaceFolders';
+import type { FromWebview, Row, ShownContainer, ToWebview } from '../../shared/statsProtocol';
+import { toRow } from './toRow';
+import { statsHtml } from './statsHtml';
+
+export const STATS_VIEW_TYPE = 'containerWorkspaces.stats';
+const WINDOW_MS = 5 * 60_000;
+/** The setting's maximum, also when settings.json says more. */
+const MAX_CAP = 200;
+
+export interface StatsPanelDeps {
+  session: RuntimeSession;
+  live: LiveContainers;
+  log: vscode.LogOutputChannel;
+  extensionUri: vscode.Uri;
+}
+
+/** What the panel sent its webview, for tests. */
+export interface StatsTraffic {
+  messages: number;
+  /** `points` messages only. */
+  pointMessages: number;
+  /** Points sent as history in `state` messages (a webview that was shown again redraws from them). */
+  historyPoints: number;
+}
+
+function maxContainers(): number {
+  const n = vscode.workspace.getConfiguration(SECTION).get<number>('stats.maxContainers', 20);
+  return Number.isFinite(n) && n >= 1 ? Math.min(MAX_CAP, Math.floor(n)) : 20;
+}
+
+/**
+ * The "Container Stats" panel. While it is visible it holds the live container list and streams
+ * stats for the running containers it shows (at most stats.maxContainers); hidden or closed, every
+ * stats stream is closed at once. The history stays here, so a panel shown again redraws at once
+ * without keeping its webview alive in the background.
+ */
+export class StatsPanel implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private readonly monitor: StatsMonitor;
+  private readonly subs: vscode.Disposable[] = [];
+  private releaseStore: (() => void) | undefined;
+  private runtime: ContainerRuntime | undefined;
+  private restreamTimer: NodeJS.Timeout | undefined;
+  private readonly offStore: () => void;
+  private webviewReady = false;
+  /** Containers whose history the current webview has. */
+  private readonly sentHistory = new Set<string>();
+  private lastState = '';
+  private _selected: string | undefined;
+  private disposed = false;
+  private readonly closed = new vscode.EventEmitter<void>();
+  readonly onDidDispose = this.closed.event;
+  readonly traffic: StatsTraffic = { messages: 0, pointMessages: 0, historyPoints: 0 };
+  /** CSP violations the webview reported (there should be none). */
+  cspViolations = 0;
+
+  /** A new panel, or (`restored`) the one VS Code brings back after a window reload. */
+  constructor(
+    private readonly deps: StatsPanelDeps,
+    selected?: string,
+    restored?: vscode.WebviewPanel,
+  ) {
+    this._selected = selected;
+    const media = vscode.Uri.joinPath(deps.extensionUri, 'media');
+    const options = { enableScripts: true, localResourceRoots: [media] };
+    if (restored) restored.webview.options = options;
+    this.panel =
+      restored ??
+      vscode.window.createWebviewPanel(STATS_VIEW_TYPE, 'Container Stats', vscode.ViewColumn.Active, options);
+    this.panel.iconPath = vscode.Uri.joinPath(media, 'stats.svg');
+    this.monitor = new StatsMonitor({
+      windowMs: WINDOW_MS,
+      onBatch: (b) => this.sendPoints(b),
+      onError: (id, err) => deps.log.warn(`Stats for ${this.nameOf(id)}: ${err.message}`),
+      // Ended by the engine (Podman ends it when the container stops; a dropped connection): if the
+      // container still runs, it is streamed again.
+      onEnded: () => this.restreamSoon(),
+    });
+    this.runtime = deps.session.runtime;
+    this.monitor.setRuntime(this.runtime);
+    // A first list with no containers changes nothing, but ends "Loading…".
+    this.offStore = deps.live.store.onDidChangeStatus(() => this.update());
+    this.subs.push(
+      this.panel.onDidDispose(() => this.dispose()),
+      this.panel.onDidChangeViewState(() => this.followVisibility()),
+      this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      deps.session.onDidChange(() => this.followRuntime()),
+      deps.live.onDidChange(() => this.update()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SECTION}.stats.maxContainers`)) this.update();
+      }),
+    );
+    this.panel.webview.html = statsHtml(this.panel.webview, media);
+    this.followVisibility();
+  }
+
+  get selected(): string | undefined {
+    return this._selected;
+  }
+
+  private followRuntime(): void {
+    const rt = this.deps.session.runtime;
+    if (rt !== this.runtime) {
+      this.runtime = rt;
+      this.monitor.setRuntime(rt);
+      this.sentHistory.clear();
+    }
+    this.update();
+  }
+  /** The containers streamed now. */
+  get watching(): string[] {
+    return this.monitor.watching;
+  }
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+  /** A container's kept points. */
+  history(id: string): readonly StatsPoint[] {
+    return this.monitor.history(id);
+  }
+
+  /** Shows the panel, with this container selected when given. */
+  reveal(selected?: string): void {
+    if (selected) this._selected = selected;
+    this.panel.reveal(undefined, false);
+    // The webview may have selected another row since the last state: say this one again.
+    this.lastState = '';
+    this.update();
+  }
+
+  private followVisibility(): void {
+    if (this.disposed) return;
+    if (this.panel.visible && !this.releaseStore) {
+      this.releaseStore = this.deps.live.store.acquire();
+      this.update();
+    } else if (!this.panel.visible && this.releaseStore) {
+      this.stopStreaming();
+    }
+  }
+
+  private restreamSoon(): void {
+    if (this.restreamTimer || this.disposed) return;
+    this.restreamTimer = setTimeout(() => {
+      this.restreamTimer = undefined;
+      this.update();
+    }, 1_000);
+  }
+
+  private stopStreaming(): void {
+    clearTimeout(this.restreamTimer);
+    this.restreamTimer = undefined;
+    this.monitor.watch([]);
+    this.releaseStore?.();
+    this.releaseStore = undefined;
+    // Its webview is discarded while hidden; the next one says when it is ready.
+    this.webviewReady = false;
+    this.sentHistory.clear();
+    this.lastState = '';
+  }
+
+  private onMessage(m: FromWebview): void {
+    switch (m?.type) {
+      case 'ready':
+        // From a webview already discarded (the panel was hidden meanwhile): the next one says so itself.
+        if (!this.panel.visible) break;
+        this.webviewReady = true;
+        this.sentHistory.clear();
+        this.lastState = '';
+        this.update();
+        break;
+      case 'select':
+        if (typeof m.id === 'string') this._selected = m.id;
+        break;
+      case 'openSetting':
+        void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.stats.maxContainers`);
+        break;
+      case 'cspViolation':
+        this.cspViolations++;
+        this.deps.log.warn(
+          `Stats panel: the content security policy blocked ${String(m.blocked)} (${String(m.directive)}).`,
+        );
+        break;
+    }
+  }
+
+  /** Works out what to stream and show, and tells the webview when that changed. */
+  private update(): void {
+    if (this.disposed || !this.panel.visible) return;
+    const { session, live } = this.deps;
+    const runtime = session.info ? `${session.label} ${session.info.version}` : session.label;
+    let message: string | undefined;
+    let shown: ShownContainer[] = [];
+    let notShown = 0;
+    const cap = maxContainers();
+    if (session.state === 'host') {
+      message =
+        'The runtime is set to Host: there are no containers to measure. Choose a container runtime to see stats.';
+    } else if (session.state !== 'ready' || !session.runtime) {
+      message =
+        session.state === 'checking'
+          ? `Connecting to ${session.label}…`
+          : (session.error?.message ?? `${session.label} is not reachable.`);
+    } else if (!live.store.loaded) {
+      message = 'Loading containers…';
+    } else {
+      const folders = workspaceFolders();
+      const all = live.store.containers;
+      const chosen = chooseShown(all, {
+        cap,
+        selected: this._selected,
+        preferred: (c) => !!workspaceFolderOf(c, folders),
+      });
+      shown = chosen.shown.map((c) => ({ id: c.id, name: c.name, image: c.image }));
+      notShown = chosen.notShown;
+      if (!shown.length) message = 'No running containers. Stats appear here as soon as one starts.';
+      this.monitor.retain(new Set(all.map((c) => c.id)));
+    }
+    this.monitor.watch(shown.map((c) => c.id));
+    if (!this.webviewReady) return;
+    const key = JSON.stringify([runtime, message, shown, this._selected, notShown, cap]);
+    // The webview forgets containers it no longer shows: one that comes back needs its history again.
+    const shownIds = new Set(shown.map((c) => c.id));
+    for (const id of this.sentHistory) if (!shownIds.has(id)) this.sentHistory.delete(id);
+    const fresh = shown.filter((c) => !this.sentHistory.has(c.id));
+    if (key === this.lastState && !fresh.length) return;
+    this.lastState = key;
+    const history: Record<string, Row[]> = {};
+    for (const c of fresh) {
+      history[c.id] = this.monitor.history(c.id).map(toRow);
+      this.traffic.historyPoints += history[c.id].length;
+      this.sentHistory.add(c.id);
+    }
+    this.post({
+      type: 'state',
+      runtime,
+      message,
+      containers: shown,
+      selected: this._selected,
+      notShown,
+      cap,
+      windowMs: WINDOW_MS,
+      history,
+    });
+  }
+
+  private sendPoints(batch: Map<string, StatsPoint[]>): void {
+    if (!this.webviewReady || !this.panel.visible) return;
+    const points: Record<string, Row[]> = {};
+    let any = false;
+    for (const [id, list] of batch) {
+      // Only containers whose history the webview has: the others come with their next state.
+      if (!this.sentHistory.has(id)) continue;
+      points[id] = list.map(toRow);
+      any = true;
+    }
+    if (any) this.post({ type: 'points', points });
+  }
+
+  private post(m: ToWebview): void {
+    this.traffic.messages++;
+    if (m.type === 'points') this.traffic.pointMessages++;
+    void this.panel.webview.postMessage(m);
+  }
+
+  private nameOf(id: string): string {
+    return this.deps.live.store.containers.find((c) => c.id === id)?.name ?? id.slice(0, 12);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.stopStreaming();
+    this.monitor.dispose();
+    this.offStore();
+    this.subs.forEach((d) => d.dispose());
+    this.panel.dispose();
+    this.closed.fire();
+    this.closed.dispose();
+  }
+}
+
+/** The one stats panel of the window, opened on demand. */
+export class StatsPanels implements vscode.Disposable {
+  private _current: StatsPanel | undefined;
+
+  constructor(private readonly deps: StatsPanelDeps) {}
+
+  get current(): StatsPanel | undefined {
+    return this._current;
+  }
+
+  show(selected?: string): StatsPanel {
+    if (this._current) {
+      this._current.reveal(selected);
+      return this._current;
+    }
+    return this.adopt(new StatsPanel(this.deps, selected));
+  }
+
+  /** Takes over the panel VS Code restores after a reload (its webview state has the selection). */
+  revive(panel: vscode.WebviewPanel, state: unknown): StatsPanel {
+    const selected =
+      typeof (state as { selected?: unknown } | undefined)?.selected === 'string'
+        ? (state as { selected: string }).selected
+        : undefined;
+    if (this._current) {
+      // Only one stats panel: a second restored one is closed.
+      panel.dispose();
+      return this._current;
+    }
+    return this.adopt(new StatsPanel(this.deps, selected, panel));
+  }
+
+  private adopt(p: StatsPanel): StatsPanel {
+    this._current = p;
+    p.onDidDispose(() => {
+      if (this._current === p) this._current = undefined;
+    });
+    return p;
+  }
+
+  dispose(): void {
+    this._current?.dispose();
+  }
+}

@@ -1,0 +1,316 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { ComposeProject, ComposeService, DevcontainerConfig } from '../../../core/detection/types';
+import {
+  composeServiceContainers,
+  devcontainerContainers,
+  statusOf,
+  type ServiceStatus,
+} from '../../../core/workspace/membership';
+import { LABELS } from '../../../core/runtime/labels';
+import type { StoreChange } from '../../../core/live/containerStore';
+import type { ContainerSummary } from '../../../core/runtime/types';
+import type { RuntimeSession } from '../../runtimeSession';
+import type { WorkspaceContextService } from '../../detection/workspaceContextService';
+import { containerItem } from '../containers/containerItem';
+import { containerTooltip } from '../containers/containerTooltip';
+import type { LiveContainers } from '../../live/liveContainers';
+import { serviceIcon } from './serviceIcon';
+
+export class ProjectNode {
+  readonly kind = 'project';
+  constructor(
+    readonly folder: string,
+    public project: ComposeProject,
+  ) {}
+  get id(): string {
+    return `project:${this.folder}:${this.project.name}`;
+  }
+}
+
+export class ServiceNode {
+  readonly kind = 'service';
+  constructor(
+    readonly parent: ProjectNode,
+    public service: ComposeService,
+  ) {}
+  get id(): string {
+    return `service:${this.parent.folder}:${this.parent.project.name}:${this.service.name}`;
+  }
+}
+
+export class DevcontainerNode {
+  readonly kind = 'devcontainer';
+  constructor(
+    readonly folder: string,
+    public config: DevcontainerConfig,
+  ) {}
+  get id(): string {
+    return `devcontainer:${this.config.path}`;
+  }
+}
+
+/** A container under a scaled service or a dev container config. */
+export class ReplicaNode {
+  readonly kind = 'replica';
+  constructor(
+    public container: ContainerSummary,
+    readonly parent: ServiceNode | DevcontainerNode,
+  ) {}
+}
+
+export type ServicesNode = ProjectNode | ServiceNode | DevcontainerNode | ReplicaNode;
+
+/**
+ * The Services view: the Compose projects and dev container configs detected in the workspace,
+ * each service with its live state, matched to containers by the project and service labels.
+ */
+export class ServicesTree implements vscode.TreeDataProvider<ServicesNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ServicesNode | ServicesNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly nodes = new Map<string, ProjectNode | ServiceNode | DevcontainerNode>();
+  private readonly replicas = new Map<string, ReplicaNode>();
+  private wasReady = false;
+
+  constructor(
+    private readonly session: RuntimeSession,
+    private readonly live: LiveContainers,
+    private readonly context: WorkspaceContextService,
+  ) {
+    this.subs.push(
+      context.onDidChange(() => this.changed.fire(undefined)),
+      live.onDidChange((c) => this.onStoreChange(c)),
+      session.onDidChange(() => {
+        const ready = session.state === 'ready';
+        if (ready !== this.wasReady) {
+          this.wasReady = ready;
+          this.changed.fire(undefined);
+        }
+      }),
+    );
+  }
+
+  private containers(): ContainerSummary[] {
+    return this.session.state === 'ready' ? this.live.store.containers : [];
+  }
+
+  /** The state of a service now (for the view, commands and tests). */
+  serviceStatus(project: Pick<ComposeProject, 'name'>, service: string): ServiceStatus {
+    return statusOf(composeServiceContainers(project, this.containers()).get(service) ?? []);
+  }
+
+  /** Every detected Compose project, with its folder. */
+  get projects(): { folder: string; project: ComposeProject }[] {
+    return this.context.all.flatMap((ctx) => ctx.composeProjects.map((project) => ({ folder: ctx.folder, project })));
+  }
+
+  private cached<T extends ProjectNode | ServiceNode | DevcontainerNode>(node: T, update: (existing: T) => void): T {
+    const existing = this.nodes.get(node.id) as T | undefined;
+    if (!existing) {
+      this.nodes.set(node.id, node);
+      return node;
+    }
+    update(existing);
+    return existing;
+  }
+
+  /** Repaints the services whose containers changed, and their projects. */
+  private onStoreChange(change: StoreChange): void {
+    if (change.reset) {
+      this.replicas.clear();
+      this.changed.fire(undefined);
+      return;
+    }
+    const touched = [...change.added, ...change.removed, ...change.updated.flatMap((u) => [u.before, u.after])];
+    const repaint = new Set<ServicesNode>();
+    for (const c of change.removed) this.replicas.delete(c.id);
+    for (const c of touched) {
+      const project = c.labels[LABELS.composeProject];
+      const service = c.labels[LABELS.composeService];
+      for (const n of this.nodes.values()) {
+        if (n instanceof ServiceNode && project && n.parent.project.name === project && n.service.name === service) {
+          repaint.add(n);
+          repaint.add(n.parent);
+        } else if (
+          n instanceof DevcontainerNode &&
+          (c.labels[LABELS.devcontainerConfigFile] || c.labels[LABELS.devcontainerLocalFolder])
+        ) {
+          repaint.add(n);
+        } else if (n instanceof ProjectNode && project && n.project.name === project) {
+          repaint.add(n);
+        }
+      }
+    }
+    if (repaint.size) this.changed.fire([...repaint]);
+  }
+
+  getTreeItem(n: ServicesNode): vscode.TreeItem {
+    const ready = this.session.state === 'ready';
+    if (n instanceof ProjectNode) {
+      const byService = composeServiceContainers(n.project, this.containers());
+      const total = n.project.services.length;
+      const up = n.project.services.filter((s) => statusOf(byService.get(s.name) ?? []).state === 'running').length;
+      const created = n.project.services.filter((s) => byService.has(s.name)).length;
+      const item = new vscode.TreeItem(n.project.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = n.id;
+      item.description = !ready ? this.notReachable() : created === 0 ? 'not created' : `running ${up}/${total}`;
+      item.iconPath = new vscode.ThemeIcon(
+        'layers',
+        up && up === total
+          ? new vscode.ThemeColor('charts.green')
+          : up
+            ? new vscode.ThemeColor('charts.yellow')
+            : undefined,
+      );
+      item.contextValue = `composeProject${this.composeFlags()}`;
+      item.tooltip = projectTooltip(n.project, n.folder);
+      item.accessibilityInformation = { label: `Compose project ${n.project.name}, ${item.description}` };
+      return item;
+    }
+    if (n instanceof ServiceNode) {
+      const st = this.serviceStatus(n.parent.project, n.service.name);
+      const scaled = st.containers.length > 1;
+      const item = new vscode.TreeItem(
+        n.service.name,
+        scaled ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      );
+      item.id = n.id;
+      item.description = ready ? st.text : '';
+      item.iconPath = serviceIcon(ready ? st.state : 'unknown');
+      item.contextValue = `composeService.${st.state}${this.composeFlags()}`;
+      item.tooltip = serviceTooltip(n.service, st);
+      item.accessibilityInformation = { label: `service ${n.service.name}, ${ready ? st.text : 'state unknown'}` };
+      item.command = {
+        command: 'vscode.open',
+        title: 'Open Definition',
+        arguments: [
+          vscode.Uri.file(n.service.file),
+          { selection: new vscode.Range(n.service.line, 0, n.service.line, 0), preview: true },
+        ],
+      };
+      return item;
+    }
+    if (n instanceof DevcontainerNode) {
+      const st = statusOf(devcontainerContainers(n.config, n.folder, this.containers()));
+      const item = new vscode.TreeItem(
+        n.config.name ?? `Dev container (${basename(n.folder)})`,
+        st.containers.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      );
+      item.id = n.id;
+      item.description = `${n.config.kind}${ready ? ` · ${st.text}` : ''}`;
+      item.iconPath = new vscode.ThemeIcon(
+        'remote-explorer',
+        st.state === 'running' ? new vscode.ThemeColor('charts.green') : undefined,
+      );
+      item.contextValue = `devcontainer.${st.state}`;
+      item.tooltip = new vscode.MarkdownString().appendText(n.config.path);
+      item.command = {
+        command: 'vscode.open',
+        title: 'Open Configuration',
+        arguments: [vscode.Uri.file(n.config.path)],
+      };
+      item.accessibilityInformation = { label: `dev container ${item.label as string}, ${item.description}` };
+      return item;
+    }
+    return containerItem(n.container, { id: `replica:${n.container.id}`, caps: this.session.runtime?.capabilities });
+  }
+
+  private notReachable(): string {
+    if (this.session.state === 'host') return 'no engine (host)';
+    return this.session.state === 'checking' ? '' : `${this.session.label} not reachable`;
+  }
+
+  /** `.compose` when the active runtime can run Compose (Docker and Podman). */
+  private composeFlags(): string {
+    const id = this.session.runtimeId;
+    return id === 'docker' || id === 'podman' ? '.compose' : '';
+  }
+
+  async getChildren(parent?: ServicesNode): Promise<ServicesNode[]> {
+    if (!parent) {
+      await this.live.current();
+      const out: ServicesNode[] = [];
+      for (const ctx of this.context.all) {
+        for (const p of ctx.composeProjects)
+          out.push(
+            this.cached(new ProjectNode(ctx.folder, p), (e) => {
+              e.project = p;
+            }),
+          );
+        for (const d of ctx.devcontainers)
+          out.push(
+            this.cached(new DevcontainerNode(ctx.folder, d), (e) => {
+              e.config = d;
+            }),
+          );
+      }
+      void vscode.commands.executeCommand('setContext', 'containerWorkspaces.serviceCount', out.length);
+      return out;
+    }
+    if (parent instanceof ProjectNode) {
+      return parent.project.services.map((s) =>
+        this.cached(new ServiceNode(parent, s), (e) => {
+          e.service = s;
+        }),
+      );
+    }
+    if (parent instanceof ServiceNode) {
+      const st = this.serviceStatus(parent.parent.project, parent.service.name);
+      return st.containers.length > 1 ? st.containers.map((c) => this.replica(c, parent)) : [];
+    }
+    if (parent instanceof DevcontainerNode) {
+      return devcontainerContainers(parent.config, parent.folder, this.containers()).map((c) =>
+        this.replica(c, parent),
+      );
+    }
+    return [];
+  }
+
+  private replica(c: ContainerSummary, parent: ServiceNode | DevcontainerNode): ReplicaNode {
+    let r = this.replicas.get(c.id);
+    if (!r || r.parent !== parent) this.replicas.set(c.id, (r = new ReplicaNode(c, parent)));
+    r.container = c;
+    return r;
+  }
+
+  getParent(n: ServicesNode): ServicesNode | undefined {
+    return n instanceof ServiceNode || n instanceof ReplicaNode ? n.parent : undefined;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, n: ServicesNode): Promise<vscode.TreeItem> {
+    if (n instanceof ReplicaNode) item.tooltip = containerTooltip(n.container);
+    return item;
+  }
+
+  dispose(): void {
+    this.subs.forEach((d) => d.dispose());
+    this.changed.dispose();
+  }
+}
+
+function projectTooltip(p: ComposeProject, folder: string): vscode.MarkdownString {
+  const t = new vscode.MarkdownString();
+  t.appendMarkdown(`**${p.name}** — Compose project in `).appendText(folder);
+  t.appendMarkdown('\n\n');
+  for (const f of p.files) {
+    t.appendText(f);
+    t.appendMarkdown('  \n');
+  }
+  return t;
+}
+
+function serviceTooltip(s: ComposeService, st: ServiceStatus): vscode.MarkdownString {
+  const t = new vscode.MarkdownString();
+  t.appendMarkdown(`**${s.name}** — `).appendText(st.text);
+  t.appendMarkdown('\n\n');
+  if (s.image) t.appendMarkdown('Image: ').appendText(s.image).appendMarkdown('  \n');
+  if (s.build) t.appendMarkdown('Build: ').appendText(s.build.context).appendMarkdown('  \n');
+  if (s.ports.length)
+    t.appendMarkdown('Ports: ')
+      .appendText(s.ports.map((p) => `${p.published ? `${p.published}→` : ''}${p.target}/${p.protocol}`).join(', '))
+      .appendMarkdown('  \n');
+  for (const c of st.containers)
+    t.appendMarkdown('Container: ').appendText(`${c.name} (${c.state})`).appendMarkdown('  \n');
+  return t;
+}
