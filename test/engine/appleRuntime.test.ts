@@ -533,7 +533,7 @@ describe('apple runtime (fake container CLI)', function () {
       const other = await rt.createContainer({ image: IMAGE, name: 'w2', cmd: ['sleep', '60'] });
       const cancelled = rt.wait(other, ac.signal);
       ac.abort();
-      await assert.rejects(cancelled, isCode('timeout'));
+      await assert.rejects(cancelled, isCode('cancelled'));
     });
 
     it('close() kills every child and timer: follow, stats, events, a hanging call; later calls fail', async () => {

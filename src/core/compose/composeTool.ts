@@ -127,7 +127,7 @@ export async function findComposeTool(
   const env = o.env ?? process.env;
   const key = [runtime, envValue(env, 'PATH') ?? '', envValue(env, 'PATHEXT') ?? ''].join('\0');
   if (cache.has(key)) return cache.get(key);
-  const cancelled = () => new RuntimeError('timeout', 'Looking for the Compose tool was cancelled.');
+  const cancelled = () => new RuntimeError('cancelled', 'Looking for the Compose tool was cancelled.');
   if (o.signal?.aborted) throw cancelled();
   const found = await Promise.all(
     CANDIDATES[runtime].map((c) => tryCandidate(c, env, o.timeoutMs ?? PROBE_TIMEOUT_MS, o.signal)),

@@ -1,8 +1,9 @@
 import type { RuntimeId } from './types';
 import { RUNTIME_LABELS } from './types';
 
+/** `cancelled`: the caller aborted (an AbortSignal, a Cancel button); shown to nobody. */
 export type RuntimeErrorCode =
-  'unavailable' | 'notFound' | 'conflict' | 'permission' | 'timeout' | 'invalidArgument' | 'internal';
+  'unavailable' | 'notFound' | 'conflict' | 'permission' | 'timeout' | 'cancelled' | 'invalidArgument' | 'internal';
 
 /** A runtime failure a user can act on: a code, a one-line message and a hint. */
 export class RuntimeError extends Error {
@@ -73,7 +74,7 @@ export function fromEngineError(err: unknown, runtime: RuntimeId, endpoint: stri
         cause: err,
       });
     case 'ABORT_ERR':
-      return new RuntimeError('timeout', `${label} request was cancelled.`, undefined, { cause: err });
+      return new RuntimeError('cancelled', `${label} request was cancelled.`, undefined, { cause: err });
   }
   switch (e.statusCode) {
     case 404:

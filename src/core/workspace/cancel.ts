@@ -1,7 +1,7 @@
 import { RuntimeError } from '../runtime/errors';
 
 export function cancelledError(): RuntimeError {
-  return new RuntimeError('timeout', 'Creating the workspace container was cancelled.');
+  return new RuntimeError('cancelled', 'Creating the workspace container was cancelled.');
 }
 
 /** Throws the cancellation error once the signal is aborted. */

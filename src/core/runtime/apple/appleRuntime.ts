@@ -111,12 +111,12 @@ function findOnPath(name: string): string | undefined {
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
-      reject(new RuntimeError('timeout', 'Cancelled.'));
+      reject(new RuntimeError('cancelled', 'Cancelled.'));
       return;
     }
     const onAbort = () => {
       clearTimeout(t);
-      reject(new RuntimeError('timeout', 'Cancelled.'));
+      reject(new RuntimeError('cancelled', 'Cancelled.'));
     };
     const t = setTimeout(() => {
       signal.removeEventListener('abort', onAbort);

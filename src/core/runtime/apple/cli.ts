@@ -112,7 +112,7 @@ export class AppleCli {
         return;
       }
       if (o.signal?.aborted) {
-        reject(new RuntimeError('timeout', 'The request was cancelled.'));
+        reject(new RuntimeError('cancelled', 'The request was cancelled.'));
         return;
       }
       let child: ChildProcess;
@@ -144,7 +144,7 @@ export class AppleCli {
         stop(
           this.closed
             ? new RuntimeError('internal', 'The Apple Containers runtime was closed.')
-            : new RuntimeError('timeout', 'The request was cancelled.'),
+            : new RuntimeError('cancelled', 'The request was cancelled.'),
         );
       o.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -194,7 +194,7 @@ export class AppleCli {
    */
   stream(args: string[], o: CliStreamOptions = {}): ChildProcess {
     this.assertOpen();
-    if (o.signal?.aborted) throw new RuntimeError('timeout', 'The request was cancelled.');
+    if (o.signal?.aborted) throw new RuntimeError('cancelled', 'The request was cancelled.');
     const child = this.start(args, o.stdin ?? false);
     if (o.signal) {
       const onAbort = () => terminate(child);

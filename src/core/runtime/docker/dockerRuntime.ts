@@ -350,7 +350,7 @@ export class DockerRuntime implements ContainerRuntime {
     await new Promise<void>((resolve, reject) => {
       const onCancel = () => {
         sub.close();
-        reject(new RuntimeError('timeout', 'The command was cancelled.'));
+        reject(new RuntimeError('cancelled', 'The command was cancelled.'));
       };
       const onClose = () => reject(new RuntimeError('internal', 'The runtime was closed.'));
       const sub = this.track(
@@ -602,7 +602,7 @@ export class DockerRuntime implements ContainerRuntime {
         (b) => lines.push(b),
         () => {
           lines.end();
-          if (signal?.aborted) reject(new RuntimeError('timeout', 'Cancelled.'));
+          if (signal?.aborted) reject(new RuntimeError('cancelled', 'Cancelled.'));
           else if (failed) reject(failed);
           else resolve();
         },
@@ -613,7 +613,7 @@ export class DockerRuntime implements ContainerRuntime {
         'abort',
         () => {
           sub.close();
-          reject(new RuntimeError('timeout', 'Cancelled.'));
+          reject(new RuntimeError('cancelled', 'Cancelled.'));
         },
         { once: true },
       );

@@ -85,7 +85,7 @@ export class PodmanRuntime extends DockerRuntime {
         () => done(() => reject(new RuntimeError('timeout', 'Podman sent no stats in time.'))),
         10_000,
       );
-      signal?.addEventListener('abort', () => done(() => reject(new RuntimeError('timeout', 'Cancelled.'))), {
+      signal?.addEventListener('abort', () => done(() => reject(new RuntimeError('cancelled', 'Cancelled.'))), {
         once: true,
       });
       sub.ended.then(() => done(() => reject(new RuntimeError('conflict', 'The container is not running.'))));

@@ -162,7 +162,7 @@ export const createWorkspaceContainer: Command = {
       return result;
     } catch (err) {
       const e = err instanceof RuntimeError ? err : deps.session.reportFailure(err);
-      if (e.code === 'timeout' && /cancel/i.test(e.message)) {
+      if (e.code === 'cancelled') {
         vscode.window.setStatusBarMessage('Workspace container: cancelled', 4000);
         return undefined;
       }
