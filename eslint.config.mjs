@@ -41,6 +41,7 @@ export default tseslint.config(
     },
   },
   {
+    // Node scripts and the fake Apple CLI (CommonJS); report templates may run long, code may not.
     files: ['scripts/**/*.mjs', '*.mjs', '*.cjs', 'test/fakes/container'],
     extends: [js.configs.recommended],
     languageOptions: {
@@ -50,6 +51,7 @@ export default tseslint.config(
         require: 'readonly',
         module: 'writable',
         __dirname: 'readonly',
+        __filename: 'readonly',
         Buffer: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',
@@ -63,6 +65,8 @@ export default tseslint.config(
       },
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
-    rules: { 'max-len': ['error', { code: 120, ignoreUrls: true }] },
+    rules: {
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreTemplateLiterals: true }],
+    },
   },
 );

@@ -20,7 +20,7 @@ const WARMUPS = 2;
 const COUNT = Number(process.env.CWS_BENCH_CONTAINERS || 200);
 
 const bench = openBench({ name: 'bench:list' });
-const { api, apiJson, created, cleanup, engine, engineUrl, fail } = bench;
+const { api, created, cleanup, engine, engineUrl, fail } = bench;
 
 // ---------------------------------------------------------------- the three contenders
 /** 1. raw: the list call itself, nothing else. */

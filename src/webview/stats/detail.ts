@@ -189,6 +189,6 @@ export class Detail {
     const xs = card.data[0];
     const i = card.hover ?? xs.length - 1;
     card.values.forEach((t, s) => set(t, card.def.fmt(i >= 0 ? (card.data[s + 1][i] ?? null) : null)));
-    set(card.time, card.hover !== null && xs[i] != null ? fmtClock(xs[i]! * 1000, true) : '');
+    set(card.time, card.hover !== null && xs[i] != null ? fmtClock(xs[i] * 1000, true) : '');
   }
 }

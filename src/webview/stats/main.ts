@@ -20,90 +20,106 @@ document.addEventListener('securitypolicyviolation', (e) => {
   post({ type: 'cspViolation', directive: e.effectiveDirective || e.violatedDirective, blocked: e.blockedURI });
 });
 
-function start(): void {
-  const store = new SeriesStore();
-  let containers: ShownContainer[] = [];
-  let selected: string | undefined;
-
-  const runtime = text();
-  const shownOf = text();
-  const changeLimit = el('button', 'link', 'Change limit');
-  changeLimit.type = 'button';
-  changeLimit.title = 'Raise containerWorkspaces.stats.maxContainers';
-  changeLimit.addEventListener('click', () => post({ type: 'openSetting' }));
-  const capNote = el('span', 'cap-note', shownOf, ' · ', changeLimit);
-  const message = text();
-  const messageEl = el('p', 'message', message);
-  messageEl.setAttribute('role', 'status');
-
-  const detail = new Detail();
-  const overview = new Overview((id) => {
-    select(id);
+/** The page: a header (runtime, cap note), a message line, the overview table and the charts. */
+class StatsPage {
+  private readonly store = new SeriesStore();
+  private containers: ShownContainer[] = [];
+  private selected: string | undefined;
+  private readonly runtime = text();
+  private readonly shownOf = text();
+  private readonly message = text();
+  private readonly capNote: HTMLElement;
+  private readonly messageEl: HTMLElement;
+  private readonly content: HTMLElement;
+  private readonly root: HTMLElement;
+  private readonly detail = new Detail();
+  private readonly overview = new Overview((id) => {
+    this.select(id);
     post({ type: 'select', id });
   });
-  const content = el('div', 'content', overview.el, detail.el);
-  const root = el('main', 'stats', el('header', 'bar', el('span', 'runtime', runtime), capNote), messageEl, content);
-  root.hidden = true;
-  (document.getElementById('app') ?? document.body).append(root);
 
-  function select(id: string | undefined): void {
-    selected = id;
+  constructor(parent: HTMLElement) {
+    this.capNote = el('span', 'cap-note', this.shownOf, ' · ', changeLimitButton());
+    this.messageEl = el('p', 'message', this.message);
+    this.messageEl.setAttribute('role', 'status');
+    this.content = el('div', 'content', this.overview.el, this.detail.el);
+    const bar = el('header', 'bar', el('span', 'runtime', this.runtime), this.capNote);
+    this.root = el('main', 'stats', bar, this.messageEl, this.content);
+    this.root.hidden = true;
+    parent.append(this.root);
+  }
+
+  select(id: string | undefined): void {
+    this.selected = id;
     // Kept by VS Code across a window reload: the restored panel selects the same container.
     vscode.setState({ selected: id });
-    overview.setSelected(id);
-    detail.show(containers.find((c) => c.id === id));
-    drawDetail();
+    this.overview.setSelected(id);
+    this.detail.show(this.containers.find((c) => c.id === id));
+    this.drawDetail();
   }
 
-  function drawDetail(): void {
+  private drawDetail(): void {
     // Before any point, the window ends now.
-    if (selected) detail.update(store.get(selected), store.latest || Date.now(), store.windowMs);
+    const { store, selected } = this;
+    if (selected) this.detail.update(store.get(selected), store.latest || Date.now(), store.windowMs);
   }
 
-  function onState(s: Extract<ToWebview, { type: 'state' }>): void {
-    containers = s.containers ?? [];
-    store.sync(
+  onState(s: Extract<ToWebview, { type: 'state' }>): void {
+    const containers = (this.containers = s.containers ?? []);
+    this.store.sync(
       containers.map((c) => c.id),
       s.history ?? {},
       s.windowMs,
     );
-    root.hidden = false;
-    set(runtime, s.runtime ?? '');
-    capNote.hidden = !(s.notShown > 0);
-    set(shownOf, `Showing ${containers.length} of ${containers.length + s.notShown} running containers`);
+    this.root.hidden = false;
+    set(this.runtime, s.runtime ?? '');
+    this.capNote.hidden = !(s.notShown > 0);
+    set(this.shownOf, `Showing ${containers.length} of ${containers.length + s.notShown} running containers`);
     const why = s.message ?? (containers.length ? undefined : 'No running containers.');
-    set(message, why ?? '');
-    messageEl.hidden = why === undefined;
-    content.hidden = why !== undefined;
-    overview.setContainers(containers);
+    set(this.message, why ?? '');
+    this.messageEl.hidden = why === undefined;
+    this.content.hidden = why !== undefined;
+    this.overview.setContainers(containers);
     const shown = (id: string | undefined) => id !== undefined && containers.some((c) => c.id === id);
-    const next = shown(s.selected) ? s.selected : shown(selected) ? selected : containers[0]?.id;
-    overview.update(store);
-    select(next);
+    const next = shown(s.selected) ? s.selected : shown(this.selected) ? this.selected : containers[0]?.id;
+    this.overview.update(this.store);
+    this.select(next);
     if (next && next !== s.selected) post({ type: 'select', id: next });
   }
 
-  function onPoints(points: Record<string, Row[]>): void {
-    const changed = store.append(points ?? {});
+  onPoints(points: Record<string, Row[]>): void {
+    const changed = this.store.append(points ?? {});
     if (!changed.length) return;
-    overview.update(store);
-    drawDetail();
+    this.overview.update(this.store);
+    this.drawDetail();
   }
 
+  applyTheme(): void {
+    const theme = readTheme();
+    this.overview.setTheme(theme, this.store);
+    this.detail.setTheme(theme);
+    this.drawDetail();
+  }
+}
+
+/** "Change limit": opens the setting that caps how many containers are shown. */
+function changeLimitButton(): HTMLButtonElement {
+  const b = el('button', 'link', 'Change limit');
+  b.type = 'button';
+  b.title = 'Raise containerWorkspaces.stats.maxContainers';
+  b.addEventListener('click', () => post({ type: 'openSetting' }));
+  return b;
+}
+
+function start(): void {
+  const page = new StatsPage(document.getElementById('app') ?? document.body);
   window.addEventListener('message', (e: MessageEvent<ToWebview>) => {
     const m = e.data;
-    if (m?.type === 'state') onState(m);
-    else if (m?.type === 'points') onPoints(m.points);
+    if (m?.type === 'state') page.onState(m);
+    else if (m?.type === 'points') page.onPoints(m.points);
   });
-
-  const applyTheme = () => {
-    const theme = readTheme();
-    overview.setTheme(theme, store);
-    detail.setTheme(theme);
-    drawDetail();
-  };
-  applyTheme();
-  onThemeChange(applyTheme);
+  page.applyTheme();
+  onThemeChange(() => page.applyTheme());
   post({ type: 'ready' });
 }
 
