@@ -5,7 +5,8 @@
 // Options (env): CWS_VSCODE=electron runs the in-VS Code suite in desktop VS Code (@vscode/test-electron)
 // instead of code-server; CWS_ONLY=unit,engine,… runs only those suites.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNpmDependencies } from './lib/npmDeps.mjs';
@@ -111,6 +112,13 @@ if (!only || only.has('lint')) {
     ...PRETTIER_FILES,
   ]);
   check('lint', lint === 0 && format === 0);
+  heading('l10n (l10n/bundle.l10n.json holds every vscode.l10n.t string: `npm run l10n` writes it)');
+  const out = mkdtempSync(join(tmpdir(), 'cws-l10n-'));
+  run(process.execPath, [bin('@vscode/l10n-dev', 'dist/cli.js'), 'export', '--outDir', out, 'src/vscode']);
+  const same = readFileSync(join(out, 'bundle.l10n.json'), 'utf8') === readFileSync('l10n/bundle.l10n.json', 'utf8');
+  if (!same) console.log('FAILED: l10n/bundle.l10n.json is out of date: run `npm run l10n`');
+  rmSync(out, { recursive: true, force: true });
+  check('l10n', same);
 }
 
 // 4. Real engines.

@@ -1,13 +1,32 @@
-// `npm run package`: a .vsix under 1 MB holding only what runs; a lean bundle.
+// `npm run package`: a .vsix under 1 MB holding only what runs, ready for the marketplace (license,
+// icon, repository, localised manifest); a lean bundle.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths';
+import { readZip } from './zip';
+
+/** What may be in the .vsix (vsce lower-cases readme and changelog, and adds .txt to LICENSE). */
+const SHIPPED = [
+  /^extension\.vsixmanifest$/,
+  /^\[Content_Types\]\.xml$/,
+  /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
+  /^extension\/dist\/(extension|background|cws|ssh)\.js$/,
+  /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
+  /^extension\/media\/[\w.-]+\.(js|css|svg|png)$/,
+  /^extension\/media\/walkthrough\/[\w.-]+\.md$/,
+];
 
 describe('packaging', function () {
   this.timeout(180_000);
   let files: string[];
+  let vsix: Map<string, Buffer>;
+  const text = (name: string) => {
+    const b = vsix.get(name);
+    assert.ok(b, `${name} is in the .vsix`);
+    return b.toString('utf8');
+  };
 
   before(() => {
     execFileSync('npm', ['run', 'package', '--silent'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -20,6 +39,7 @@ describe('packaging', function () {
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean);
+    vsix = readZip(readFileSync(join(repoRoot, 'container-workspaces.vsix')));
   });
 
   it('makes a .vsix under 1 MB', () => {
@@ -28,25 +48,68 @@ describe('packaging', function () {
     assert.ok(size < 1024 * 1024, `${size} bytes`);
   });
 
-  it('holds only what runs: the bundles, media, manifest and README', () => {
+  it('holds only what runs: the bundles, media, manifest and its strings, README, CHANGELOG, LICENSE', () => {
     for (const f of [
       'dist/extension.js',
       'dist/background.js',
       'dist/cws.js',
       'dist/ssh.js',
       'package.json',
+      'package.nls.json',
+      'l10n/bundle.l10n.json',
       'README.md',
+      'CHANGELOG.md',
+      'LICENSE',
+      'media/icon.png',
       'media/containers.svg',
       'media/stats.js',
       'media/stats.css',
       'media/stats.svg',
+      'media/walkthrough/selectRuntime.md',
     ]) {
       assert.ok(files.includes(f), `${f} is packaged`);
     }
     const stray = files.filter(
-      (f) => /^(src|test|scripts|out|node_modules|\.ci)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts'),
+      (f) =>
+        /^(src|test|scripts|out|node_modules|\.ci|\.vscode|\.git)\//.test(f) ||
+        /^(\.|tsconfig|eslint|esbuild|package-lock)/.test(f) ||
+        /\.(map|ts|mjs|cjs|vsix)$/.test(f),
     );
     assert.deepEqual(stray, []);
+    // And what the archive holds, entry by entry: nothing outside the list of what may ship.
+    assert.deepEqual(
+      [...vsix.keys()].filter((name) => !SHIPPED.some((re) => re.test(name))),
+      [],
+    );
+  });
+
+  it('is marketplace-ready: LICENSE, icon, repository, and the English texts for every %key%', () => {
+    assert.match(
+      text('extension/LICENSE.txt'),
+      /^MIT License\n\nCopyright \(c\) 2026 Container Workspaces contributors/,
+    );
+    const icon = vsix.get('extension/media/icon.png');
+    assert.ok(icon, 'the icon is packaged');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'a 128×128 PNG');
+    const manifest = JSON.parse(text('extension/package.json')) as { icon: string; l10n: string };
+    assert.equal(manifest.icon, 'media/icon.png');
+    assert.equal(manifest.l10n, './l10n');
+    const nls = JSON.parse(text('extension/package.nls.json')) as Record<string, string>;
+    JSON.parse(text('extension/l10n/bundle.l10n.json'));
+    const keys = [...text('extension/package.json').matchAll(/"%([\w.-]+)%"/g)].map((m) => m[1]);
+    assert.ok(keys.length > 60, `${keys.length} localised strings`);
+    assert.deepEqual(
+      keys.filter((k) => typeof nls[k] !== 'string'),
+      [],
+      'every %key% has its text in package.nls.json',
+    );
+    // The marketplace listing shows the texts, not the keys.
+    const vsixManifest = text('extension.vsixmanifest');
+    assert.match(vsixManifest, /<DisplayName>Container Workspaces<\/DisplayName>/);
+    assert.doesNotMatch(vsixManifest, /%[\w.-]+%/);
+    assert.match(vsixManifest, /extension\/media\/icon\.png/);
+    assert.match(vsixManifest, /extension\/LICENSE\.txt/);
+    assert.match(vsixManifest, /github\.com\/container-workspaces\/container-workspaces/);
   });
 
   it("the release bundle is minified, has dockerode, and leaves BuildKit's grpc/protobuf out", () => {
