@@ -1,39 +1,42 @@
 import * as vscode from 'vscode';
+import type { ContainerWorkspacesApi } from './api';
 import { registerCommands } from './commands';
+import type { CommandDeps } from './commands/types';
+import { quietTarget } from './commands/workspace/execTarget';
+import { WorkspaceContextService } from './detection/workspaceContextService';
 import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
+import { LiveContainers } from './live/liveContainers';
+import { PublicApi } from './publicApi';
 import { RuntimeSession } from './runtimeSession';
 import { affectsRuntimeSelection, selectionFromSettings } from './settings';
 import { STATS_VIEW_TYPE, StatsPanels } from './stats/statsPanel';
 import { RuntimeStatusItem } from './statusBar/runtimeStatusItem';
-import { quietTarget } from './commands/workspace/execTarget';
 import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
+import { registerTestAccess } from './testAccess';
 import { TunnelManager } from './tunnels/tunnelManager';
 import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
-import { LiveContainers } from './live/liveContainers';
 import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
 import { WorkspaceDecorations } from './views/workspaceDecorations';
-import { WorkspaceContextService } from './detection/workspaceContextService';
 
-/** What the extension exports: used by its own tests and open to other extensions. */
-export interface ContainerWorkspacesApi {
+/** The long-lived objects behind the views, commands and status bar; none of them reaches an engine when made. */
+interface Parts {
+  readonly log: vscode.LogOutputChannel;
+  readonly composeOutput: vscode.OutputChannel;
   readonly session: RuntimeSession;
   readonly live: LiveContainers;
+  readonly workspaceContext: WorkspaceContextService;
+  readonly tunnels: TunnelManager;
   readonly containers: ContainersTree;
   readonly services: ServicesTree;
-  readonly containersView: vscode.TreeView<ContainersNode>;
-  readonly servicesView: vscode.TreeView<ServicesNode>;
-  readonly workspaceContext: WorkspaceContextService;
-  readonly tasks: ContainerTaskProvider;
-  readonly tunnels: TunnelManager;
   readonly stats: StatsPanels;
 }
 
-/**
- * Synchronous: creates the views, status bar and commands, then lets the first engine check run in
- * the background. Nothing here waits on a daemon, a CLI or a file scan; the views reach the engine
- * only while they are visible.
- */
-export function activate(context: vscode.ExtensionContext): ContainerWorkspacesApi {
+interface Views {
+  readonly containersView: vscode.TreeView<ContainersNode>;
+  readonly servicesView: vscode.TreeView<ServicesNode>;
+}
+
+function createParts(context: vscode.ExtensionContext): Parts {
   const log = vscode.window.createOutputChannel('Container Workspaces', { log: true });
   const composeOutput = vscode.window.createOutputChannel('Container Workspaces: Compose');
   const session = new RuntimeSession(log, selectionFromSettings);
@@ -42,45 +45,105 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const tunnels = new TunnelManager(session, live, context.workspaceState, log);
   const containers = new ContainersTree(session, live, tunnels);
   const services = new ServicesTree(session, live, workspaceContext);
+  const stats = new StatsPanels({ session, live, log, extensionUri: context.extensionUri });
+  return { log, composeOutput, session, live, workspaceContext, tunnels, containers, services, stats };
+}
+
+function createViews({ containers, services }: Parts): Views {
   const containersView = vscode.window.createTreeView('containerWorkspaces.containers', {
     treeDataProvider: containers,
     canSelectMany: true,
     showCollapseAll: true,
   });
-  const stats = new StatsPanels({ session, live, log, extensionUri: context.extensionUri });
   const servicesView = vscode.window.createTreeView('containerWorkspaces.services', {
     treeDataProvider: services,
     canSelectMany: true,
     showCollapseAll: true,
   });
+  return { containersView, servicesView };
+}
 
-  const deps = {
-    session,
-    live,
-    containers,
-    services,
-    workspaceContext,
-    log,
-    composeOutput,
-    containersView,
-    tunnels,
-    stats,
-    state: context.workspaceState,
-  };
-  const tasks = new ContainerTaskProvider(session, async (name) => {
+/** `container-workspaces` tasks run in the container named, else in the workspace's running one. */
+function createTaskProvider(deps: CommandDeps): ContainerTaskProvider {
+  return new ContainerTaskProvider(deps.session, async (name) => {
     const t = await quietTarget(deps, name);
     return typeof t === 'string'
       ? t
       : { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user };
   });
-  const updateBadge = () => {
+}
+
+/** The Containers view's badge (running containers) and its message when the filter hides every row. */
+function followCounts(containers: ContainersTree, view: vscode.TreeView<ContainersNode>): vscode.Disposable {
+  return containers.onDidChangeCounts(() => {
     const running = containers.runningCount;
-    containersView.badge = running
-      ? { value: running, tooltip: `${running} running container${running === 1 ? '' : 's'}` }
+    view.badge = running
+      ? {
+          value: running,
+          tooltip:
+            running === 1 ? vscode.l10n.t('1 running container') : vscode.l10n.t('{0} running containers', running),
+        }
       : undefined;
-    containersView.message =
-      containers.filter && !containers.containers.length ? `No containers match “${containers.filter}”.` : undefined;
-  };
+    view.message =
+      containers.filter && !containers.containers.length
+        ? vscode.l10n.t('No containers match “{0}”.', containers.filter)
+        : undefined;
+  });
+}
+
+/** The views hold the live store only while visible, and keep their badge and message current. */
+function wireViews({ live, containers }: Parts, { containersView, servicesView }: Views): vscode.Disposable[] {
+  return [
+    live.holdWhileVisible(containersView),
+    live.holdWhileVisible(servicesView),
+    followCounts(containers, containersView),
+  ];
+}
+
+/** Decorations, documents, commands, tasks and the stats panel's revival after a reload. */
+function registerProviders(deps: CommandDeps, tasks: ContainerTaskProvider): vscode.Disposable[] {
+  const { session, stats } = deps;
+  return [
+    vscode.window.registerFileDecorationProvider(new WorkspaceDecorations()),
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocuments(session)),
+    ...registerCommands(deps),
+    vscode.tasks.registerTaskProvider(TASK_TYPE, tasks),
+    // A stats panel left open comes back after a window reload, with the same container selected.
+    vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state) => {
+        stats.revive(panel, state);
+        return Promise.resolve();
+      },
+    }),
+  ];
+}
+
+/** The settings and the window that make the session look again. */
+function wireSession(session: RuntimeSession): vscode.Disposable[] {
+  return [
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (affectsRuntimeSelection(e)) void session.reselect();
+    }),
+    // An engine that was down may have been started meanwhile: check again when the user comes back.
+    vscode.window.onDidChangeWindowState((w) => {
+      if (w.focused && session.state === 'unreachable') void session.connect();
+    }),
+  ];
+}
+
+/**
+ * Synchronous: creates the views, status bar and commands, then lets the first engine check run in
+ * the background. Nothing here waits on a daemon, a CLI or a file scan; the views reach the engine
+ * only while they are visible.
+ */
+export function activate(context: vscode.ExtensionContext): ContainerWorkspacesApi {
+  const parts = createParts(context);
+  const views = createViews(parts);
+  const { log, composeOutput, session, live, workspaceContext, tunnels, containers, services, stats } = parts;
+  const { containersView, servicesView } = views;
+  const deps: CommandDeps = { ...parts, containersView, state: context.workspaceState };
+  const tasks = createTaskProvider(deps);
+  const api = new PublicApi(session, live);
 
   context.subscriptions.push(
     log,
@@ -94,32 +157,29 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     containersView,
     servicesView,
     workspaceContext,
-    live.holdWhileVisible(containersView),
-    live.holdWhileVisible(servicesView),
-    containers.onDidChangeCounts(updateBadge),
+    ...wireViews(parts, views),
     new RuntimeStatusItem(session),
-    vscode.window.registerFileDecorationProvider(new WorkspaceDecorations()),
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocuments(session)),
-    ...registerCommands(deps),
-    vscode.tasks.registerTaskProvider(TASK_TYPE, tasks),
-    // A stats panel left open comes back after a window reload, with the same container selected.
-    vscode.window.registerWebviewPanelSerializer(STATS_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state) => {
-        stats.revive(panel, state);
-      },
-    }),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (affectsRuntimeSelection(e)) void session.reselect();
-    }),
-    // An engine that was down may have been started meanwhile: check again when the user comes back.
-    vscode.window.onDidChangeWindowState((w) => {
-      if (w.focused && session.state === 'unreachable') void session.connect();
+    ...registerProviders(deps, tasks),
+    ...wireSession(session),
+    api,
+    ...registerTestAccess(context.extensionMode, {
+      session,
+      live,
+      containers,
+      services,
+      containersView,
+      servicesView,
+      workspaceContext,
+      tasks,
+      tunnels,
+      stats,
     }),
   );
+
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
-  return { session, live, containers, services, containersView, servicesView, workspaceContext, tasks, tunnels, stats };
+  return api.api;
 }
 
 export function deactivate(): void {

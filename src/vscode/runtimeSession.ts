@@ -3,6 +3,14 @@ import { RuntimeError, fromEngineError, startHint } from '../core/runtime/errors
 import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../core/runtime/select';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from '../core/runtime/types';
 import { RUNTIME_LABELS } from '../core/runtime/types';
+import { formatError } from './ui/format';
+
+/** The failures that mean the engine does not answer (or not to us). */
+const unreachable = (e: RuntimeError) => e.code === 'unavailable' || e.code === 'permission' || e.code === 'timeout';
+
+/** A RuntimeError as it is; anything else as an internal one with its text. */
+const asRuntimeError = (err: unknown) =>
+  err instanceof RuntimeError ? err : new RuntimeError('internal', String(err), undefined, { cause: err });
 
 /** `host`: no engine on purpose — workspace commands run on this machine. */
 export type RuntimeState = 'checking' | 'ready' | 'unreachable' | 'host';
@@ -45,7 +53,8 @@ export class RuntimeSession implements vscode.Disposable {
     return this._id;
   }
   get label(): string {
-    return this._id ? RUNTIME_LABELS[this._id] : this.host ? 'Host' : 'Container runtime';
+    if (this._id) return RUNTIME_LABELS[this._id];
+    return this.host ? vscode.l10n.t('Host') : vscode.l10n.t('Container runtime');
   }
   /** The runtime setting is `host`. */
   get isHost(): boolean {
@@ -88,7 +97,7 @@ export class RuntimeSession implements vscode.Disposable {
       if (gen !== this.generation) return false;
       this._id = undefined;
       this.host = false;
-      this._error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+      this._error = asRuntimeError(err);
       this.log.error(`Runtime selection failed: ${this._error.message}`);
       return true;
     }
@@ -127,13 +136,23 @@ export class RuntimeSession implements vscode.Disposable {
   }
 
   /**
-   * Views call this when a request fails. An unreachable engine flips the state (the welcome view
-   * then explains); other errors are returned for the caller to show.
+   * A failed request as a RuntimeError, mapped for the active runtime. An unreachable engine flips
+   * the state (the welcome view then explains); nothing else is logged here: commands throw the
+   * error, and their wrapper logs and shows it.
+   */
+  classifyFailure(err: unknown): RuntimeError {
+    const e = this.rt ? fromEngineError(err, this.rt.id, this.rt.endpoint) : asRuntimeError(err);
+    if (unreachable(e)) this.fail(e);
+    return e;
+  }
+
+  /**
+   * Views call this when a request fails: classifyFailure, and the error logged unless it flipped
+   * the state (which logs by itself). The error is returned for the caller to show.
    */
   reportFailure(err: unknown): RuntimeError {
-    const e = this.rt ? fromEngineError(err, this.rt.id, this.rt.endpoint) : (err as RuntimeError);
-    if (e.code === 'unavailable' || e.code === 'permission' || e.code === 'timeout') this.fail(e);
-    else this.log.error(e.message);
+    const e = this.classifyFailure(err);
+    if (!unreachable(e)) this.log.error(e.message);
     return e;
   }
 
@@ -144,10 +163,10 @@ export class RuntimeSession implements vscode.Disposable {
 
   private fail(err: unknown): void {
     const rt = this.rt;
-    this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : (err as RuntimeError);
+    this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : asRuntimeError(err);
     this._info = undefined;
     if (this.auto) this.needsSelect = true;
-    if (this._state !== 'unreachable') this.log.warn(`${this._error.message} ${this._error.hint ?? ''}`.trim());
+    if (this._state !== 'unreachable') this.log.warn(formatError(this._error));
     this.setState('unreachable');
   }
 

@@ -29,6 +29,7 @@ import { showLog } from './showLog';
 import { showRuntimeHelp } from './showRuntimeHelp';
 import { showStats } from './stats/showStats';
 import type { Command, CommandDeps } from './types';
+import { guardCommand } from '../ui/errors';
 
 const COMMANDS: Command[] = [
   refresh,
@@ -62,8 +63,17 @@ const COMMANDS: Command[] = [
   showStats,
 ];
 
+/**
+ * Registers every command through one wrapper (guardCommand): a command lets its failures go and
+ * the wrapper logs and shows them, with Retry, Switch Runtime and Show Log as they apply.
+ */
 export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
-  return COMMANDS.map((c) => vscode.commands.registerCommand(c.id, (...args: unknown[]) => c.run(deps, ...args)));
+  return COMMANDS.map((c) =>
+    vscode.commands.registerCommand(
+      c.id,
+      guardCommand(c.id, deps.log, (...args) => c.run(deps, ...args)),
+    ),
+  );
 }
 
 /** Command ids, for the check that package.json contributes exactly these. */

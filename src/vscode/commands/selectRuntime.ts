@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { detectRuntimes, type RuntimeAvailability } from '../../core/runtime/select';
 import { RUNTIME_LABELS, type RuntimeId } from '../../core/runtime/types';
+import type { RuntimeSession } from '../runtimeSession';
 import { SECTION, selectionFromSettings } from '../settings';
 import type { Command } from './types';
 
@@ -24,20 +25,95 @@ const icon = (id: string, color?: string) => new vscode.ThemeIcon(id, color ? ne
 function describe(
   a: RuntimeAvailability | undefined,
 ): Pick<vscode.QuickPickItem, 'description' | 'detail' | 'iconPath'> {
-  if (!a) return { description: 'checking…', iconPath: icon('loading~spin') };
+  if (!a) return { description: vscode.l10n.t('checking…'), iconPath: icon('loading~spin') };
   if (a.available)
     return {
-      description: `running ${a.info?.version ?? ''}`.trim(),
+      description: vscode.l10n.t('running {0}', a.info?.version ?? '').trim(),
       detail: a.endpoint,
       iconPath: icon('pass-filled', 'charts.green'),
     };
   if (a.id === 'apple' && process.platform !== 'darwin')
-    return { description: 'macOS only', iconPath: icon('circle-slash') };
+    return { description: vscode.l10n.t('macOS only'), iconPath: icon('circle-slash') };
   return {
-    description: 'not running',
+    description: vscode.l10n.t('not running'),
     detail: a.error?.hint ?? a.error?.message,
     iconPath: icon('circle-slash', 'charts.red'),
   };
+}
+
+/** The session's state in the picker's placeholder. */
+function stateText(session: RuntimeSession): string {
+  switch (session.state) {
+    case 'ready':
+      return vscode.l10n.t('running');
+    case 'checking':
+      return vscode.l10n.t('connecting');
+    case 'unreachable':
+      return vscode.l10n.t('not running');
+    case 'host':
+      return vscode.l10n.t('no engine');
+  }
+}
+
+/** The picker's rows: each choice with what is known of it (`found` undefined: still looking). */
+function runtimePicks(current: Choice, found: RuntimeAvailability[] | undefined): RuntimePick[] {
+  const autoPick = found?.find((a) => a.available && (a.id !== 'apple' || process.platform === 'darwin'));
+  return ORDER.map((value): RuntimePick => {
+    const described = (d: string) => (value === current ? vscode.l10n.t('{0} · current setting', d) : d);
+    if (value === 'auto') {
+      const uses = found
+        ? autoPick
+          ? vscode.l10n.t('uses {0}', autoPick.label)
+          : vscode.l10n.t('none running')
+        : vscode.l10n.t('checking…');
+      return {
+        value,
+        label: vscode.l10n.t('Auto'),
+        iconPath: icon('sparkle'),
+        description: described(uses),
+        detail: vscode.l10n.t('The first that answers: Apple Containers (macOS), Docker, Podman'),
+      };
+    }
+    if (value === 'host') {
+      return {
+        value,
+        label: vscode.l10n.t('Host'),
+        iconPath: icon('device-desktop'),
+        description: described(vscode.l10n.t('no engine')),
+        detail: vscode.l10n.t('Workspace commands run on this machine'),
+      };
+    }
+    const d = describe(found?.find((a) => a.id === value));
+    return { value, label: RUNTIME_LABELS[value], ...d, description: described(d.description ?? '') };
+  });
+}
+
+/** Shows the picker, filling in the runtimes' availability as it is found; resolves with the choice. */
+async function pickRuntime(session: RuntimeSession, current: Choice): Promise<RuntimePick | undefined> {
+  const qp = vscode.window.createQuickPick<RuntimePick>();
+  qp.title = vscode.l10n.t('Container Runtime');
+  qp.placeholder = vscode.l10n.t('Active: {0} ({1})', session.label, stateText(session));
+  qp.matchOnDescription = true;
+  const render = (found?: RuntimeAvailability[]) => {
+    qp.items = runtimePicks(current, found);
+    qp.activeItems = qp.items.filter((i) => i.value === current);
+  };
+  render();
+  qp.busy = true;
+  void detectRuntimes(selectionFromSettings()).then((found) => {
+    qp.busy = false;
+    render(found);
+  });
+  const pick = await new Promise<RuntimePick | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0]);
+      qp.hide();
+    });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
+  });
+  qp.dispose();
+  return pick;
 }
 
 /**
@@ -48,57 +124,7 @@ export const selectRuntime: Command = {
   id: 'containerWorkspaces.selectRuntime',
   async run({ session }) {
     const current = (vscode.workspace.getConfiguration(SECTION).get<string>('runtime') || 'auto') as Choice;
-    const qp = vscode.window.createQuickPick<RuntimePick>();
-    qp.title = 'Container Runtime';
-    const state = { ready: 'running', checking: 'connecting', unreachable: 'not running', host: 'no engine' }[
-      session.state
-    ];
-    qp.placeholder = `Active: ${session.label} (${state})`;
-    qp.matchOnDescription = true;
-    let found: RuntimeAvailability[] | undefined;
-    const render = () => {
-      const autoPick = found?.find((a) => a.available && (a.id !== 'apple' || process.platform === 'darwin'));
-      qp.items = ORDER.map((value): RuntimePick => {
-        const mark = value === current ? ' · current setting' : '';
-        if (value === 'auto') {
-          return {
-            value,
-            label: 'Auto',
-            iconPath: icon('sparkle'),
-            description: `${found ? (autoPick ? `uses ${autoPick.label}` : 'none running') : 'checking…'}${mark}`,
-            detail: 'The first that answers: Apple Containers (macOS), Docker, Podman',
-          };
-        }
-        if (value === 'host') {
-          return {
-            value,
-            label: 'Host',
-            iconPath: icon('device-desktop'),
-            description: `no engine${mark}`,
-            detail: 'Workspace commands run on this machine',
-          };
-        }
-        const d = describe(found?.find((a) => a.id === value));
-        return { value, label: RUNTIME_LABELS[value], ...d, description: `${d.description}${mark}` };
-      });
-      qp.activeItems = qp.items.filter((i) => i.value === current);
-    };
-    render();
-    qp.busy = true;
-    void detectRuntimes(selectionFromSettings()).then((r) => {
-      found = r;
-      qp.busy = false;
-      render();
-    });
-    const pick = await new Promise<RuntimePick | undefined>((resolve) => {
-      qp.onDidAccept(() => {
-        resolve(qp.selectedItems[0]);
-        qp.hide();
-      });
-      qp.onDidHide(() => resolve(undefined));
-      qp.show();
-    });
-    qp.dispose();
+    const pick = await pickRuntime(session, current);
     if (!pick) return;
     if (pick.value === current) {
       await session.connect();

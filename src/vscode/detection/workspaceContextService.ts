@@ -10,8 +10,20 @@ export interface ContextChange {
 }
 
 /** File names whose creation, change or deletion can change a folder's container context. */
-const WATCHED =
-  '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,*.Containerfile,Containerfile.*,*.yaml,*.yml,.env,devcontainer.json,.devcontainer.json,Kustomization}';
+const WATCHED = `**/{${[
+  'Dockerfile',
+  'Containerfile',
+  '*.Dockerfile',
+  'Dockerfile.*',
+  '*.Containerfile',
+  'Containerfile.*',
+  '*.yaml',
+  '*.yml',
+  '.env',
+  'devcontainer.json',
+  '.devcontainer.json',
+  'Kustomization',
+].join(',')}}`;
 const DEBOUNCE_MS = 300;
 const KEYS: Record<ContextKind, string> = {
   compose: 'containerWorkspaces.hasCompose',
@@ -66,7 +78,7 @@ export class WorkspaceContextService implements vscode.Disposable {
   /** Starts the first detection of every folder (not awaited by activation). */
   start(): void {
     const folders = vscode.workspace.workspaceFolders ?? [];
-    Promise.all(folders.filter((f) => f.uri.scheme === 'file').map((f) => this.detect(f))).finally(() =>
+    void Promise.all(folders.filter((f) => f.uri.scheme === 'file').map((f) => this.detect(f))).finally(() =>
       this.firstDone(),
     );
   }
@@ -155,7 +167,7 @@ export class WorkspaceContextService implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const c of this.running.values()) c.abort();
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
   }
@@ -164,10 +176,10 @@ export class WorkspaceContextService implements vscode.Disposable {
 function summary(c: FolderContext): string {
   const parts: string[] = [];
   if (c.devcontainers.length) parts.push(`${c.devcontainers.length} dev container config(s)`);
-  if (c.composeProjects.length)
-    parts.push(
-      `${c.composeProjects.length} Compose project(s), ${c.composeProjects.reduce((n, p) => n + p.services.length, 0)} service(s)`,
-    );
+  if (c.composeProjects.length) {
+    const services = c.composeProjects.reduce((n, p) => n + p.services.length, 0);
+    parts.push(`${c.composeProjects.length} Compose project(s), ${services} service(s)`);
+  }
   if (c.dockerfiles.length) parts.push(`${c.dockerfiles.length} Dockerfile(s)`);
   if (c.kubernetes.resources.length) parts.push(`${c.kubernetes.resources.length} Kubernetes resource(s)`);
   if (c.diagnostics.length) parts.push(`${c.diagnostics.length} problem(s)`);

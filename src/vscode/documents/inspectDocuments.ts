@@ -23,13 +23,15 @@ export class InspectDocuments implements vscode.TextDocumentContentProvider {
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const id = new URLSearchParams(uri.query).get('id') ?? '';
     const rt = this.session.runtime;
-    if (!rt) return `// ${this.session.error?.message ?? 'No container runtime is selected.'}\n`;
+    if (!rt) return `// ${this.session.error?.message ?? vscode.l10n.t('No container runtime is selected.')}\n`;
     try {
       const d = await rt.inspect(id);
       return `${JSON.stringify(d.raw, null, 2)}\n`;
     } catch (err) {
       const e = this.session.reportFailure(err);
-      return `// ${e.code === 'notFound' ? `The container ${id.slice(0, 12)} no longer exists.` : e.message}\n`;
+      const why =
+        e.code === 'notFound' ? vscode.l10n.t('The container {0} no longer exists.', id.slice(0, 12)) : e.message;
+      return `// ${why}\n`;
     }
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 /**
  * The panel's page: only our script and stylesheet from media/, under a strict policy. Scripts and
  * styles need the page's nonce; nothing inline, no eval, no network.
@@ -24,7 +26,7 @@ export function statsHtml(webview: vscode.Webview, media: vscode.Uri): string {
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${css.toString()}" nonce="${nonce}">
-<title>Container Stats</title>
+<title>${escapeHtml(vscode.l10n.t('Container Stats'))}</title>
 </head>
 <body>
 <div id="app"></div>

@@ -76,7 +76,12 @@ export class StatsPanel implements vscode.Disposable {
     if (restored) restored.webview.options = options;
     this.panel =
       restored ??
-      vscode.window.createWebviewPanel(STATS_VIEW_TYPE, 'Container Stats', vscode.ViewColumn.Active, options);
+      vscode.window.createWebviewPanel(
+        STATS_VIEW_TYPE,
+        vscode.l10n.t('Container Stats'),
+        vscode.ViewColumn.Active,
+        options,
+      );
     this.panel.iconPath = vscode.Uri.joinPath(media, 'stats.svg');
     this.monitor = new StatsMonitor({
       windowMs: WINDOW_MS,
@@ -193,38 +198,51 @@ export class StatsPanel implements vscode.Disposable {
     }
   }
 
+  /**
+   * What the panel shows now: a message instead of containers, or the containers (at most `cap`).
+   * With a list, the monitor lets go of the history of containers that are gone.
+   */
+  private whatToShow(cap: number): { message?: string; shown: ShownContainer[]; notShown: number } {
+    const { session, live } = this.deps;
+    if (session.state === 'host') {
+      return {
+        message: vscode.l10n.t(
+          'The runtime is set to Host: there are no containers to measure. Choose a container runtime to see stats.',
+        ),
+        shown: [],
+        notShown: 0,
+      };
+    }
+    if (session.state !== 'ready' || !session.runtime) {
+      const message =
+        session.state === 'checking'
+          ? vscode.l10n.t('Connecting to {0}…', session.label)
+          : (session.error?.message ?? vscode.l10n.t('{0} is not reachable.', session.label));
+      return { message, shown: [], notShown: 0 };
+    }
+    if (!live.store.loaded) return { message: vscode.l10n.t('Loading containers…'), shown: [], notShown: 0 };
+    const folders = workspaceFolders();
+    const all = live.store.containers;
+    const chosen = chooseShown(all, {
+      cap,
+      selected: this._selected,
+      preferred: (c) => !!workspaceFolderOf(c, folders),
+    });
+    this.monitor.retain(new Set(all.map((c) => c.id)));
+    const shown = chosen.shown.map((c) => ({ id: c.id, name: c.name, image: c.image }));
+    const message = shown.length
+      ? undefined
+      : vscode.l10n.t('No running containers. Stats appear here as soon as one starts.');
+    return { message, shown, notShown: chosen.notShown };
+  }
+
   /** Works out what to stream and show, and tells the webview when that changed. */
   private update(): void {
     if (this.disposed || !this.panel.visible) return;
-    const { session, live } = this.deps;
+    const { session } = this.deps;
     const runtime = session.info ? `${session.label} ${session.info.version}` : session.label;
-    let message: string | undefined;
-    let shown: ShownContainer[] = [];
-    let notShown = 0;
     const cap = maxContainers();
-    if (session.state === 'host') {
-      message =
-        'The runtime is set to Host: there are no containers to measure. Choose a container runtime to see stats.';
-    } else if (session.state !== 'ready' || !session.runtime) {
-      message =
-        session.state === 'checking'
-          ? `Connecting to ${session.label}…`
-          : (session.error?.message ?? `${session.label} is not reachable.`);
-    } else if (!live.store.loaded) {
-      message = 'Loading containers…';
-    } else {
-      const folders = workspaceFolders();
-      const all = live.store.containers;
-      const chosen = chooseShown(all, {
-        cap,
-        selected: this._selected,
-        preferred: (c) => !!workspaceFolderOf(c, folders),
-      });
-      shown = chosen.shown.map((c) => ({ id: c.id, name: c.name, image: c.image }));
-      notShown = chosen.notShown;
-      if (!shown.length) message = 'No running containers. Stats appear here as soon as one starts.';
-      this.monitor.retain(new Set(all.map((c) => c.id)));
-    }
+    const { message, shown, notShown } = this.whatToShow(cap);
     this.monitor.watch(shown.map((c) => c.id));
     if (!this.webviewReady) return;
     const key = JSON.stringify([runtime, message, shown, this._selected, notShown, cap]);
@@ -282,7 +300,7 @@ export class StatsPanel implements vscode.Disposable {
     this.stopStreaming();
     this.monitor.dispose();
     this.offStore();
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.panel.dispose();
     this.closed.fire();
     this.closed.dispose();

@@ -8,7 +8,7 @@ export class RuntimeStatusItem implements vscode.Disposable {
 
   constructor(private readonly session: RuntimeSession) {
     this.item = vscode.window.createStatusBarItem('containerWorkspaces.runtime', vscode.StatusBarAlignment.Left, 90);
-    this.item.name = 'Container Runtime';
+    this.item.name = vscode.l10n.t('Container Runtime');
     this.item.command = 'containerWorkspaces.selectRuntime';
     this.sub = session.onDidChange(() => this.render());
     this.render();
@@ -23,35 +23,37 @@ export class RuntimeStatusItem implements vscode.Disposable {
     switch (s.state) {
       case 'checking':
         item.text = `$(loading~spin) ${s.label}`;
-        tip.appendMarkdown(`Connecting to ${s.label}…`);
+        tip.appendMarkdown(vscode.l10n.t('Connecting to {0}…', s.label));
         break;
       case 'ready': {
         const info = s.info!;
         item.text = `$(vm-running) ${s.label} ${shortVersion(info.version)}`;
         tip.appendMarkdown(`**${s.label}** ${info.version}`);
-        if (info.apiVersion) tip.appendMarkdown(` · API ${info.apiVersion}`);
+        if (info.apiVersion) tip.appendMarkdown(` · ${vscode.l10n.t('API {0}', info.apiVersion)}`);
         if (info.os) tip.appendMarkdown(` · ${info.os}/${info.arch ?? ''}`);
         tip.appendMarkdown('\n\n');
         tip.appendText(info.endpoint);
         break;
       }
       case 'host':
-        item.text = '$(device-desktop) Host';
+        item.text = `$(device-desktop) ${s.label}`;
         tip.appendMarkdown(
-          '**Host**: no container engine. Workspace commands (shell, run, tasks) run on this machine.',
+          vscode.l10n.t('**Host**: no container engine. Workspace commands (shell, run, tasks) run on this machine.'),
         );
         break;
       case 'unreachable':
-        item.text = s.runtimeId ? `$(warning) ${s.label}: not running` : '$(warning) Container runtime: invalid';
+        item.text = s.runtimeId
+          ? `$(warning) ${vscode.l10n.t('{0}: not running', s.label)}`
+          : `$(warning) ${vscode.l10n.t('Container runtime: invalid')}`;
         item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
-        tip.appendText(s.error?.message ?? `${s.label} is not reachable.`);
+        tip.appendText(s.error?.message ?? vscode.l10n.t('{0} is not reachable.', s.label));
         if (s.hint()) {
           tip.appendMarkdown('\n\n');
           tip.appendText(s.hint()!);
         }
         break;
     }
-    tip.appendMarkdown('\n\n---\n\nClick to choose the container runtime.');
+    tip.appendMarkdown(`\n\n---\n\n${vscode.l10n.t('Click to choose the container runtime.')}`);
     item.tooltip = tip;
     item.accessibilityInformation = { label: item.text.replace(/\$\([^)]*\)\s*/g, '') };
   }

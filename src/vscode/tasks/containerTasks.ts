@@ -51,7 +51,8 @@ export class ContainerTaskProvider implements vscode.TaskProvider {
   /** A task for a definition (also for running one made in code). */
   make(scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string, d: ContainerTaskDefinition): vscode.Task {
     const exec = new vscode.CustomExecution(async () => {
-      if (!vscode.workspace.isTrusted) return this.message('Tasks run only in a trusted workspace.', name);
+      if (!vscode.workspace.isTrusted)
+        return this.message(vscode.l10n.t('Tasks run only in a trusted workspace.'), name);
       const onExit = (exitCode: number) => this.finished.fire({ task: name, exitCode });
       if (this.session.isHost) {
         const cwd =
@@ -63,7 +64,7 @@ export class ContainerTaskProvider implements vscode.TaskProvider {
         });
       }
       const rt = this.session.runtime;
-      if (!rt) return this.message(`${this.session.label} is not reachable.`, name);
+      if (!rt) return this.message(vscode.l10n.t('{0} is not reachable.', this.session.label), name);
       const target = await this.resolveTarget(d.container);
       if (typeof target === 'string') return this.message(target, name);
       const cmd = d.args ? [d.command, ...d.args] : ['sh', '-c', d.command];

@@ -32,7 +32,11 @@ export class ExecPty implements vscode.Pseudoterminal {
     private readonly o: ExecPtyOptions,
   ) {}
 
-  async open(dims: vscode.TerminalDimensions | undefined): Promise<void> {
+  open(dims: vscode.TerminalDimensions | undefined): void {
+    void this.start(dims);
+  }
+
+  private async start(dims: vscode.TerminalDimensions | undefined): Promise<void> {
     try {
       this.exec = await this.rt.execInteractive(this.id, {
         cmd: this.o.cmd,
@@ -56,11 +60,11 @@ export class ExecPty implements vscode.Pseudoterminal {
     this.ended = true;
     this.o.onExit?.(code);
     if (this.o.closeOnExit) {
-      this.writer.fire(dim(`\r\n[exit code ${code}]\r\n`));
+      this.writer.fire(dim(`\r\n${vscode.l10n.t('[exit code {0}]', code)}\r\n`));
       this.closer.fire(code);
       return;
     }
-    this.writer.fire(dim(`\r\n[process exited with code ${code}; press any key to close]\r\n`));
+    this.writer.fire(dim(`\r\n${vscode.l10n.t('[process exited with code {0}; press any key to close]', code)}\r\n`));
   }
 
   handleInput(data: string): void {

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 
-/** argv for running a command line with this machine's shell (never built from names or paths: the user typed the line). */
+/**
+ * argv for running a command line with this machine's shell (never built from names or paths: the
+ * user typed the line).
+ */
 export function hostShellArgv(line: string, platform = process.platform): string[] {
   return platform === 'win32' ? [process.env.ComSpec || 'cmd.exe', '/d', '/s', '/c', line] : ['/bin/sh', '-c', line];
 }
@@ -24,13 +27,13 @@ export class HostPty implements vscode.Pseudoterminal {
   ) {}
 
   open(): void {
-    this.writer.fire('\x1b[2m[on this machine (host)]\x1b[0m\r\n');
+    this.writer.fire(`\x1b[2m${vscode.l10n.t('[on this machine (host)]')}\x1b[0m\r\n`);
     const [cmd, ...args] = this.argv;
     const child = spawn(cmd, args, { cwd: this.o.cwd, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child = child;
     const out = (b: Buffer) => this.writer.fire(b.toString().replace(/\r?\n/g, '\r\n'));
-    child.stdout!.on('data', out);
-    child.stderr!.on('data', (b: Buffer) =>
+    child.stdout.on('data', out);
+    child.stderr.on('data', (b: Buffer) =>
       this.writer.fire(`\x1b[31m${b.toString().replace(/\r?\n/g, '\r\n')}\x1b[0m`),
     );
     child.on('error', (err) => {
@@ -44,9 +47,10 @@ export class HostPty implements vscode.Pseudoterminal {
     if (this.ended) return;
     this.ended = true;
     this.o.onExit?.(code);
-    this.writer.fire(
-      `\x1b[2m\r\n[exit code ${code}${this.o.closeOnExit ? '' : '; press any key to close'}]\x1b[0m\r\n`,
-    );
+    const ended = this.o.closeOnExit
+      ? vscode.l10n.t('[exit code {0}]', code)
+      : vscode.l10n.t('[exit code {0}; press any key to close]', code);
+    this.writer.fire(`\x1b[2m\r\n${ended}\x1b[0m\r\n`);
     if (this.o.closeOnExit) this.closer.fire(code);
   }
 

@@ -17,7 +17,11 @@ export class LogsPty implements vscode.Pseudoterminal {
     private readonly tail: number,
   ) {}
 
-  async open(): Promise<void> {
+  open(): void {
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
     try {
       this.sub = await this.rt.logs(this.id, { follow: true, tail: this.tail }, (chunk) => {
         const text = chunk.text.replace(/\r?\n/g, '\r\n');
@@ -32,7 +36,7 @@ export class LogsPty implements vscode.Pseudoterminal {
       return;
     }
     void this.sub.ended.then(() => {
-      if (!this.closed) this.writer.fire('\x1b[2m\r\n[the log stream ended]\x1b[0m\r\n');
+      if (!this.closed) this.writer.fire(`\x1b[2m\r\n${vscode.l10n.t('[the log stream ended]')}\x1b[0m\r\n`);
     });
   }
 

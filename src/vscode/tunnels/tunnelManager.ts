@@ -3,9 +3,29 @@ import { followTunnel, startTunnel, stopTunnel, tunnelStatus, type TunnelEvent }
 import type { ContainerRuntime, Subscription } from '../../core/runtime/types';
 import type { RuntimeSession } from '../runtimeSession';
 import type { LiveContainers } from '../live/liveContainers';
+import { notify } from '../ui/notify';
 
 const STATE_KEY = 'containerWorkspaces.tunnels';
-const DEVICE_LOGIN = 'Copy Code & Open Login Page';
+
+/** The device login a tunnel waits for, with a button that copies the code and opens the page. */
+function announceLogin(name: string, code: string, url: string): void {
+  const login = {
+    title: vscode.l10n.t('Copy Code & Open Login Page'),
+    run: async () => {
+      await vscode.env.clipboard.writeText(code);
+      await vscode.env.openExternal(vscode.Uri.parse(url));
+    },
+  };
+  void notify('info', vscode.l10n.t('Tunnel “{0}”: sign in with code {1} to let it through.', name, code), [login]);
+}
+
+/** The tunnel's address, to open or copy. */
+function announceReady(name: string, url: string): void {
+  void notify('info', vscode.l10n.t('Tunnel “{0}” is ready: {1}', name, url), [
+    { title: vscode.l10n.t('Open'), run: () => vscode.env.openExternal(vscode.Uri.parse(url)) },
+    { title: vscode.l10n.t('Copy Address'), run: () => vscode.env.clipboard.writeText(url) },
+  ]);
+}
 
 export interface TunnelInfo {
   name: string;
@@ -54,7 +74,10 @@ export class TunnelManager implements vscode.Disposable {
     return this.tunnels.get(id);
   }
 
-  /** After a reload: asks the containers with a remembered tunnel whether it still runs (once, when the engine answers). */
+  /**
+   * After a reload: asks the containers with a remembered tunnel whether it still runs (once, when
+   * the engine answers).
+   */
   private async restore(): Promise<void> {
     const rt = this.session.runtime;
     if (this.restored || !rt || !this.tunnels.size) return;
@@ -99,29 +122,18 @@ export class TunnelManager implements vscode.Disposable {
       if (e.kind === 'login' && !seenLogin) {
         seenLogin = true;
         this.set(id, { ...info, login: { code: e.code, url: e.url } });
-        void vscode.window
-          .showInformationMessage(`Tunnel “${info.name}”: sign in with code ${e.code} to let it through.`, DEVICE_LOGIN)
-          .then(async (c) => {
-            if (c !== DEVICE_LOGIN) return;
-            await vscode.env.clipboard.writeText(e.code);
-            await vscode.env.openExternal(vscode.Uri.parse(e.url));
-          });
+        announceLogin(info.name, e.code, e.url);
       } else if (e.kind === 'ready') {
         this.set(id, { name: info.name, url: e.url });
         this.follows.get(id)?.close();
         this.follows.delete(id);
-        if (announce || seenLogin) {
-          void vscode.window
-            .showInformationMessage(`Tunnel “${info.name}” is ready: ${e.url}`, 'Open', 'Copy Address')
-            .then(async (c) => {
-              if (c === 'Open') await vscode.env.openExternal(vscode.Uri.parse(e.url));
-              else if (c === 'Copy Address') await vscode.env.clipboard.writeText(e.url);
-            });
-        }
+        if (announce || seenLogin) announceReady(info.name, e.url);
       } else if (e.kind === 'ended') {
         this.forget(id);
         void vscode.window.showWarningMessage(
-          `Tunnel “${info.name}” ended${e.exitCode !== undefined ? ` (exit code ${e.exitCode})` : ''}.`,
+          e.exitCode !== undefined
+            ? vscode.l10n.t('Tunnel “{0}” ended (exit code {1}).', info.name, e.exitCode)
+            : vscode.l10n.t('Tunnel “{0}” ended.', info.name),
         );
       }
     });
@@ -149,7 +161,7 @@ export class TunnelManager implements vscode.Disposable {
 
   dispose(): void {
     for (const f of this.follows.values()) f.close();
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.changed.dispose();
   }
 }

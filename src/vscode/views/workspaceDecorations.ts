@@ -11,6 +11,10 @@ export function workspaceUri(path: string): vscode.Uri {
 export class WorkspaceDecorations implements vscode.FileDecorationProvider {
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {
     if (uri.scheme !== SCHEME) return undefined;
-    return new vscode.FileDecoration('W', 'In this workspace', new vscode.ThemeColor('charts.blue'));
+    return new vscode.FileDecoration(
+      vscode.l10n.t('W'),
+      vscode.l10n.t('In this workspace'),
+      new vscode.ThemeColor('charts.blue'),
+    );
   }
 }

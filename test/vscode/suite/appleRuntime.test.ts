@@ -7,17 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
 import { repoRoot } from '../../support/paths';
-import { extensionApi, setSetting, waitFor } from './helpers';
+import { extensionInternals, setSetting, waitFor } from './helpers';
 
 const run = promisify(execFile);
 const fake = join(repoRoot, 'test/fakes/container');
 
 describe('Apple Containers (fake container CLI)', function () {
   this.timeout(60_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let state: string;
   const savedState = process.env.CWS_FAKE_CONTAINER_STATE;
   const cli = (args: string[]) => run(fake, args, { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: state } });
@@ -30,7 +30,7 @@ describe('Apple Containers (fake container CLI)', function () {
   };
 
   before(async () => {
-    api = await extensionApi();
+    ext = await extensionInternals();
     state = mkdtempSync(join(tmpdir(), 'cws-exthost-apple-'));
     // The extension host runs the CLI with its own environment: the fake reads its state dir from it.
     process.env.CWS_FAKE_CONTAINER_STATE = state;
@@ -52,27 +52,27 @@ describe('Apple Containers (fake container CLI)', function () {
     await setSetting('runtime', 'apple');
     await waitFor(
       'Apple ready',
-      () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined,
+      () => (ext.session.runtimeId === 'apple' && ext.session.state === 'ready') || undefined,
     );
     const web = await waitFor('the container', () =>
-      api.containers.containers.find((c) => c.name === 'cws-apple-web' && c.state === 'running'),
+      ext.containers.containers.find((c) => c.name === 'cws-apple-web' && c.state === 'running'),
     );
-    const node = (await api.containers.getChildren()).find(
+    const node = (await ext.containers.getChildren()).find(
       (n): n is ContainerNode => n.kind === 'container' && n.container.id === web.id,
     )!;
-    const item = api.containers.getTreeItem(node);
+    const item = ext.containers.getTreeItem(node);
     assert.equal(item.contextValue, 'container.running.canRestart', 'no canPause');
     await cli(['create', '--name', 'cws-apple-new', 'docker.io/library/busybox:latest', 'sleep', '300']);
     await waitFor(
       'the new container, without a refresh',
-      () => api.containers.containers.find((c) => c.name === 'cws-apple-new'),
+      () => ext.containers.containers.find((c) => c.name === 'cws-apple-new'),
       10_000,
     );
   });
 
   it('hidden: the CLI is not run', async () => {
     await vscode.commands.executeCommand('workbench.view.explorer');
-    await waitFor('hidden', () => (!api.containersView.visible && !api.servicesView.visible) || undefined);
+    await waitFor('hidden', () => (!ext.containersView.visible && !ext.servicesView.visible) || undefined);
     await new Promise((r) => setTimeout(r, 500));
     const n = calls();
     await new Promise((r) => setTimeout(r, 7_000));
@@ -84,9 +84,9 @@ describe('Apple Containers (fake container CLI)', function () {
     await setSetting('runtime', 'apple');
     await waitFor(
       'Apple ready',
-      () => (api.session.runtimeId === 'apple' && api.session.state === 'ready') || undefined,
+      () => (ext.session.runtimeId === 'apple' && ext.session.state === 'ready') || undefined,
     );
-    const web = (await api.session.runtime!.listContainers({ all: true })).find((c) => c.name === 'cws-apple-web')!;
+    const web = (await ext.session.runtime!.listContainers({ all: true })).find((c) => c.name === 'cws-apple-web')!;
     const statsCalls = () => {
       try {
         return readFileSync(join(state, 'calls.log'), 'utf8')
@@ -96,7 +96,7 @@ describe('Apple Containers (fake container CLI)', function () {
         return 0;
       }
     };
-    const p = api.stats.show(web.id);
+    const p = ext.stats.show(web.id);
     try {
       await waitFor('three points', () => (p.history(web.id).length >= 3 ? true : undefined), 20_000);
       const h = p.history(web.id);

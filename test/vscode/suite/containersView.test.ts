@@ -2,7 +2,7 @@
 // Containers view following the engine by itself — no refresh anywhere in these tests.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 // Types only: the extension runs from its bundle, so its classes are not these modules' (no instanceof).
 import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 
@@ -16,14 +16,14 @@ import {
   requireEngine,
   uniqueName,
 } from '../../support/engines';
-import { EXTENSION_ID, extensionApi, setSetting, waitFor } from './helpers';
+import { EXTENSION_ID, extensionInternals, setSetting, waitFor } from './helpers';
 
 describe('Container Workspaces in VS Code', function () {
   this.timeout(90_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
 
   before(async () => {
-    api = await extensionApi();
+    ext = await extensionInternals();
   });
 
   it('is active once the workspace with container files opens', () => {
@@ -46,15 +46,15 @@ describe('Container Workspaces in VS Code', function () {
       assert.ok(commands.includes(`containerWorkspaces.${id}`), id);
     }
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-    await waitFor('the view to be visible', () => api.containersView.visible || undefined);
+    await waitFor('the view to be visible', () => ext.containersView.visible || undefined);
   });
 
   describe('against the real Docker engine', () => {
-    const rowOf = (id: string) => api.containers.containers.find((c) => c.id.startsWith(id) || id.startsWith(c.id));
+    const rowOf = (id: string) => ext.containers.containers.find((c) => c.id.startsWith(id) || id.startsWith(c.id));
     /** The node objects the tree handed to VS Code, top level and inside groups. */
     const nodes = async () => {
-      const top = await api.containers.getChildren();
-      const inner = await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)));
+      const top = await ext.containers.getChildren();
+      const inner = await Promise.all(top.filter(isGroup).map((g) => ext.containers.getChildren(g)));
       return [...top, ...inner.flat()];
     };
     const nodeOf = async (id: string) =>
@@ -63,23 +63,23 @@ describe('Container Workspaces in VS Code', function () {
     before(async function () {
       requireEngine(this, 'docker');
       await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
-      await waitFor('runtime check', () => api.session.state !== 'checking' || undefined);
+      await waitFor('runtime check', () => ext.session.state !== 'checking' || undefined);
     });
     after(async () => {
       await removeTestContainers('docker');
     });
 
     it("the session is connected to Docker with the engine's version", async () => {
-      assert.equal(api.session.state, 'ready', api.session.error?.message);
-      assert.equal(api.session.runtimeId, 'docker');
+      assert.equal(ext.session.state, 'ready', ext.session.error?.message);
+      assert.equal(ext.session.runtimeId, 'docker');
       assert.equal(
-        api.session.info?.version,
+        ext.session.info?.version,
         await engineCli('docker', ['version', '--format', '{{.Server.Version}}']),
       );
     });
 
     it('a container started on the engine appears without a refresh; stopping it repaints only its row', async () => {
-      await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded) || undefined);
+      await waitFor('the store to be live', () => (ext.live.store.active && ext.live.store.loaded) || undefined);
       const name = uniqueName('cws-exthost');
       const id = await engineCli('docker', [
         'run',
@@ -93,20 +93,20 @@ describe('Container Workspaces in VS Code', function () {
         '300',
       ]);
       await waitFor(`${name} running in the view`, () => (rowOf(id)?.state === 'running' ? true : undefined));
-      let node = (await waitFor('its node', () => nodeOf(id)))!;
-      let item = api.containers.getTreeItem(node);
+      let node = await waitFor('its node', () => nodeOf(id));
+      let item = ext.containers.getTreeItem(node);
       assert.equal(item.label, name);
       assert.equal(item.description, TEST_IMAGE);
       assert.match(String(item.contextValue), /^container\.running\.canPause\.canRestart$/);
       assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-running');
 
       const fired: (ContainersNode | ContainersNode[] | undefined)[] = [];
-      const sub = api.containers.onDidChangeTreeData((e) => fired.push(e));
+      const sub = ext.containers.onDidChangeTreeData((e) => fired.push(e));
       try {
         await engineCli('docker', ['stop', '-t', '0', id]);
         await waitFor('exited', () => (rowOf(id)?.state === 'exited' ? true : undefined));
         node = (await nodeOf(id))!;
-        item = api.containers.getTreeItem(node);
+        item = ext.containers.getTreeItem(node);
         assert.equal((item.iconPath as vscode.ThemeIcon).id, 'vm-outline');
         assert.equal(item.description, `exited (137) · ${TEST_IMAGE}`);
         assert.ok(fired.length > 0, 'a change was announced');
@@ -231,32 +231,34 @@ describe('Container Workspaces in VS Code', function () {
         ]);
       }
       const group = await waitFor('the group with both running', async () =>
-        (await api.containers.getChildren()).find(
+        (await ext.containers.getChildren()).find(
           (n): n is GroupNode =>
-            isGroup(n) && n.key === project && api.containers.getTreeItem(n).description === '2/2 running',
+            isGroup(n) && n.key === project && ext.containers.getTreeItem(n).description === '2/2 running',
         ),
       );
-      const top = await api.containers.getChildren();
+      const top = await ext.containers.getChildren();
       assert.deepEqual(
-        (await api.containers.getChildren(group)).map((n) => (n as ContainerNode).container.name),
+        (await ext.containers.getChildren(group)).map((n) => (n as ContainerNode).container.name),
         [`${project}-db-1`, `${project}-web-1`],
       );
       const first = top[0] as ContainerNode;
       assert.ok(isContainer(first) && first.container.id.startsWith(ws), 'the workspace container comes first');
-      const item = api.containers.getTreeItem(first);
+      const item = ext.containers.getTreeItem(first);
       assert.equal(item.resourceUri?.scheme, 'cws-workspace', "marked as the workspace's");
-      const running = api.live.store.containers.filter((c) => c.state === 'running').length;
-      await waitFor('the badge', () => (api.containersView.badge?.value === running ? true : undefined));
+      const running = ext.live.store.containers.filter((c) => c.state === 'running').length;
+      await waitFor('the badge', () => (ext.containersView.badge?.value === running ? true : undefined));
+      assert.equal(ext.containersView.badge?.tooltip, `${running} running container${running === 1 ? '' : 's'}`);
     });
 
     it('filters as asked, and says so when nothing matches', async () => {
-      api.containers.setFilter('cws-exthost-group');
-      assert.ok(api.containers.containers.length >= 2);
-      assert.ok(api.containers.containers.every((c) => c.name.includes('cws-exthost-group')));
-      api.containers.setFilter('no-such-container-anywhere');
-      await waitFor('the message', () => api.containersView.message?.includes('No containers match') || undefined);
-      api.containers.setFilter('');
-      await waitFor('no message', () => (api.containersView.message === undefined ? true : undefined));
+      ext.containers.setFilter('cws-exthost-group');
+      assert.ok(ext.containers.containers.length >= 2);
+      assert.ok(ext.containers.containers.every((c) => c.name.includes('cws-exthost-group')));
+      ext.containers.setFilter('no-such-container-anywhere');
+      await waitFor('the message', () => ext.containersView.message?.includes('No containers match') || undefined);
+      assert.equal(ext.containersView.message, 'No containers match “no-such-container-anywhere”.');
+      ext.containers.setFilter('');
+      await waitFor('no message', () => (ext.containersView.message === undefined ? true : undefined));
     });
   });
 
@@ -266,7 +268,7 @@ describe('Container Workspaces in VS Code', function () {
     });
     after(async () => {
       await setSetting('runtime', undefined);
-      await waitFor('back to auto', () => api.session.state !== 'checking' || undefined);
+      await waitFor('back to auto', () => ext.session.state !== 'checking' || undefined);
       await removeTestContainers('podman');
     });
 
@@ -286,16 +288,16 @@ describe('Container Workspaces in VS Code', function () {
       await setSetting('runtime', 'podman');
       await waitFor(
         'Podman ready',
-        () => (api.session.runtimeId === 'podman' && api.session.state === 'ready') || undefined,
+        () => (ext.session.runtimeId === 'podman' && ext.session.state === 'ready') || undefined,
       );
-      assert.match(api.session.info?.name ?? '', /Podman/);
+      assert.match(ext.session.info?.name ?? '', /Podman/);
       await waitFor("Podman's container in the view", () =>
-        api.containers.containers.find((c) => c.id === id && c.name === name),
+        ext.containers.containers.find((c) => c.id === id && c.name === name),
       );
-      assert.equal(api.live.store.runtime?.id, 'podman');
+      assert.equal(ext.live.store.runtime?.id, 'podman');
       const dockerIds = (await engineCli('docker', ['ps', '-aq', '--no-trunc'])).split('\n').filter(Boolean);
       assert.ok(
-        !api.containers.containers.some((c) => dockerIds.includes(c.id)),
+        !ext.containers.containers.some((c) => dockerIds.includes(c.id)),
         'no Docker container is left in the view',
       );
     });
@@ -310,17 +312,17 @@ describe('Container Workspaces in VS Code', function () {
     it('the state is "unreachable" with a hint, and the view is empty so its welcome text shows', async () => {
       await setSetting('runtime', 'docker');
       await setSetting('docker.host', 'unix:///tmp/cws-no-engine.sock');
-      await waitFor('unreachable', () => api.session.state === 'unreachable' || undefined);
-      assert.equal(api.session.error?.code, 'unavailable');
-      assert.match(api.session.error?.message ?? '', /Docker is not running \(unix:\/\/\/tmp\/cws-no-engine\.sock\)/);
-      assert.ok(api.session.hint());
-      assert.deepEqual(await api.containers.getChildren(), []);
+      await waitFor('unreachable', () => ext.session.state === 'unreachable' || undefined);
+      assert.equal(ext.session.error?.code, 'unavailable');
+      assert.match(ext.session.error?.message ?? '', /Docker is not running \(unix:\/\/\/tmp\/cws-no-engine\.sock\)/);
+      assert.ok(ext.session.hint());
+      assert.deepEqual(await ext.containers.getChildren(), []);
     });
 
     it('recovers when the setting points back at a running engine', async function () {
       requireEngine(this, 'docker');
       await setSetting('docker.host', undefined);
-      await waitFor('ready again', () => api.session.state === 'ready' || undefined);
+      await waitFor('ready again', () => ext.session.state === 'ready' || undefined);
     });
   });
 });

@@ -6,18 +6,18 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { WorkspaceContainer } from '../../../src/core/workspace';
 import { engineCli, requireEngine, type EngineId } from '../../support/engines';
 import { repoRoot } from '../../support/paths';
-import { extensionApi, setSetting, waitFor } from './helpers';
+import { extensionInternals, setSetting, waitFor } from './helpers';
 
 const fixture = (name: string) => join(repoRoot, 'test/fixtures/workspaces', name);
 
 for (const engine of ['docker', 'podman'] as EngineId[]) {
   describe(`Create Workspace Container on ${engine}`, function () {
     this.timeout(180_000);
-    let api: ContainerWorkspacesApi;
+    let ext: ExtensionInternals;
     let root: string;
     const folders: string[] = [];
     /** A copy of a fixture in a folder whose name has a space, quotes and unicode (and `$()`). */
@@ -35,12 +35,12 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     before(async function () {
       requireEngine(this, engine);
-      api = await extensionApi();
+      ext = await extensionInternals();
       root = mkdtempSync(join(tmpdir(), `cws-exthost-create-${engine}-`));
       await setSetting('runtime', engine);
       await waitFor(
         `${engine} ready`,
-        () => (api.session.runtimeId === engine && api.session.state === 'ready') || undefined,
+        () => (ext.session.runtimeId === engine && ext.session.state === 'ready') || undefined,
       );
     });
     after(async () => {
@@ -103,7 +103,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         'nothing in the folder name was run',
       );
       // The view knows it as the workspace's? It is not in this window's workspace: it is listed, unmarked.
-      await waitFor('listed', () => api.live.store.get(first.id));
+      await waitFor('listed', () => ext.live.store.get(first.id));
     });
 
     it('from a Dockerfile: built from the local busybox, the folder mounted', async () => {

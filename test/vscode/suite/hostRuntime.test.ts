@@ -3,35 +3,35 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
-import { extensionApi, setSetting, waitFor } from './helpers';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
+import { extensionInternals, setSetting, waitFor } from './helpers';
 
 describe('host runtime', function () {
   this.timeout(60_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let folder: vscode.WorkspaceFolder;
   const out = () => join(folder.uri.fsPath, `.cws-test-host-${process.pid}`);
 
   before(async () => {
-    api = await extensionApi();
+    ext = await extensionInternals();
     folder = vscode.workspace.workspaceFolders![0];
     await setSetting('runtime', 'host');
-    await waitFor('host mode', () => (api.session.state === 'host' ? true : undefined));
+    await waitFor('host mode', () => (ext.session.state === 'host' ? true : undefined));
   });
   after(async () => {
     rmSync(out(), { force: true });
     await setSetting('runtime', undefined);
     await waitFor(
       'back to auto',
-      () => (api.session.state !== 'checking' && api.session.state !== 'host') || undefined,
+      () => (ext.session.state !== 'checking' && ext.session.state !== 'host') || undefined,
     );
   });
 
   it('no engine is asked; the views are empty so the host welcome shows', async () => {
-    assert.equal(api.session.runtime, undefined);
-    assert.equal(api.session.label, 'Host');
-    assert.deepEqual(await api.containers.getChildren(), []);
-    assert.equal(api.live.store.runtime, undefined);
+    assert.equal(ext.session.runtime, undefined);
+    assert.equal(ext.session.label, 'Host');
+    assert.deepEqual(await ext.containers.getChildren(), []);
+    assert.equal(ext.live.store.runtime, undefined);
   });
 
   it('Run Command runs on this machine in the workspace folder and reports the exit code', async () => {
@@ -49,13 +49,13 @@ describe('host runtime', function () {
 
   it('a container-workspaces task runs on this machine too', async () => {
     rmSync(out(), { force: true });
-    const task = api.tasks.make(folder, 'host task', {
+    const task = ext.tasks.make(folder, 'host task', {
       type: 'container-workspaces',
       command: 'sh',
       args: ['-c', `echo task > "$1"; exit 2`, 'sh', out()],
     });
     const ended = new Promise<number>((resolve) => {
-      const s = api.tasks.onDidFinish((e) => {
+      const s = ext.tasks.onDidFinish((e) => {
         s.dispose();
         resolve(e.exitCode);
       });

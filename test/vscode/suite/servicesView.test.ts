@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type {
   ProjectNode,
   ReplicaNode,
@@ -12,7 +12,7 @@ import type {
   ServicesNode,
 } from '../../../src/vscode/views/services/servicesTree';
 import { requireEngine } from '../../support/engines';
-import { extensionApi, waitFor } from './helpers';
+import { extensionInternals, waitFor } from './helpers';
 
 const run = promisify(execFile);
 const PROJECT = 'cws-sample';
@@ -26,27 +26,27 @@ async function downSample(): Promise<void> {
 
 describe('Services view', function () {
   this.timeout(120_000);
-  let api: ContainerWorkspacesApi;
-  const describeOf = (n: ServicesNode) => api.services.getTreeItem(n).description;
+  let ext: ExtensionInternals;
+  const describeOf = (n: ServicesNode) => ext.services.getTreeItem(n).description;
   let project: ProjectNode;
   const service = async (name: string) =>
-    (await api.services.getChildren(project)).find(
+    (await ext.services.getChildren(project)).find(
       (n): n is ServiceNode => n.kind === 'service' && n.service.name === name,
     )!;
 
   before(async function () {
     requireEngine(this, 'docker');
-    api = await extensionApi();
+    ext = await extensionInternals();
     await downSample();
-    await api.workspaceContext.ready;
+    await ext.workspaceContext.ready;
     await vscode.commands.executeCommand('containerWorkspaces.services.focus');
     await waitFor(
       'Docker ready',
-      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+      () => (ext.session.runtimeId === 'docker' && ext.session.state === 'ready') || undefined,
     );
-    await waitFor('the store to be live', () => (api.live.store.active && api.live.store.loaded) || undefined);
+    await waitFor('the store to be live', () => (ext.live.store.active && ext.live.store.loaded) || undefined);
     project = await waitFor('the project', async () =>
-      (await api.services.getChildren()).find(
+      (await ext.services.getChildren()).find(
         (n): n is ProjectNode => n.kind === 'project' && n.project.name === PROJECT,
       ),
     );
@@ -57,14 +57,14 @@ describe('Services view', function () {
 
   it("lists the sample's services as not created", async () => {
     assert.deepEqual(
-      (await api.services.getChildren(project)).map((n) => (n as ServiceNode).service.name),
+      (await ext.services.getChildren(project)).map((n) => (n as ServiceNode).service.name),
       ['app', 'worker'],
     );
     assert.equal(describeOf(await service('worker')), 'not created');
     assert.equal(describeOf(await service('app')), 'not created');
     assert.equal(describeOf(project), 'not created');
     assert.match(
-      String(api.services.getTreeItem(await service('worker')).contextValue),
+      String(ext.services.getTreeItem(await service('worker')).contextValue),
       /^composeService\.notCreated\.compose$/,
     );
   });
@@ -77,7 +77,7 @@ describe('Services view', function () {
     assert.equal(describeOf(await service('app')), 'not created');
     assert.equal(describeOf(project), 'running 1/2');
     assert.match(
-      String(api.services.getTreeItem(await service('worker')).contextValue),
+      String(ext.services.getTreeItem(await service('worker')).contextValue),
       /^composeService\.running\.compose$/,
     );
   });
@@ -110,7 +110,7 @@ describe('Services view', function () {
     await waitFor('two replicas', async () =>
       describeOf(await service('worker')) === 'running 2/2' ? true : undefined,
     );
-    const replicas = (await api.services.getChildren(await service('worker'))) as ReplicaNode[];
+    const replicas = (await ext.services.getChildren(await service('worker'))) as ReplicaNode[];
     // docker-compose v1 joins with "_", v2 with "-".
     assert.deepEqual(replicas.map((r) => r.container.name.replace(/_/g, '-')).sort(), [
       `${PROJECT}-worker-1`,
@@ -119,7 +119,7 @@ describe('Services view', function () {
     assert.equal(replicas.length, 2);
     assert.ok(replicas.every((r) => r.container.state === 'running'));
     assert.equal(
-      api.services.getTreeItem(await service('worker')).collapsibleState,
+      ext.services.getTreeItem(await service('worker')).collapsibleState,
       vscode.TreeItemCollapsibleState.Collapsed,
     );
   });

@@ -4,7 +4,7 @@
 // leaves no stats connection once hidden or closed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
 import {
@@ -16,14 +16,14 @@ import {
   requireEngine,
   uniqueName,
 } from '../../support/engines';
-import { extensionApi, setSetting, waitFor } from './helpers';
+import { extensionInternals, setSetting, waitFor } from './helpers';
 
 const STATS = /\/stats/;
 const isGroup = (n: ContainersNode): n is GroupNode => n.kind === 'group';
 
 describe('Container Stats panel', function () {
   this.timeout(120_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let proxy: CountingProxy;
   let busy: string;
   let idle: string;
@@ -39,11 +39,11 @@ describe('Container Stats panel', function () {
       TEST_IMAGE,
       ...cmd,
     ]);
-  const panel = () => api.stats.current;
+  const panel = () => ext.stats.current;
 
   before(async function () {
     requireEngine(this, 'docker');
-    api = await extensionApi();
+    ext = await extensionInternals();
     proxy = await startCountingProxy(ENGINE_SOCKETS.docker, 'stats-exthost');
     await setSetting('runtime', 'docker');
     await setSetting('docker.host', proxy.url);
@@ -55,11 +55,11 @@ describe('Container Stats panel', function () {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor(
       'connected through the proxy',
-      () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined,
+      () => (ext.session.state === 'ready' && ext.session.runtime?.endpoint === proxy.url) || undefined,
     );
   });
   after(async () => {
-    api?.stats.current?.dispose();
+    ext?.stats.current?.dispose();
     await setSetting('stats.maxContainers', undefined);
     await setSetting('docker.host', undefined);
     await setSetting('runtime', undefined);
@@ -69,10 +69,10 @@ describe('Container Stats panel', function () {
 
   it("opens from a container's menu with it selected, and streams the running containers it shows", async () => {
     const node = await waitFor('the burner in the view', async () => {
-      const top = await api.containers.getChildren();
+      const top = await ext.containers.getChildren();
       const all = [
         ...top,
-        ...(await Promise.all(top.filter(isGroup).map((g) => api.containers.getChildren(g)))).flat(),
+        ...(await Promise.all(top.filter(isGroup).map((g) => ext.containers.getChildren(g)))).flat(),
       ];
       return all.find((n): n is ContainerNode => n.kind === 'container' && n.container.id === busy);
     });
@@ -110,7 +110,7 @@ describe('Container Stats panel', function () {
       },
       1_000,
     ).catch(async (e: Error) => {
-      const st = api.live.store;
+      const st = ext.live.store;
       const cliState = await engineCli('docker', ['inspect', '-f', '{{.State.Status}}', other]);
       throw new Error(
         `${e.message}: unwatched after ${unwatched} ms; stats connections ${proxy.openMatching(STATS)} (were ${before}); watching ${p.watching.length}; ` +
@@ -160,7 +160,7 @@ describe('Container Stats panel', function () {
 
   it('closed: no stats connection remains, and no engine connection once the views are hidden too', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await waitFor('the panel gone', () => (api.stats.current === undefined ? true : undefined));
+    await waitFor('the panel gone', () => (ext.stats.current === undefined ? true : undefined));
     await waitFor('no stats connection', () => (proxy.openMatching(STATS) === 0 ? true : undefined), 1_000);
     await waitFor('no connection at all', () => (proxy.openConnections === 0 ? true : undefined), 10_000);
     proxy.reset();

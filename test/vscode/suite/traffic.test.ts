@@ -2,19 +2,19 @@
 // engine while visible (one event stream), and not at all — no request, no open connection — while hidden.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
 import { ENGINE_SOCKETS, requireEngine } from '../../support/engines';
-import { extensionApi, setSetting, waitFor } from './helpers';
+import { extensionInternals, setSetting, waitFor } from './helpers';
 
 describe('engine traffic', function () {
   this.timeout(150_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let proxy: CountingProxy;
 
   before(async function () {
     requireEngine(this, 'docker');
-    api = await extensionApi();
+    ext = await extensionInternals();
     proxy = await startCountingProxy(ENGINE_SOCKETS.docker, 'exthost');
     await setSetting('runtime', 'docker');
     await setSetting('docker.host', proxy.url);
@@ -29,11 +29,11 @@ describe('engine traffic', function () {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor(
       'connected through the proxy',
-      () => (api.session.state === 'ready' && api.session.runtime?.endpoint === proxy.url) || undefined,
+      () => (ext.session.state === 'ready' && ext.session.runtime?.endpoint === proxy.url) || undefined,
     );
     await waitFor(
       'the store to be live',
-      () => (api.live.store.active && api.live.store.loaded && api.live.store.streaming) || undefined,
+      () => (ext.live.store.active && ext.live.store.loaded && ext.live.store.streaming) || undefined,
     );
     assert.equal(proxy.count(/ \/v[\d.]+\/events|^GET \/events/), 1, proxy.requests.join('\n'));
     assert.ok(proxy.count(/\/containers\/json/) >= 1);
@@ -43,7 +43,7 @@ describe('engine traffic', function () {
     await vscode.commands.executeCommand('workbench.view.explorer');
     await waitFor(
       'the views to be hidden',
-      () => (!api.containersView.visible && !api.servicesView.visible) || undefined,
+      () => (!ext.containersView.visible && !ext.servicesView.visible) || undefined,
     );
     await waitFor('every connection closed', () => (proxy.openConnections === 0 ? true : undefined), 10_000);
     proxy.reset();
@@ -53,14 +53,14 @@ describe('engine traffic', function () {
     );
     assert.equal(proxy.count(), 0, proxy.requests.join('\n'));
     assert.equal(proxy.openConnections, 0);
-    assert.equal(api.live.store.active, false);
+    assert.equal(ext.live.store.active, false);
   });
 
   it('shown again: the view catches up at once', async () => {
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor(
       'live again',
-      () => (api.live.store.active && api.live.store.streaming && proxy.count(/\/containers\/json/) > 0) || undefined,
+      () => (ext.live.store.active && ext.live.store.streaming && proxy.count(/\/containers\/json/) > 0) || undefined,
     );
   });
 
@@ -68,11 +68,11 @@ describe('engine traffic', function () {
     requireEngine(this, 'podman');
     await waitFor(
       'streaming through the proxy',
-      () => (api.live.store.streaming && proxy.openConnections > 0) || undefined,
+      () => (ext.live.store.streaming && proxy.openConnections > 0) || undefined,
     );
     const t0 = Date.now();
     await setSetting('runtime', 'podman');
-    await waitFor('Podman live', () => (api.live.store.runtime?.id === 'podman' && api.live.store.loaded) || undefined);
+    await waitFor('Podman live', () => (ext.live.store.runtime?.id === 'podman' && ext.live.store.loaded) || undefined);
     await waitFor("the old engine's connections closed", () => (proxy.openConnections === 0 ? true : undefined), 1_000);
     assert.ok(Date.now() - t0 < 5_000);
     proxy.reset();

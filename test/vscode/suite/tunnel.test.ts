@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DockerRuntime } from '../../../src/core/runtime/docker/dockerRuntime';
 import { tunnelStatus } from '../../../src/core/tunnels';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
 import {
   ENGINE_SOCKETS,
@@ -17,27 +17,27 @@ import {
   uniqueName,
 } from '../../support/engines';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../../support/tunnelImage';
-import { extensionApi, waitFor } from './helpers';
+import { extensionInternals, waitFor } from './helpers';
 
 describe('tunnel into the workspace container', function () {
   this.timeout(120_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let rt: DockerRuntime;
   const nodeOf = async (id: string) =>
-    (await api.containers.getChildren()).find(
+    (await ext.containers.getChildren()).find(
       (n): n is ContainerNode =>
         n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running',
     );
 
   before(async function () {
     requireEngine(this, 'docker');
-    api = await extensionApi();
+    ext = await extensionInternals();
     rt = new DockerRuntime('docker', { url: `unix://${ENGINE_SOCKETS.docker}`, socketPath: ENGINE_SOCKETS.docker });
     await ensureTunnelImage(rt, 'docker');
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor(
       'Docker ready',
-      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+      () => (ext.session.runtimeId === 'docker' && ext.session.state === 'ready') || undefined,
     );
   });
   after(async () => {
@@ -63,13 +63,13 @@ describe('tunnel into the workspace container', function () {
     const full = node.container.id;
     const login = await waitFor(
       'the login prompt',
-      () => api.tunnels.get(full)?.login ?? (api.tunnels.get(full)?.url ? { code: 'seen', url: '' } : undefined),
+      () => ext.tunnels.get(full)?.login ?? (ext.tunnels.get(full)?.url ? { code: 'seen', url: '' } : undefined),
       20_000,
     );
     assert.ok(login.code === 'ABCD-1234' || login.code === 'seen');
-    const url = await waitFor('the address', () => api.tunnels.get(full)?.url, 20_000);
+    const url = await waitFor('the address', () => ext.tunnels.get(full)?.url, 20_000);
     assert.match(url, /^https:\/\/vscode\.dev\/tunnel\/sample(\/|$)/);
-    const item = api.containers.getTreeItem((await nodeOf(id))!);
+    const item = ext.containers.getTreeItem((await nodeOf(id))!);
     assert.match(String(item.description), /tunnel vscode\.dev\/tunnel\/sample/);
     assert.match(String(item.contextValue), /\.tunnel$/);
     // What a window reload would read back: the state lives in the container.
@@ -78,7 +78,7 @@ describe('tunnel into the workspace container', function () {
     assert.equal(st.url, url);
 
     await vscode.commands.executeCommand('containerWorkspaces.stopTunnel', node);
-    await waitFor('stopped', () => (api.tunnels.get(full) ? undefined : true));
+    await waitFor('stopped', () => (ext.tunnels.get(full) ? undefined : true));
     assert.equal((await tunnelStatus(rt, full)).running, false);
   });
 
@@ -96,7 +96,7 @@ describe('tunnel into the workspace container', function () {
     ]);
     const node = await waitFor('its node', () => nodeOf(id));
     await vscode.commands.executeCommand('containerWorkspaces.startTunnel', node);
-    assert.equal(api.tunnels.get(node.container.id), undefined);
+    assert.equal(ext.tunnels.get(node.container.id), undefined);
     await assert.rejects(engineCli('docker', ['exec', id, 'ls', '/tmp/.cws-tunnel/pid']));
   });
 });

@@ -2,7 +2,7 @@
 // in the container is checked in the container, exit codes as reported.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
 import {
   TEST_IMAGE,
@@ -12,23 +12,23 @@ import {
   requireEngine,
   uniqueName,
 } from '../../support/engines';
-import { extensionApi, waitFor } from './helpers';
+import { extensionInternals, waitFor } from './helpers';
 
 describe('workspace commands', function () {
   this.timeout(90_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let id: string;
   let node: ContainerNode;
   const name = uniqueName('cws-exthost-ws');
-  const openStreams = () => (api.session.runtime as unknown as { openStreams: number }).openStreams;
+  const openStreams = () => (ext.session.runtime as unknown as { openStreams: number }).openStreams;
 
   before(async function () {
     requireEngine(this, 'docker');
-    api = await extensionApi();
+    ext = await extensionInternals();
     await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
     await waitFor(
       'Docker ready',
-      () => (api.session.runtimeId === 'docker' && api.session.state === 'ready') || undefined,
+      () => (ext.session.runtimeId === 'docker' && ext.session.state === 'ready') || undefined,
     );
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     id = await engineCli('docker', [
@@ -50,7 +50,7 @@ describe('workspace commands', function () {
       'mkdir -p "/work space"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done',
     ]);
     node = await waitFor('its node', async () =>
-      (await api.containers.getChildren()).find(
+      (await ext.containers.getChildren()).find(
         (n): n is ContainerNode =>
           n.kind === 'container' && id.startsWith(n.container.id) && n.container.state === 'running',
       ),
@@ -89,14 +89,14 @@ describe('workspace commands', function () {
     const folder = vscode.workspace.workspaceFolders![0];
     const done = (task: string) =>
       new Promise<number>((resolve) => {
-        const sub = api.tasks.onDidFinish((e) => {
+        const sub = ext.tasks.onDidFinish((e) => {
           if (e.task === task) {
             sub.dispose();
             resolve(e.exitCode);
           }
         });
       });
-    const shell = api.tasks.make(folder, 'cws shell task', {
+    const shell = ext.tasks.make(folder, 'cws shell task', {
       type: 'container-workspaces',
       command: 'echo task > /tmp/task; exit 4',
     });
@@ -105,7 +105,7 @@ describe('workspace commands', function () {
     assert.equal(await ended, 4);
     assert.equal(await engineCli('docker', ['exec', id, 'cat', '/tmp/task']), 'task');
     // With args: no shell; `$(…)` and quotes arrive as they are.
-    const argv = api.tasks.make(folder, 'cws argv task', {
+    const argv = ext.tasks.make(folder, 'cws argv task', {
       type: 'container-workspaces',
       command: 'sh',
       args: ['-c', 'printf %s "$1" > /tmp/argv', 'sh', 'a "b" $(touch /tmp/pwned) ü'],

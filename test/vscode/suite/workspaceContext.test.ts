@@ -3,22 +3,22 @@ import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ContainerWorkspacesApi } from '../../../src/vscode/extension';
-import { extensionApi, waitFor } from './helpers';
+import type { ExtensionInternals } from '../../../src/vscode/testAccess';
+import { extensionInternals, waitFor } from './helpers';
 
 describe('workspace container context', function () {
   this.timeout(60_000);
-  let api: ContainerWorkspacesApi;
+  let ext: ExtensionInternals;
   let folder: vscode.WorkspaceFolder;
 
   before(async () => {
-    api = await extensionApi();
+    ext = await extensionInternals();
     folder = vscode.workspace.workspaceFolders![0];
-    await api.workspaceContext.ready;
+    await ext.workspaceContext.ready;
   });
 
   it("detects the sample's Compose services and Dockerfile, and sets the context keys", () => {
-    const ctx = api.workspaceContext.get(folder)!;
+    const ctx = ext.workspaceContext.get(folder)!;
     assert.ok(ctx, 'detected');
     assert.equal(ctx.primary, 'compose');
     assert.deepEqual(
@@ -30,10 +30,10 @@ describe('workspace container context', function () {
       [['localhost/cws-test/busybox:latest']],
     );
     assert.deepEqual(ctx.diagnostics, []);
-    assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
-    assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasDockerfile'], true);
-    assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasDevcontainer'], false);
-    assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasKubernetes'], false);
+    assert.equal(ext.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
+    assert.equal(ext.workspaceContext.contextKeys['containerWorkspaces.hasDockerfile'], true);
+    assert.equal(ext.workspaceContext.contextKeys['containerWorkspaces.hasDevcontainer'], false);
+    assert.equal(ext.workspaceContext.contextKeys['containerWorkspaces.hasKubernetes'], false);
   });
 
   describe('a broken Compose file', () => {
@@ -59,15 +59,15 @@ describe('workspace container context', function () {
       assert.equal(diags[0].severity, vscode.DiagnosticSeverity.Error);
       assert.equal(diags[0].range.start.line, 3);
       assert.equal(diags[0].source, 'Compose');
-      const ctx = api.workspaceContext.get(folder)!;
+      const ctx = ext.workspaceContext.get(folder)!;
       assert.ok(
         ctx.composeProjects.some((p) => p.name === 'cws-sample'),
         'the sample project is still detected',
       );
-      assert.equal(api.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
+      assert.equal(ext.workspaceContext.contextKeys['containerWorkspaces.hasCompose'], true);
 
       const changes: string[][] = [];
-      const sub = api.workspaceContext.onDidChange((e) => changes.push(e.changed));
+      const sub = ext.workspaceContext.onDidChange((e) => changes.push(e.changed));
       writeFileSync(file, 'services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n');
       await waitFor(
         'the diagnostic to clear',
@@ -77,7 +77,7 @@ describe('workspace container context', function () {
       await waitFor(
         'the fixed project',
         () =>
-          api.workspaceContext.get(folder)!.composeProjects.some((p) => p.services.some((s) => s.name === 'web')) ||
+          ext.workspaceContext.get(folder)!.composeProjects.some((p) => p.services.some((s) => s.name === 'web')) ||
           undefined,
       );
       sub.dispose();

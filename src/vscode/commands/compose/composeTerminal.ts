@@ -8,19 +8,20 @@ export async function composeTerminal(
   deps: CommandDeps,
   target: ComposeTarget,
   verbArgs: string[],
-  o: { title: string; trailing?: string[] },
+  /** `name`: the terminal's name for the target's name ("Logs: cws-sample"), in the user's language. */
+  o: { name: (target: string) => string; icon: string; trailing?: string[] },
 ): Promise<vscode.Terminal | undefined> {
   const prepared = await prepareCompose(deps, target, verbArgs);
   if (!prepared) return undefined;
   const { inv } = prepared;
   const terminal = vscode.window.createTerminal({
-    name: `${o.title}: ${targetName(target)}`,
+    name: o.name(targetName(target)),
     shellPath: inv.command,
     shellArgs: [...inv.args, ...(o.trailing ?? [])],
     cwd: inv.cwd,
     // Merged into the window's environment: only the engine address is added.
     env: { DOCKER_HOST: inv.env.DOCKER_HOST ?? null },
-    iconPath: new vscode.ThemeIcon(o.title === 'Logs' ? 'output' : 'terminal'),
+    iconPath: new vscode.ThemeIcon(o.icon),
   });
   terminal.show();
   return terminal;

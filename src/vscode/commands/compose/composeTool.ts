@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { RuntimeError } from '../../../core/runtime/errors';
 import {
   composeInvocation,
   composeMissingHint,
@@ -6,43 +7,36 @@ import {
   type ComposeInvocation,
   type ComposeTool,
 } from '../../../core/compose/composeTool';
+import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { CommandDeps } from '../types';
 import type { ComposeTarget } from './composeTarget';
 
 /**
  * The Compose tool for the active runtime and the invocation of a verb, or undefined after telling
- * the user why not: an untrusted folder (its Compose files would run), a runtime without Compose,
- * no tool installed.
+ * the user why not: an untrusted folder (its Compose files would run), a runtime without Compose.
+ * No tool installed is thrown (a RuntimeError with the hint how to get one).
  */
 export async function prepareCompose(
   deps: CommandDeps,
   target: ComposeTarget,
   verbArgs: string[],
 ): Promise<{ tool: ComposeTool; inv: ComposeInvocation } | undefined> {
-  if (!vscode.workspace.isTrusted) {
-    const manage = 'Manage Workspace Trust';
-    const c = await vscode.window.showWarningMessage(
-      "Compose runs what this folder's Compose files say; trust the folder first.",
-      manage,
-    );
-    if (c === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+  if (!requireTrust(vscode.l10n.t("Compose runs what this folder's Compose files say; trust the folder first."))) {
     return undefined;
   }
   const rt = deps.session.runtime;
   const id = deps.session.runtimeId;
   if (!rt || (id !== 'docker' && id !== 'podman')) {
-    void vscode.window
-      .showWarningMessage(
-        `Compose needs Docker or Podman; the active runtime is ${deps.session.label}.`,
-        'Switch Runtime',
-      )
-      .then((c) => c && vscode.commands.executeCommand('containerWorkspaces.selectRuntime'));
+    offerSwitchRuntime(vscode.l10n.t('Compose needs Docker or Podman; the active runtime is {0}.', deps.session.label));
     return undefined;
   }
   const tool = await findComposeTool(id);
   if (!tool) {
-    void vscode.window.showErrorMessage(`No Compose tool found for ${deps.session.label}. ${composeMissingHint(id)}`);
-    return undefined;
+    throw new RuntimeError(
+      'notFound',
+      vscode.l10n.t('No Compose tool found for {0}.', deps.session.label),
+      composeMissingHint(id),
+    );
   }
   const args = target.service ? [...verbArgs, target.service] : verbArgs;
   return { tool, inv: composeInvocation(tool, target.project, args, { endpointUrl: rt.endpoint }) };

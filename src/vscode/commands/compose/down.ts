@@ -3,29 +3,33 @@ import type { Command } from '../types';
 import { composeTarget } from './composeTarget';
 import { runComposeVerb } from './runComposeVerb';
 
-const DOWN = 'Down';
-const WITH_VOLUMES = 'Down and Remove Volumes';
-
 /** `down` for a whole project, after a modal confirmation; volumes are kept unless asked. */
 export const composeDown: Command = {
   id: 'containerWorkspaces.composeDown',
   async run(deps, ...args) {
-    const target = await composeTarget(deps, args, { verb: 'Down', services: 'none' });
+    const target = await composeTarget(deps, args, { title: vscode.l10n.t('Compose Down'), services: 'none' });
     if (!target) return undefined;
+    const down = vscode.l10n.t('Down');
+    const withVolumes = vscode.l10n.t('Down and Remove Volumes');
     const choice = await vscode.window.showWarningMessage(
-      `Take Compose project “${target.project.name}” down?`,
+      vscode.l10n.t('Take Compose project “{0}” down?', target.project.name),
       {
         modal: true,
-        detail:
+        detail: vscode.l10n.t(
           'Its containers and networks are removed. Volumes are kept unless you choose “Down and Remove Volumes”.',
+        ),
       },
-      DOWN,
-      WITH_VOLUMES,
+      down,
+      withVolumes,
     );
     if (!choice) return undefined;
     return runComposeVerb(deps, target, {
       title: 'Down',
-      args: choice === WITH_VOLUMES ? ['down', '--volumes'] : ['down'],
+      args: choice === withVolumes ? ['down', '--volumes'] : ['down'],
+      texts: {
+        progress: (name) => vscode.l10n.t('Compose Down: {0}', name),
+        failed: (name, exitCode) => vscode.l10n.t('Compose Down failed for {0} (exit code {1})', name, exitCode),
+      },
     });
   },
 };

@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import type { Command } from '../types';
 import { composeTarget } from './composeTarget';
 import { composeTerminal } from './composeTerminal';
@@ -6,7 +7,11 @@ import { composeTerminal } from './composeTerminal';
 export const composeLogs: Command = {
   id: 'containerWorkspaces.composeLogs',
   async run(deps, ...args) {
-    const target = await composeTarget(deps, args, { verb: 'Logs', services: 'allowed' });
-    if (target) await composeTerminal(deps, target, ['logs', '-f', '--tail=200'], { title: 'Logs' });
+    const target = await composeTarget(deps, args, { title: vscode.l10n.t('Compose Logs'), services: 'allowed' });
+    if (!target) return;
+    await composeTerminal(deps, target, ['logs', '-f', '--tail=200'], {
+      name: (name) => vscode.l10n.t('Logs: {0}', name),
+      icon: 'output',
+    });
   },
 };

@@ -6,13 +6,13 @@ export const filterContainers: Command = {
   id: 'containerWorkspaces.filterContainers',
   run({ containers, containersView }) {
     const box = vscode.window.createInputBox();
-    box.title = 'Filter Containers';
-    box.placeholder = 'Name, image, Compose project, service or state';
+    box.title = vscode.l10n.t('Filter Containers');
+    box.placeholder = vscode.l10n.t('Name, image, Compose project, service or state');
     box.value = containers.filter;
     const before = containers.filter;
     const apply = (v: string) => {
       containers.setFilter(v);
-      containersView.description = containers.filter ? `filter: ${containers.filter}` : undefined;
+      containersView.description = containers.filter ? vscode.l10n.t('filter: {0}', containers.filter) : undefined;
     };
     box.onDidChangeValue(apply);
     let accepted = false;

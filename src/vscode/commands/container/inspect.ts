@@ -7,7 +7,8 @@ import { containerTargets } from './targets';
 export const inspectContainer: Command = {
   id: 'containerWorkspaces.inspectContainer',
   async run(deps, ...args) {
-    const [c] = await containerTargets(deps, args, { verb: 'Inspect', many: false });
+    const texts = { title: vscode.l10n.t('Inspect Container'), none: vscode.l10n.t('No container to inspect.') };
+    const [c] = await containerTargets(deps, args, { texts, many: false });
     if (!c) return;
     const doc = await vscode.workspace.openTextDocument(inspectUri(c));
     await vscode.languages.setTextDocumentLanguage(doc, 'json');

@@ -1,10 +1,26 @@
 import * as vscode from 'vscode';
+import type { ContainerSummary } from '../../../core/runtime/types';
 import type { Command } from '../types';
 import { runOnContainers } from './runOnContainers';
 import { containerTargets } from './targets';
 
-const REMOVE = 'Remove';
-const WITH_VOLUMES = 'Remove with Volumes';
+const isRunning = (c: ContainerSummary) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+
+/** The confirmation's detail: which of them run (and will be stopped), and what becomes of volumes. */
+function confirmationDetail(list: ContainerSummary[], running: ContainerSummary[]): string {
+  const stopped =
+    running.length === 0
+      ? ''
+      : running.length === list.length && list.length === 1
+        ? vscode.l10n.t('It is running and will be stopped.')
+        : running.length === 1
+          ? vscode.l10n.t('1 is running and will be stopped.')
+          : vscode.l10n.t('{0} are running and will be stopped.', running.length);
+  const volumes = vscode.l10n.t(
+    'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes; named volumes are never deleted.',
+  );
+  return [stopped, volumes].filter(Boolean).join(' ');
+}
 
 /**
  * Removes containers after a modal confirmation. Volumes are kept unless the user chooses to remove
@@ -13,28 +29,27 @@ const WITH_VOLUMES = 'Remove with Volumes';
 export const removeContainer: Command = {
   id: 'containerWorkspaces.removeContainer',
   async run(deps, ...args) {
-    const list = await containerTargets(deps, args, { verb: 'Remove', many: true });
+    const texts = { title: vscode.l10n.t('Remove Containers'), none: vscode.l10n.t('No container to remove.') };
+    const list = await containerTargets(deps, args, { texts, many: true });
     if (!list.length) return;
-    const running = list.filter((c) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting');
-    const what = list.length === 1 ? `container “${list[0].name}”` : `${list.length} containers`;
-    const detail = [
-      running.length
-        ? `${running.length === list.length && list.length === 1 ? 'It is' : `${running.length} ${running.length === 1 ? 'is' : 'are'}`} running and will be stopped.`
-        : '',
-      'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes; named volumes are never deleted.',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    const running = list.filter(isRunning);
+    const remove = vscode.l10n.t('Remove');
+    const withVolumes = vscode.l10n.t('Remove with Volumes');
     const choice = await vscode.window.showWarningMessage(
-      `Remove ${what}?`,
-      { modal: true, detail },
-      REMOVE,
-      WITH_VOLUMES,
+      list.length === 1
+        ? vscode.l10n.t('Remove container “{0}”?', list[0].name)
+        : vscode.l10n.t('Remove {0} containers?', list.length),
+      { modal: true, detail: confirmationDetail(list, running) },
+      remove,
+      withVolumes,
     );
     if (!choice) return;
-    const volumes = choice === WITH_VOLUMES;
+    const volumes = choice === withVolumes;
     await runOnContainers(deps, list, {
-      progress: 'Removing',
+      progress: {
+        one: (name) => vscode.l10n.t('Removing {0}…', name),
+        many: (count) => vscode.l10n.t('Removing {0} containers…', count),
+      },
       action: (rt, c) => rt.remove(c.id, { force: running.includes(c), volumes }),
     });
   },

@@ -5,9 +5,16 @@ import { ReplicaNode } from '../../views/services/servicesTree';
 import { stateText } from '../../views/containers/containerItem';
 import type { CommandDeps } from '../types';
 
+/** What the quick pick says, in the user's language. */
+export interface TargetTexts {
+  /** Its title: "Stop Containers". */
+  title: string;
+  /** When no container applies: "No container to stop.". */
+  none: string;
+}
+
 interface PickOptions {
-  /** "Stop", for the quick pick's title. */
-  verb: string;
+  texts: TargetTexts;
   /** Only containers in these states are offered (and acted on). */
   states?: readonly ContainerState[];
   many: boolean;
@@ -23,9 +30,16 @@ export function fromArg(a: unknown): ContainerSummary | undefined {
   return undefined;
 }
 
+/** "busybox · exited (0)": the image, and the state when the icon alone would say it. */
+function pickDescription(c: ContainerSummary): string {
+  const state = stateText(c) ?? (c.state === 'running' ? vscode.l10n.t('running') : undefined);
+  return state ? `${c.image} · ${state}` : c.image;
+}
+
 /**
  * The containers a command acts on: the tree's selection (multi-selection included), the node it was
- * invoked on, or — from the palette — a quick pick of the containers it applies to.
+ * invoked on, or — from the palette — a quick pick of the containers it applies to. A list that
+ * cannot be read is thrown (for the command's wrapper to show).
  */
 export async function containerTargets(
   deps: CommandDeps,
@@ -42,33 +56,28 @@ export async function containerTargets(
   try {
     list = (await deps.live.snapshot()).filter(applies);
   } catch (err) {
-    void vscode.window.showErrorMessage(deps.session.reportFailure(err).message);
-    return [];
+    throw deps.session.classifyFailure(err);
   }
   if (!list.length) {
-    void vscode.window.showInformationMessage(`No container to ${o.verb.toLowerCase()}.`);
+    void vscode.window.showInformationMessage(o.texts.none);
     return [];
   }
   const items: ContainerPick[] = list
     .sort((a, b) => a.name.localeCompare(b.name))
-    .map((c) => ({
-      label: c.name,
-      description: `${c.image}${stateText(c) ? ` · ${stateText(c)}` : c.state === 'running' ? ' · running' : ''}`,
-      container: c,
-    }));
-  const title = `${o.verb} Container${o.many ? 's' : ''}`;
+    .map((c) => ({ label: c.name, description: pickDescription(c), container: c }));
+  const title = o.texts.title;
   if (o.many) {
     const picks = await vscode.window.showQuickPick(items, {
       title,
       canPickMany: true,
-      placeHolder: 'Choose containers',
+      placeHolder: vscode.l10n.t('Choose containers'),
       matchOnDescription: true,
     });
     return picks?.map((p) => p.container) ?? [];
   }
   const pick = await vscode.window.showQuickPick(items, {
     title,
-    placeHolder: 'Choose a container',
+    placeHolder: vscode.l10n.t('Choose a container'),
     matchOnDescription: true,
   });
   return pick ? [pick.container] : [];

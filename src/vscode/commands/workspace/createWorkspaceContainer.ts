@@ -1,10 +1,12 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { findComposeTool } from '../../../core/compose/composeTool';
-import { RuntimeError } from '../../../core/runtime/errors';
+import { findComposeTool, type ComposeTool } from '../../../core/compose/composeTool';
+import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { WorkspaceContainer, WorkspaceSource, WorkspaceSourceKind } from '../../../core/workspace';
 import { loadDetection } from '../../detection/loadDetection';
 import { ExecPty } from '../../terminals/execPty';
+import { isCancellation } from '../../ui/errors';
+import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { Command, CommandDeps } from '../types';
 
 /** Options when run from code (tests, other extensions); from the UI everything is asked. */
@@ -18,16 +20,38 @@ interface SourcePick extends vscode.QuickPickItem {
   source?: WorkspaceSource;
 }
 
+/** The folder the container is for: its name, its path, and its workspace folder when it is one. */
+interface TargetFolder {
+  name: string;
+  path: string;
+  ws?: vscode.WorkspaceFolder;
+}
+
+/** The options object code may pass as the first argument (a tree node or nothing from the UI). */
+function createArgs(args: unknown[]): CreateArgs {
+  const [first] = args;
+  return first && typeof first === 'object' && !Array.isArray(first) ? first : {};
+}
+
 async function pickFolder(): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length <= 1) return folders[0];
-  return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Create the container for which folder?' });
+  return vscode.window.showWorkspaceFolderPick({
+    placeHolder: vscode.l10n.t('Create the container for which folder?'),
+  });
+}
+
+/** The folder given by code, else the workspace's (a pick when there are several). */
+async function targetFolder(a: CreateArgs): Promise<TargetFolder | undefined> {
+  const ws = a.folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(a.folder)) : await pickFolder();
+  if (!ws && !a.folder) return undefined;
+  return { name: ws?.name ?? basename(a.folder!), path: ws?.uri.fsPath ?? a.folder!, ws };
 }
 
 /** The source: asked for when there is a choice, the detected primary kind first. */
 async function pickSource(
   deps: CommandDeps,
-  folder: { name: string; path: string; ws?: vscode.WorkspaceFolder },
+  folder: TargetFolder,
   a: CreateArgs,
 ): Promise<WorkspaceSource | undefined> {
   const { detectDirectory, imageSource, workspaceSources } = loadDetection();
@@ -39,22 +63,23 @@ async function pickSource(
   if (a.source) return sources.find((s) => s.kind === a.source);
   const items: SourcePick[] = sources.map((s, i) => ({
     label: s.label,
-    description: i === 0 ? 'detected' : undefined,
+    description: i === 0 ? vscode.l10n.t('detected') : undefined,
     source: s,
   }));
-  items.push({ label: '$(package) An image…', description: 'name one' });
+  items.push({ label: vscode.l10n.t('$(package) An image…'), description: vscode.l10n.t('name one') });
+  const title = vscode.l10n.t('Create Workspace Container');
   const pick =
     items.length === 1
       ? items[0]
       : await vscode.window.showQuickPick(items, {
-          title: 'Create Workspace Container',
-          placeHolder: `What to make ${folder.name}'s container from`,
+          title,
+          placeHolder: vscode.l10n.t("What to make {0}'s container from", folder.name),
         });
   if (!pick) return undefined;
   if (pick.source) return pick.source;
   const ref = await vscode.window.showInputBox({
-    title: 'Create Workspace Container',
-    prompt: 'The image to run the workspace in',
+    title,
+    prompt: vscode.l10n.t('The image to run the workspace in'),
     placeHolder: 'mcr.microsoft.com/devcontainers/base:ubuntu',
   });
   return ref?.trim() ? imageSource(ref.trim()) : undefined;
@@ -67,7 +92,10 @@ function postCreateRunner(deps: CommandDeps, name: string) {
     for (const [i, cmd] of commands.entries()) {
       const code = await new Promise<number>((resolve) => {
         const t = vscode.window.createTerminal({
-          name: `postCreateCommand${commands.length > 1 ? ` ${i + 1}/${commands.length}` : ''}: ${name}`,
+          name:
+            commands.length > 1
+              ? vscode.l10n.t('postCreateCommand {0}/{1}: {2}', i + 1, commands.length, name)
+              : vscode.l10n.t('postCreateCommand: {0}', name),
           iconPath: new vscode.ThemeIcon('tools'),
           pty: new ExecPty(rt, id, { cmd, workingDir: at.workspaceFolder, user: at.user, onExit: resolve }),
         });
@@ -76,7 +104,7 @@ function postCreateRunner(deps: CommandDeps, name: string) {
       deps.log.info(`postCreateCommand ${i + 1}/${commands.length} in ${name}: exit code ${code}`);
       if (code !== 0) {
         void vscode.window.showWarningMessage(
-          `postCreateCommand failed in ${name} (exit code ${code}); the container is kept.`,
+          vscode.l10n.t('postCreateCommand failed in {0} (exit code {1}); the container is kept.', name, code),
         );
         return;
       }
@@ -84,92 +112,98 @@ function postCreateRunner(deps: CommandDeps, name: string) {
   };
 }
 
+/** The Compose tool, when the source needs one and the runtime has Compose. */
+async function composeToolFor(rt: ContainerRuntime, source: WorkspaceSource): Promise<ComposeTool | undefined> {
+  const needsCompose = source.kind === 'compose' || source.devcontainer?.kind === 'compose';
+  return needsCompose && (rt.id === 'docker' || rt.id === 'podman') ? findComposeTool(rt.id) : undefined;
+}
+
+/** Creates (or reuses) the container, with progress and Cancel; postCreateCommand only in a trusted folder. */
+function createWithProgress(
+  deps: CommandDeps,
+  rt: ContainerRuntime,
+  folder: TargetFolder,
+  source: WorkspaceSource,
+  composeTool: ComposeTool | undefined,
+): Thenable<WorkspaceContainer> {
+  return vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: vscode.l10n.t('Workspace container for {0}', folder.name),
+      cancellable: true,
+    },
+    async (progress, token) => {
+      const ctl = new AbortController();
+      const sub = token.onCancellationRequested(() => ctl.abort());
+      try {
+        return await loadDetection().createWorkspaceContainer(rt, {
+          folder: folder.path,
+          source,
+          composeTool,
+          endpointUrl: rt.endpoint,
+          signal: ctl.signal,
+          onProgress: (p) => progress.report({ message: p.message.slice(0, 100), increment: p.increment }),
+          runPostCreate: vscode.workspace.isTrusted ? postCreateRunner(deps, folder.name) : undefined,
+        });
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+}
+
+/** Logs what was made, and says so with a way into it. */
+function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetFolder, source: WorkspaceSource): void {
+  deps.live.store.touch([result.id]);
+  const what = result.created ? 'created' : 'reused';
+  deps.log.info(
+    `Workspace container ${result.name} (${result.id.slice(0, 12)}) ${what} for ${folder.name} from ${source.label}`,
+  );
+  const shell = vscode.l10n.t('Open Shell');
+  void vscode.window
+    .showInformationMessage(
+      result.created
+        ? vscode.l10n.t('Workspace container {0} is running.', result.name)
+        : vscode.l10n.t('Using the existing workspace container {0}.', result.name),
+      shell,
+    )
+    .then((c) => c === shell && vscode.commands.executeCommand('containerWorkspaces.openShell'));
+}
+
 /**
  * Creates the workspace container from the folder's dev container config, Dockerfile, Compose
  * service or a named image — or starts and reuses the one it already has. Builds and pulls show
  * progress and can be cancelled; postCreateCommand runs once, in a terminal, in a trusted folder.
+ * Failures are thrown for the command's wrapper to show; a cancel is only noted in the status bar.
  */
 export const createWorkspaceContainer: Command = {
   id: 'containerWorkspaces.createWorkspaceContainer',
   async run(deps, ...args): Promise<WorkspaceContainer | undefined> {
-    const a = (args[0] && typeof args[0] === 'object' && !Array.isArray(args[0]) ? args[0] : {}) as CreateArgs;
+    const a = createArgs(args);
     const rt = deps.session.runtime;
     if (!rt) {
-      const why = deps.session.isHost
-        ? 'The runtime is set to this machine (host): there is no engine to create a container in.'
-        : `${deps.session.label} is not reachable.`;
-      void vscode.window
-        .showWarningMessage(why, 'Choose Runtime')
-        .then((c) => c && vscode.commands.executeCommand('containerWorkspaces.selectRuntime'));
+      offerSwitchRuntime(
+        deps.session.isHost
+          ? vscode.l10n.t('The runtime is set to this machine (host): there is no engine to create a container in.')
+          : vscode.l10n.t('{0} is not reachable.', deps.session.label),
+      );
       return undefined;
     }
-    const ws = a.folder ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(a.folder)) : await pickFolder();
-    if (!ws && !a.folder) return undefined;
-    const folder = { name: ws?.name ?? basename(a.folder!), path: ws?.uri.fsPath ?? a.folder!, ws };
+    const folder = await targetFolder(a);
+    if (!folder) return undefined;
     const source = await pickSource(deps, folder, a);
     if (!source) return undefined;
-    const trusted = vscode.workspace.isTrusted;
-    if (!trusted && source.kind !== 'image') {
-      void vscode.window
-        .showWarningMessage(
-          "Creating the container runs what this folder's files say; trust the folder first.",
-          'Manage Workspace Trust',
-        )
-        .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
-      return undefined;
-    }
-    const needsCompose = source.kind === 'compose' || source.devcontainer?.kind === 'compose';
-    const composeTool =
-      needsCompose && (rt.id === 'docker' || rt.id === 'podman') ? await findComposeTool(rt.id) : undefined;
+    const trustMessage = vscode.l10n.t(
+      "Creating the container runs what this folder's files say; trust the folder first.",
+    );
+    if (source.kind !== 'image' && !requireTrust(trustMessage)) return undefined;
     try {
-      const result = await vscode.window.withProgress(
-        {
-          location: vscode.ProgressLocation.Notification,
-          title: `Workspace container for ${folder.name}`,
-          cancellable: true,
-        },
-        async (progress, token) => {
-          const ctl = new AbortController();
-          const sub = token.onCancellationRequested(() => ctl.abort());
-          try {
-            return await loadDetection().createWorkspaceContainer(rt, {
-              folder: folder.path,
-              source,
-              composeTool,
-              endpointUrl: rt.endpoint,
-              signal: ctl.signal,
-              onProgress: (p) => progress.report({ message: p.message.slice(0, 100), increment: p.increment }),
-              runPostCreate: trusted ? postCreateRunner(deps, folder.name) : undefined,
-            });
-          } finally {
-            sub.dispose();
-          }
-        },
-      );
-      deps.live.store.touch([result.id]);
-      deps.log.info(
-        `Workspace container ${result.name} (${result.id.slice(0, 12)}) ${result.created ? 'created' : 'reused'} for ${folder.name} from ${source.label}`,
-      );
-      const shell = 'Open Shell';
-      void vscode.window
-        .showInformationMessage(
-          result.created
-            ? `Workspace container ${result.name} is running.`
-            : `Using the existing workspace container ${result.name}.`,
-          shell,
-        )
-        .then((c) => c === shell && vscode.commands.executeCommand('containerWorkspaces.openShell'));
+      const result = await createWithProgress(deps, rt, folder, source, await composeToolFor(rt, source));
+      announce(deps, result, folder, source);
       return result;
     } catch (err) {
-      const e = err instanceof RuntimeError ? err : deps.session.reportFailure(err);
-      if (e.code === 'cancelled') {
-        vscode.window.setStatusBarMessage('Workspace container: cancelled', 4000);
-        return undefined;
-      }
-      deps.log.error(`Creating the workspace container for ${folder.name} failed: ${e.message}`);
-      void vscode.window
-        .showErrorMessage(`${e.message}${e.hint ? ` ${e.hint}` : ''}`, 'Show Log')
-        .then((c) => c && deps.log.show());
+      if (!isCancellation(err)) throw err;
+      vscode.window.setStatusBarMessage(vscode.l10n.t('Workspace container: cancelled'), 4000);
       return undefined;
     }
   },

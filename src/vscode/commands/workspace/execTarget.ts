@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { workspaceDirIn, workspaceFolderOf } from '../../../core/workspace/membership';
 import { LABELS } from '../../../core/runtime/labels';
 import type { ContainerSummary } from '../../../core/runtime/types';
+import { stateWord } from '../../ui/stateWords';
 import { ContainerNode } from '../../views/containers/containersTree';
 import { ReplicaNode, ServiceNode } from '../../views/services/servicesTree';
 import { workspaceFolders } from '../../workspaceFolders';
@@ -36,61 +37,71 @@ function remoteUserOf(deps: CommandDeps, c: ContainerSummary): string | undefine
   return deps.workspaceContext.all.flatMap((ctx) => ctx.devcontainers).find((d) => d.path === file)?.remoteUser;
 }
 
+/** The container of a node, or (undefined) none chosen; `null`: the service has no container yet (said so). */
+function containerOfNode(deps: CommandDeps, node: unknown): ContainerSummary | null | undefined {
+  if (node instanceof ContainerNode || node instanceof ReplicaNode) return node.container;
+  if (!(node instanceof ServiceNode)) return undefined;
+  const st = deps.services.serviceStatus(node.parent.project, node.service.name);
+  const c = st.containers.find((x) => x.state === 'running') ?? st.containers[0];
+  if (c) return c;
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Service “{0}” has no container yet; run Compose Up first.', node.service.name),
+  );
+  return null;
+}
+
+/** A container that is not running: asks to start it. True once it runs; a failed start is thrown. */
+async function offerStart(deps: CommandDeps, c: ContainerSummary): Promise<boolean> {
+  const start = vscode.l10n.t('Start');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('{0} is {1}.', c.name, stateWord(c.state)),
+    start,
+  );
+  if (choice !== start) return false;
+  try {
+    await deps.session.runtime!.start(c.id);
+  } catch (err) {
+    throw deps.session.classifyFailure(err);
+  }
+  return true;
+}
+
 /**
  * The container a workspace command runs in: the container or service node it was invoked on, or
- * the workspace's own container (a pick when there are several). Offers to start a stopped one.
+ * the workspace's own container (a pick titled `title` when there are several). Offers to start a
+ * stopped one. Failures to list or start are thrown, for the command's wrapper to show.
  */
-export async function execTarget(deps: CommandDeps, args: unknown[], verb: string): Promise<ExecTarget | undefined> {
-  let c: ContainerSummary | undefined;
-  const node = args[0];
-  if (node instanceof ContainerNode || node instanceof ReplicaNode) c = node.container;
-  else if (node instanceof ServiceNode) {
-    const st = deps.services.serviceStatus(node.parent.project, node.service.name);
-    c = st.containers.find((x) => x.state === 'running') ?? st.containers[0];
-    if (!c) {
-      void vscode.window.showInformationMessage(
-        `Service “${node.service.name}” has no container yet; run Compose Up first.`,
-      );
-      return undefined;
-    }
-  } else {
-    c = await pickWorkspaceContainer(deps, verb);
-    if (!c) return undefined;
-  }
-  if (c.state !== 'running') {
-    const start = 'Start';
-    const choice = await vscode.window.showInformationMessage(`${c.name} is ${c.state}.`, start);
-    if (choice !== start) return undefined;
-    try {
-      await deps.session.runtime!.start(c.id);
-    } catch (err) {
-      void vscode.window.showErrorMessage(deps.session.reportFailure(err).message);
-      return undefined;
-    }
-  }
+export async function execTarget(deps: CommandDeps, args: unknown[], title: string): Promise<ExecTarget | undefined> {
+  const fromNode = containerOfNode(deps, args[0]);
+  if (fromNode === null) return undefined;
+  const c = fromNode ?? (await pickWorkspaceContainer(deps, title));
+  if (!c) return undefined;
+  if (c.state !== 'running' && !(await offerStart(deps, c))) return undefined;
   return { container: c, workingDir: workspaceDirIn(c, workspaceFolders()), user: remoteUserOf(deps, c) };
 }
 
 /** The workspace's containers (running first); a pick when there are several. */
-export async function pickWorkspaceContainer(deps: CommandDeps, verb: string): Promise<ContainerSummary | undefined> {
+export async function pickWorkspaceContainer(deps: CommandDeps, title: string): Promise<ContainerSummary | undefined> {
   let list: ContainerSummary[];
   try {
     list = await deps.live.snapshot();
   } catch (err) {
-    void vscode.window.showErrorMessage(deps.session.reportFailure(err).message);
-    return undefined;
+    throw deps.session.classifyFailure(err);
   }
   const mine = workspaceContainersIn(list);
   if (!mine.length) {
-    const create = 'Create Workspace Container';
-    const choice = await vscode.window.showInformationMessage('This workspace has no container yet.', create);
+    const create = vscode.l10n.t('Create Workspace Container');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('This workspace has no container yet.'),
+      create,
+    );
     if (choice === create) await vscode.commands.executeCommand('containerWorkspaces.createWorkspaceContainer');
     return undefined;
   }
   if (mine.length === 1 || (mine[0].state === 'running' && mine[1].state !== 'running')) return mine[0];
   const pick = await vscode.window.showQuickPick<ContainerPick>(
-    mine.map((c) => ({ label: c.name, description: `${c.image} · ${c.state}`, container: c })),
-    { title: verb, placeHolder: 'Choose the workspace container' },
+    mine.map((c) => ({ label: c.name, description: `${c.image} · ${stateWord(c.state)}`, container: c })),
+    { title, placeHolder: vscode.l10n.t('Choose the workspace container') },
   );
   return pick?.container;
 }
@@ -112,8 +123,8 @@ export async function quietTarget(deps: CommandDeps, nameOrId: string | undefine
     : workspaceContainersIn(list)[0];
   if (!c)
     return nameOrId
-      ? `No container “${nameOrId}”.`
-      : 'This workspace has no container yet: run “Create Workspace Container” first.';
-  if (c.state !== 'running') return `${c.name} is ${c.state}; start it first.`;
+      ? vscode.l10n.t('No container “{0}”.', nameOrId)
+      : vscode.l10n.t('This workspace has no container yet: run “Create Workspace Container” first.');
+  if (c.state !== 'running') return vscode.l10n.t('{0} is {1}; start it first.', c.name, stateWord(c.state));
   return { container: c, workingDir: workspaceDirIn(c, folders), user: remoteUserOf(deps, c) };
 }

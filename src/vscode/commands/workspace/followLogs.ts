@@ -7,12 +7,12 @@ import { execTarget } from './execTarget';
 export const followLogs: Command = {
   id: 'containerWorkspaces.followLogs',
   async run(deps, ...args) {
-    const t = await execTarget(deps, args, 'Follow Container Logs');
+    const t = await execTarget(deps, args, vscode.l10n.t('Follow Container Logs'));
     const rt = deps.session.runtime;
     if (!t || !rt) return undefined;
     const tail = vscode.workspace.getConfiguration('containerWorkspaces').get<number>('logs.tail', 200);
     const terminal = vscode.window.createTerminal({
-      name: `Logs: ${t.container.name}`,
+      name: vscode.l10n.t('Logs: {0}', t.container.name),
       iconPath: new vscode.ThemeIcon('output'),
       pty: new LogsPty(rt, t.container.id, tail),
     });

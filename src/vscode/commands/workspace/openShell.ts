@@ -13,18 +13,18 @@ export const openShell: Command = {
     if (deps.session.isHost) {
       // No engine: the user's own shell on this machine, in the workspace folder.
       const terminal = vscode.window.createTerminal({
-        name: 'Host: shell',
+        name: vscode.l10n.t('Host: shell'),
         cwd: workspaceFolders()[0],
         iconPath: new vscode.ThemeIcon('device-desktop'),
       });
       terminal.show();
       return terminal;
     }
-    const t = await execTarget(deps, args, 'Open Shell in Container');
+    const t = await execTarget(deps, args, vscode.l10n.t('Open Shell in Container'));
     const rt = deps.session.runtime;
     if (!t || !rt) return undefined;
     const terminal = vscode.window.createTerminal({
-      name: `Shell: ${t.container.name}`,
+      name: vscode.l10n.t('Shell: {0}', t.container.name),
       iconPath: new vscode.ThemeIcon('vm'),
       pty: new ExecPty(rt, t.container.id, { cmd: SHELL, workingDir: t.workingDir, user: t.user }),
     });

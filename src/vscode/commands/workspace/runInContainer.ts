@@ -1,10 +1,49 @@
 import * as vscode from 'vscode';
+import type { ContainerRuntime } from '../../../core/runtime/types';
 import { ExecPty } from '../../terminals/execPty';
 import { HostPty, hostShellArgv } from '../../terminals/hostPty';
 import type { Command } from '../types';
-import { execTarget, workspaceFolders } from './execTarget';
+import { execTarget, workspaceFolders, type ExecTarget } from './execTarget';
 
 const HISTORY = 'containerWorkspaces.runHistory';
+
+/** Where the line runs: the workspace container (with its runtime), or this machine. */
+type Where = { t: ExecTarget; rt: ContainerRuntime } | { t?: undefined; rt?: undefined };
+
+/** Asks for the command line, the last one offered first. */
+function askLine(where: Where, label: string, last: string | undefined): Thenable<string | undefined> {
+  return vscode.window.showInputBox({
+    title: vscode.l10n.t('Run in {0}', label),
+    prompt: where.t
+      ? vscode.l10n.t('Runs with sh -c in {0}', where.t.workingDir ?? vscode.l10n.t('the container'))
+      : vscode.l10n.t('Runs with your shell in the workspace folder'),
+    placeHolder: 'npm test',
+    value: last,
+  });
+}
+
+/** A terminal running the line, in the container or on this machine; `onExit` is told its exit code. */
+function runTerminal(where: Where, line: string, onExit: (code: number) => void): vscode.Terminal {
+  const short = line.length > 30 ? `${line.slice(0, 29)}…` : line;
+  return vscode.window.createTerminal(
+    where.t
+      ? {
+          name: vscode.l10n.t('Run: {0}', short),
+          iconPath: new vscode.ThemeIcon('play'),
+          pty: new ExecPty(where.rt, where.t.container.id, {
+            cmd: ['sh', '-c', line],
+            workingDir: where.t.workingDir,
+            user: where.t.user,
+            onExit,
+          }),
+        }
+      : {
+          name: vscode.l10n.t('Host: {0}', short),
+          iconPath: new vscode.ThemeIcon('device-desktop'),
+          pty: new HostPty(hostShellArgv(line), { cwd: workspaceFolders()[0], onExit }),
+        },
+  );
+}
 
 /**
  * Asks for a command line and runs it in the workspace container (by `sh -c`, as the user typed
@@ -14,52 +53,30 @@ export const runInContainer: Command = {
   id: 'containerWorkspaces.runInContainer',
   async run(deps, ...args) {
     const given = typeof args[1] === 'string' ? args[1] : typeof args[0] === 'string' ? args[0] : undefined;
-    const host = deps.session.isHost;
-    const t = host
-      ? undefined
-      : await execTarget(deps, typeof args[0] === 'string' ? [] : args, 'Run Command in Container');
-    const rt = deps.session.runtime;
-    if (!host && (!t || !rt)) return undefined;
-    const where = t ? t.container.name : 'this machine (host)';
+    let where: Where = {};
+    if (!deps.session.isHost) {
+      const t = await execTarget(
+        deps,
+        typeof args[0] === 'string' ? [] : args,
+        vscode.l10n.t('Run Command in Container'),
+      );
+      const rt = deps.session.runtime;
+      if (!t || !rt) return undefined;
+      where = { t, rt };
+    }
+    const label = where.t ? where.t.container.name : vscode.l10n.t('this machine (host)');
     const history = deps.state.get<string[]>(HISTORY, []);
-    const line =
-      given ??
-      (await vscode.window.showInputBox({
-        title: `Run in ${where}`,
-        prompt: t
-          ? `Runs with sh -c in ${t.workingDir ?? 'the container'}`
-          : 'Runs with your shell in the workspace folder',
-        placeHolder: 'npm test',
-        value: history[0],
-      }));
+    const line = given ?? (await askLine(where, label, history[0]));
     if (!line?.trim()) return undefined;
     await deps.state.update(HISTORY, [line, ...history.filter((h) => h !== line)].slice(0, 20));
     return new Promise<number>((resolve) => {
       const onExit = (code: number) => {
         resolve(code);
-        if (code !== 0) void vscode.window.showWarningMessage(`“${line}” exited with code ${code} in ${where}.`);
-        else vscode.window.setStatusBarMessage(`$(check) “${line}” finished (exit code 0)`, 5000);
+        if (code !== 0)
+          void vscode.window.showWarningMessage(vscode.l10n.t('“{0}” exited with code {1} in {2}.', line, code, label));
+        else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) “{0}” finished (exit code 0)', line), 5000);
       };
-      const short = line.length > 30 ? `${line.slice(0, 29)}…` : line;
-      const terminal = vscode.window.createTerminal(
-        t && rt
-          ? {
-              name: `Run: ${short}`,
-              iconPath: new vscode.ThemeIcon('play'),
-              pty: new ExecPty(rt, t.container.id, {
-                cmd: ['sh', '-c', line],
-                workingDir: t.workingDir,
-                user: t.user,
-                onExit,
-              }),
-            }
-          : {
-              name: `Host: ${short}`,
-              iconPath: new vscode.ThemeIcon('device-desktop'),
-              pty: new HostPty(hostShellArgv(line), { cwd: workspaceFolders()[0], onExit }),
-            },
-      );
-      terminal.show();
+      runTerminal(where, line, onExit).show();
     });
   },
 };

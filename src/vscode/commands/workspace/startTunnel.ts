@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { RuntimeError } from '../../../core/runtime/errors';
+import { restated } from '../../ui/errors';
 import type { Command } from '../types';
 import { execTarget, workspaceFolders } from './execTarget';
 
@@ -12,13 +13,16 @@ import { execTarget, workspaceFolders } from './execTarget';
 export const startTunnel: Command = {
   id: 'containerWorkspaces.startTunnel',
   async run(deps, ...args) {
-    const t = await execTarget(deps, args, 'Start Tunnel');
+    const t = await execTarget(deps, args, vscode.l10n.t('Start Tunnel'));
     const rt = deps.session.runtime;
     if (!t || !rt) return;
     const c = t.container;
-    if (deps.tunnels.get(c.id)) {
+    const running = deps.tunnels.get(c.id);
+    if (running) {
       void vscode.window.showInformationMessage(
-        `A tunnel already runs in ${c.name}${deps.tunnels.get(c.id)!.url ? `: ${deps.tunnels.get(c.id)!.url}` : '.'}`,
+        running.url
+          ? vscode.l10n.t('A tunnel already runs in {0}: {1}', c.name, running.url)
+          : vscode.l10n.t('A tunnel already runs in {0}.', c.name),
       );
       return;
     }
@@ -26,17 +30,13 @@ export const startTunnel: Command = {
     const name = folder ? basename(folder) : c.name;
     try {
       await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Starting a tunnel in ${c.name}…` },
-        async () => {
-          await deps.tunnels.start(rt, c.id, { name, containerName: c.name, user: t.user, workingDir: t.workingDir });
-        },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting a tunnel in {0}…', c.name) },
+        () => deps.tunnels.start(rt, c.id, { name, containerName: c.name, user: t.user, workingDir: t.workingDir }),
       );
     } catch (err) {
-      const e = err instanceof RuntimeError ? err : deps.session.reportFailure(err);
+      const e = err instanceof RuntimeError ? err : deps.session.classifyFailure(err);
       // The runtime names the container by id; the user knows it by name.
-      const text = `${e.message.replaceAll(c.id, c.name)}${e.hint ? ` ${e.hint}` : ''}`;
-      deps.log.warn(text);
-      void vscode.window.showErrorMessage(text);
+      throw restated(e, e.message.replaceAll(c.id, c.name), e.hint?.replaceAll(c.id, c.name));
     }
   },
 };

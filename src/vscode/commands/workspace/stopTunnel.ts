@@ -6,14 +6,14 @@ import { execTarget } from './execTarget';
 export const stopTunnel: Command = {
   id: 'containerWorkspaces.stopTunnel',
   async run(deps, ...args) {
-    const t = await execTarget(deps, args, 'Stop Tunnel');
+    const t = await execTarget(deps, args, vscode.l10n.t('Stop Tunnel'));
     const rt = deps.session.runtime;
     if (!t || !rt) return;
     try {
       await deps.tunnels.stop(rt, t.container.id);
-      vscode.window.setStatusBarMessage(`Tunnel in ${t.container.name} stopped`, 4000);
     } catch (err) {
-      void vscode.window.showErrorMessage(deps.session.reportFailure(err).message);
+      throw deps.session.classifyFailure(err);
     }
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Tunnel in {0} stopped', t.container.name), 4000);
   },
 };

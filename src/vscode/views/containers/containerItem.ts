@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { ContainerState, ContainerSummary, RuntimeCapabilities } from '../../../core/runtime/types';
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
+import { stateWord } from '../../ui/stateWords';
+import { containerContextValue } from '../contextValues';
 import { workspaceUri } from '../workspaceDecorations';
 
 const ICONS: Record<ContainerState, [string, string | undefined]> = {
@@ -31,29 +33,19 @@ export function containerIcon(c: Pick<ContainerSummary, 'state' | 'health'>): vs
 export function stateText(c: Pick<ContainerSummary, 'state' | 'health' | 'exitCode'>): string | undefined {
   switch (c.state) {
     case 'running':
-      return c.health === 'unhealthy' ? 'unhealthy' : c.health === 'starting' ? 'starting' : undefined;
+      if (c.health === 'unhealthy') return vscode.l10n.t('unhealthy');
+      return c.health === 'starting' ? vscode.l10n.t('starting') : undefined;
     case 'exited':
-      return c.exitCode === undefined ? 'exited' : `exited (${c.exitCode})`;
+      return c.exitCode === undefined ? stateWord('exited') : vscode.l10n.t('exited ({0})', c.exitCode);
     default:
-      return c.state;
+      return stateWord(c.state);
   }
 }
 
-/**
- * What menus key on: `container.<state>` then flags — `.canPause` (the runtime can pause),
- * `.canRestart`, `.web` (a published port to open).
- */
-export function containerContextValue(
-  c: ContainerSummary,
-  caps: RuntimeCapabilities | undefined,
-  tunnel?: TunnelInfo,
-): string {
-  const flags = ['container', c.state];
-  if (caps?.pause) flags.push('canPause');
-  if (caps?.restart) flags.push('canRestart');
-  if (c.ports.some((p) => p.hostPort)) flags.push('web');
-  if (tunnel) flags.push('tunnel');
-  return flags.join('.');
+/** The tunnel on a container's row: its address once known, else how far it got. */
+function tunnelText(tunnel: TunnelInfo): string {
+  if (tunnel.url) return vscode.l10n.t('tunnel {0}', tunnel.url.replace(/^https:\/\//, ''));
+  return tunnel.login ? vscode.l10n.t('tunnel: sign-in needed') : vscode.l10n.t('tunnel starting');
 }
 
 /** One container row: name, image (and state when not plainly running), icon by state and health. */
@@ -65,19 +57,16 @@ export function containerItem(
   item.id = o.id;
   const text = stateText(c);
   // The state first: in a narrow sidebar the end of the description is what gets cut off.
-  const tunnel = o.tunnel
-    ? o.tunnel.url
-      ? `tunnel ${o.tunnel.url.replace(/^https:\/\//, '')}`
-      : o.tunnel.login
-        ? 'tunnel: sign-in needed'
-        : 'tunnel starting'
-    : undefined;
+  const tunnel = o.tunnel ? tunnelText(o.tunnel) : undefined;
   item.description = [text, tunnel, c.image].filter(Boolean).join(' · ');
   item.iconPath = containerIcon(c);
   item.contextValue = containerContextValue(c, o.caps, o.tunnel);
   if (o.workspace) item.resourceUri = workspaceUri(`container/${c.id}`);
+  const state = text ?? stateWord(c.state);
   item.accessibilityInformation = {
-    label: `${c.name}, ${c.image}, ${text ?? c.state}${o.workspace ? ', in this workspace' : ''}`,
+    label: o.workspace
+      ? vscode.l10n.t('{0}, {1}, {2}, in this workspace', c.name, c.image, state)
+      : vscode.l10n.t('{0}, {1}, {2}', c.name, c.image, state),
   };
   return item;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import type { ContainerSummary } from '../../../core/runtime/types';
+import type { ContainerSummary, MountInfo } from '../../../core/runtime/types';
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
+import { stateWord } from '../../ui/stateWords';
 
 const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -8,15 +9,17 @@ const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 /** "5 minutes ago", for the tooltip (built when shown, so it is current). */
 export function ago(ms: number, now = Date.now()): string {
   const s = Math.max(0, Math.round((now - ms) / 1000));
-  const [n, unit] =
-    s < 60
-      ? [s, 'second']
-      : s < 3600
-        ? [Math.round(s / 60), 'minute']
-        : s < 86_400
-          ? [Math.round(s / 3600), 'hour']
-          : [Math.round(s / 86_400), 'day'];
-  return `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  if (s < 60) return s === 1 ? vscode.l10n.t('1 second ago') : vscode.l10n.t('{0} seconds ago', s);
+  if (s < 3600) {
+    const m = Math.round(s / 60);
+    return m === 1 ? vscode.l10n.t('1 minute ago') : vscode.l10n.t('{0} minutes ago', m);
+  }
+  if (s < 86_400) {
+    const h = Math.round(s / 3600);
+    return h === 1 ? vscode.l10n.t('1 hour ago') : vscode.l10n.t('{0} hours ago', h);
+  }
+  const d = Math.round(s / 86_400);
+  return d === 1 ? vscode.l10n.t('1 day ago') : vscode.l10n.t('{0} days ago', d);
 }
 
 /** The address a published port opens in a browser. */
@@ -31,24 +34,19 @@ export function portUrl(p: { hostPort?: number; hostIp?: string }): string | und
   return `http://${ip}:${p.hostPort}`;
 }
 
-/** Image, ports (published ones as links), mounts, networks, created; for the row's hover. */
-export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel?: TunnelInfo): vscode.MarkdownString {
-  const t = new vscode.MarkdownString(undefined, true);
-  const lines: string[] = [];
-  lines.push(`**${md(c.name)}** — ${md(c.status || c.state)}`);
-  lines.push(`$(package) ${code(c.image)}`);
-  if (c.composeProject)
-    lines.push(`$(layers) Compose ${md(c.composeProject)}${c.composeService ? ` / ${md(c.composeService)}` : ''}`);
-  if (workspace) lines.push(`$(root-folder) In this workspace (${md(workspace)})`);
-  if (tunnel) {
-    lines.push(
-      tunnel.url
-        ? `$(remote) Tunnel ${md(tunnel.name)}: [${md(tunnel.url)}](${tunnel.url})`
-        : tunnel.login
-          ? `$(remote) Tunnel ${md(tunnel.name)} waits for sign-in: code ${code(tunnel.login.code)} at [${md(tunnel.login.url)}](${tunnel.login.url})`
-          : `$(remote) Tunnel ${md(tunnel.name)} is starting`,
-    );
+/** The tunnel's line: its address as a link, the sign-in it waits for, or that it is starting. */
+function tunnelLine(tunnel: TunnelInfo): string {
+  const name = md(tunnel.name);
+  if (tunnel.url) return vscode.l10n.t('Tunnel {0}: {1}', name, `[${md(tunnel.url)}](${tunnel.url})`);
+  if (tunnel.login) {
+    const at = `[${md(tunnel.login.url)}](${tunnel.login.url})`;
+    return vscode.l10n.t('Tunnel {0} waits for sign-in: code {1} at {2}', name, code(tunnel.login.code), at);
   }
+  return vscode.l10n.t('Tunnel {0} is starting', name);
+}
+
+/** The published ports (as links) and the exposed ones, each once. */
+function portsLine(c: ContainerSummary): string | undefined {
   const seen = new Set<string>();
   const ports = c.ports
     .filter((p) => {
@@ -60,15 +58,36 @@ export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel
       const target = `${p.containerPort}/${p.protocol}`;
       return url ? `[${md(url.replace('http://', ''))}](${url}) → ${target}` : target;
     });
-  if (ports.length) lines.push(`$(plug) ${ports.join(', ')}`);
-  for (const m of c.mounts ?? []) {
-    lines.push(
-      `$(folder) ${m.source ? `${code(m.source)} → ` : ''}${code(m.destination)}${m.type !== 'bind' ? ` (${md(m.type)})` : ''}${m.readOnly ? ' read-only' : ''}`,
-    );
+  return ports.length ? `$(plug) ${ports.join(', ')}` : undefined;
+}
+
+/** A mount: source → destination, its type unless a bind, and whether it is read-only. */
+function mountLine(m: MountInfo): string {
+  const from = m.source ? `${code(m.source)} → ` : '';
+  const type = m.type !== 'bind' ? ` (${md(m.type)})` : '';
+  const readOnly = m.readOnly ? ` ${vscode.l10n.t('read-only')}` : '';
+  return `$(folder) ${from}${code(m.destination)}${type}${readOnly}`;
+}
+
+/** Image, ports (published ones as links), mounts, networks, created; for the row's hover. */
+export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel?: TunnelInfo): vscode.MarkdownString {
+  const t = new vscode.MarkdownString(undefined, true);
+  const lines: string[] = [];
+  lines.push(`**${md(c.name)}** — ${md(c.status || stateWord(c.state))}`);
+  lines.push(`$(package) ${code(c.image)}`);
+  if (c.composeProject) {
+    const project = `${md(c.composeProject)}${c.composeService ? ` / ${md(c.composeService)}` : ''}`;
+    lines.push(`$(layers) ${vscode.l10n.t('Compose {0}', project)}`);
   }
+  if (workspace) lines.push(`$(root-folder) ${vscode.l10n.t('In this workspace ({0})', md(workspace))}`);
+  if (tunnel) lines.push(`$(remote) ${tunnelLine(tunnel)}`);
+  const ports = portsLine(c);
+  if (ports) lines.push(ports);
+  for (const m of c.mounts ?? []) lines.push(mountLine(m));
   if (c.networkNames?.length) lines.push(`$(globe) ${c.networkNames.map(md).join(', ')}`);
-  if (c.created) lines.push(`Created ${md(new Date(c.created).toLocaleString())} (${ago(c.created)})`);
-  lines.push(`ID ${code(c.id.slice(0, 12))}`);
+  if (c.created)
+    lines.push(vscode.l10n.t('Created {0} ({1})', md(new Date(c.created).toLocaleString()), ago(c.created)));
+  lines.push(vscode.l10n.t('ID {0}', code(c.id.slice(0, 12))));
   t.appendMarkdown(lines.join('\n\n'));
   return t;
 }

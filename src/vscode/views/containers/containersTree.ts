@@ -143,6 +143,26 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     return n;
   }
 
+  /**
+   * Where a container that came, went or moved is listed, for a repaint: its group, or the top
+   * level ('root') when it has none or its group appears, disappears or changes rank; undefined
+   * when the filter hides it.
+   */
+  private parentToRepaint(
+    c: ContainerSummary,
+    before: Map<string, GroupShape>,
+    after: Arrangement,
+  ): GroupNode | 'root' | undefined {
+    if (!matchesFilter(c, this._filter)) return undefined;
+    const key = groupKeyOf(c);
+    if (!key) return 'root';
+    const g = this.groupNodes.get(key);
+    const was = before.get(key);
+    const now = after.groups.get(key);
+    if (!g || !was || !now || !!was.workspace !== !!now.workspace) return 'root';
+    return g;
+  }
+
   /** Works out the rows to repaint: a row when only it changed, its parent when rows come or go. */
   private onStoreChange(change: StoreChange): void {
     if (change.reset) return this.reset();
@@ -153,17 +173,7 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     if (!before || this.rootPending) return; // nothing on screen yet, or a fetch of everything is due
     const repaint = new Set<ContainersNode>();
     let root = false;
-    const parentOf = (c: ContainerSummary): GroupNode | 'root' | undefined => {
-      if (!matchesFilter(c, this._filter)) return undefined;
-      const key = groupKeyOf(c);
-      if (!key) return 'root';
-      const g = this.groupNodes.get(key);
-      // A group that appears, disappears or changes rank changes the top level.
-      const was = before.get(key);
-      const now = after.groups.get(key);
-      if (!g || !was || !now || !!was.workspace !== !!now.workspace) return 'root';
-      return g;
-    };
+    const parentOf = (c: ContainerSummary) => this.parentToRepaint(c, before, after);
     const mark = (p: GroupNode | 'root' | undefined) => {
       if (p === 'root') root = true;
       else if (p) repaint.add(p);
@@ -225,7 +235,8 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     const item = new vscode.TreeItem(g.key, vscode.TreeItemCollapsibleState.Expanded);
     item.id = `group:${g.key}`;
     const running = g.containers.filter((c) => c.state === 'running').length;
-    item.description = `${running}/${g.containers.length} running`;
+    const total = g.containers.length;
+    item.description = vscode.l10n.t('{0}/{1} running', running, total);
     item.iconPath = new vscode.ThemeIcon(
       g.workspace ? 'root-folder' : 'layers',
       running === g.containers.length
@@ -236,11 +247,14 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     );
     item.contextValue = 'composeGroup';
     if (g.workspace) item.resourceUri = workspaceUri(`group/${g.key}`);
+    const summary = vscode.l10n.t('**{0}** — Compose project, {1} of {2} running', g.key, running, total);
     item.tooltip = new vscode.MarkdownString(
-      `**${g.key}** — Compose project, ${running} of ${g.containers.length} running${g.workspace ? `\n\nIn this workspace (${g.workspace})` : ''}`,
+      g.workspace ? `${summary}\n\n${vscode.l10n.t('In this workspace ({0})', g.workspace)}` : summary,
     );
     item.accessibilityInformation = {
-      label: `Compose project ${g.key}, ${running} of ${g.containers.length} running${g.workspace ? ', in this workspace' : ''}`,
+      label: g.workspace
+        ? vscode.l10n.t('Compose project {0}, {1} of {2} running, in this workspace', g.key, running, total)
+        : vscode.l10n.t('Compose project {0}, {1} of {2} running', g.key, running, total),
     };
     return item;
   }
@@ -274,14 +288,14 @@ export class ContainersTree implements vscode.TreeDataProvider<ContainersNode>, 
     return n instanceof ContainerNode ? n.parent : undefined;
   }
 
-  async resolveTreeItem(item: vscode.TreeItem, n: ContainersNode): Promise<vscode.TreeItem> {
+  resolveTreeItem(item: vscode.TreeItem, n: ContainersNode): vscode.TreeItem {
     if (n instanceof ContainerNode)
       item.tooltip = containerTooltip(n.container, n.workspace, this.tunnels.get(n.container.id));
     return item;
   }
 
   dispose(): void {
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.changed.dispose();
     this.countChanged.dispose();
   }

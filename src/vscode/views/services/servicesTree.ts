@@ -14,8 +14,14 @@ import type { RuntimeSession } from '../../runtimeSession';
 import type { WorkspaceContextService } from '../../detection/workspaceContextService';
 import { containerItem } from '../containers/containerItem';
 import { containerTooltip } from '../containers/containerTooltip';
+import { composeProjectContextValue, composeServiceContextValue, devcontainerContextValue } from '../contextValues';
 import type { LiveContainers } from '../../live/liveContainers';
+import { stateWord } from '../../ui/stateWords';
 import { serviceIcon } from './serviceIcon';
+import { serviceStatusText } from './serviceText';
+
+/** Text as Markdown shows it literally (what MarkdownString.appendText adds). */
+const literal = (text: string) => new vscode.MarkdownString().appendText(text).value;
 
 export class ProjectNode {
   readonly kind = 'project';
@@ -146,85 +152,101 @@ export class ServicesTree implements vscode.TreeDataProvider<ServicesNode>, vsco
   }
 
   getTreeItem(n: ServicesNode): vscode.TreeItem {
-    const ready = this.session.state === 'ready';
-    if (n instanceof ProjectNode) {
-      const byService = composeServiceContainers(n.project, this.containers());
-      const total = n.project.services.length;
-      const up = n.project.services.filter((s) => statusOf(byService.get(s.name) ?? []).state === 'running').length;
-      const created = n.project.services.filter((s) => byService.has(s.name)).length;
-      const item = new vscode.TreeItem(n.project.name, vscode.TreeItemCollapsibleState.Expanded);
-      item.id = n.id;
-      item.description = !ready ? this.notReachable() : created === 0 ? 'not created' : `running ${up}/${total}`;
-      item.iconPath = new vscode.ThemeIcon(
-        'layers',
-        up && up === total
-          ? new vscode.ThemeColor('charts.green')
-          : up
-            ? new vscode.ThemeColor('charts.yellow')
-            : undefined,
-      );
-      item.contextValue = `composeProject${this.composeFlags()}`;
-      item.tooltip = projectTooltip(n.project, n.folder);
-      item.accessibilityInformation = { label: `Compose project ${n.project.name}, ${item.description}` };
-      return item;
-    }
-    if (n instanceof ServiceNode) {
-      const st = this.serviceStatus(n.parent.project, n.service.name);
-      const scaled = st.containers.length > 1;
-      const item = new vscode.TreeItem(
-        n.service.name,
-        scaled ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-      );
-      item.id = n.id;
-      item.description = ready ? st.text : '';
-      item.iconPath = serviceIcon(ready ? st.state : 'unknown');
-      item.contextValue = `composeService.${st.state}${this.composeFlags()}`;
-      item.tooltip = serviceTooltip(n.service, st);
-      item.accessibilityInformation = { label: `service ${n.service.name}, ${ready ? st.text : 'state unknown'}` };
-      item.command = {
-        command: 'vscode.open',
-        title: 'Open Definition',
-        arguments: [
-          vscode.Uri.file(n.service.file),
-          { selection: new vscode.Range(n.service.line, 0, n.service.line, 0), preview: true },
-        ],
-      };
-      return item;
-    }
-    if (n instanceof DevcontainerNode) {
-      const st = statusOf(devcontainerContainers(n.config, n.folder, this.containers()));
-      const item = new vscode.TreeItem(
-        n.config.name ?? `Dev container (${basename(n.folder)})`,
-        st.containers.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
-      );
-      item.id = n.id;
-      item.description = `${n.config.kind}${ready ? ` · ${st.text}` : ''}`;
-      item.iconPath = new vscode.ThemeIcon(
-        'remote-explorer',
-        st.state === 'running' ? new vscode.ThemeColor('charts.green') : undefined,
-      );
-      item.contextValue = `devcontainer.${st.state}`;
-      item.tooltip = new vscode.MarkdownString().appendText(n.config.path);
-      item.command = {
-        command: 'vscode.open',
-        title: 'Open Configuration',
-        arguments: [vscode.Uri.file(n.config.path)],
-      };
-      item.accessibilityInformation = { label: `dev container ${item.label as string}, ${item.description}` };
-      return item;
-    }
+    if (n instanceof ProjectNode) return this.projectItem(n);
+    if (n instanceof ServiceNode) return this.serviceItem(n);
+    if (n instanceof DevcontainerNode) return this.devcontainerItem(n);
     return containerItem(n.container, { id: `replica:${n.container.id}`, caps: this.session.runtime?.capabilities });
   }
 
-  private notReachable(): string {
-    if (this.session.state === 'host') return 'no engine (host)';
-    return this.session.state === 'checking' ? '' : `${this.session.label} not reachable`;
+  private get ready(): boolean {
+    return this.session.state === 'ready';
   }
 
-  /** `.compose` when the active runtime can run Compose (Docker and Podman). */
-  private composeFlags(): string {
-    const id = this.session.runtimeId;
-    return id === 'docker' || id === 'podman' ? '.compose' : '';
+  /** A project: how many of its services run, green when all do, amber when some do. */
+  private projectItem(n: ProjectNode): vscode.TreeItem {
+    const byService = composeServiceContainers(n.project, this.containers());
+    const total = n.project.services.length;
+    const up = n.project.services.filter((s) => statusOf(byService.get(s.name) ?? []).state === 'running').length;
+    const created = n.project.services.filter((s) => byService.has(s.name)).length;
+    const item = new vscode.TreeItem(n.project.name, vscode.TreeItemCollapsibleState.Expanded);
+    item.id = n.id;
+    item.description = !this.ready
+      ? this.notReachable()
+      : created === 0
+        ? vscode.l10n.t('not created')
+        : vscode.l10n.t('running {0}/{1}', up, total);
+    item.iconPath = new vscode.ThemeIcon(
+      'layers',
+      up && up === total
+        ? new vscode.ThemeColor('charts.green')
+        : up
+          ? new vscode.ThemeColor('charts.yellow')
+          : undefined,
+    );
+    item.contextValue = composeProjectContextValue(this.session.runtimeId);
+    item.tooltip = projectTooltip(n.project, n.folder);
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('Compose project {0}, {1}', n.project.name, item.description),
+    };
+    return item;
+  }
+
+  /** A service: its state (replicas below it when scaled); clicking opens its definition. */
+  private serviceItem(n: ServiceNode): vscode.TreeItem {
+    const st = this.serviceStatus(n.parent.project, n.service.name);
+    const text = serviceStatusText(st);
+    const scaled = st.containers.length > 1;
+    const item = new vscode.TreeItem(
+      n.service.name,
+      scaled ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = n.id;
+    item.description = this.ready ? text : '';
+    item.iconPath = serviceIcon(this.ready ? st.state : 'unknown');
+    item.contextValue = composeServiceContextValue(st.state, this.session.runtimeId);
+    item.tooltip = serviceTooltip(n.service, st);
+    item.accessibilityInformation = {
+      label: vscode.l10n.t('service {0}, {1}', n.service.name, this.ready ? text : vscode.l10n.t('state unknown')),
+    };
+    item.command = {
+      command: 'vscode.open',
+      title: vscode.l10n.t('Open Definition'),
+      arguments: [
+        vscode.Uri.file(n.service.file),
+        { selection: new vscode.Range(n.service.line, 0, n.service.line, 0), preview: true },
+      ],
+    };
+    return item;
+  }
+
+  /** A dev container config: its kind and its container's state; clicking opens the file. */
+  private devcontainerItem(n: DevcontainerNode): vscode.TreeItem {
+    const st = statusOf(devcontainerContainers(n.config, n.folder, this.containers()));
+    const label = n.config.name ?? vscode.l10n.t('Dev container ({0})', basename(n.folder));
+    const item = new vscode.TreeItem(
+      label,
+      st.containers.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = n.id;
+    item.description = this.ready ? `${n.config.kind} · ${serviceStatusText(st)}` : n.config.kind;
+    item.iconPath = new vscode.ThemeIcon(
+      'remote-explorer',
+      st.state === 'running' ? new vscode.ThemeColor('charts.green') : undefined,
+    );
+    item.contextValue = devcontainerContextValue(st.state);
+    item.tooltip = new vscode.MarkdownString().appendText(n.config.path);
+    item.command = {
+      command: 'vscode.open',
+      title: vscode.l10n.t('Open Configuration'),
+      arguments: [vscode.Uri.file(n.config.path)],
+    };
+    item.accessibilityInformation = { label: vscode.l10n.t('dev container {0}, {1}', label, item.description) };
+    return item;
+  }
+
+  private notReachable(): string {
+    if (this.session.state === 'host') return vscode.l10n.t('no engine (host)');
+    return this.session.state === 'checking' ? '' : vscode.l10n.t('{0} not reachable', this.session.label);
   }
 
   async getChildren(parent?: ServicesNode): Promise<ServicesNode[]> {
@@ -278,20 +300,20 @@ export class ServicesTree implements vscode.TreeDataProvider<ServicesNode>, vsco
     return n instanceof ServiceNode || n instanceof ReplicaNode ? n.parent : undefined;
   }
 
-  async resolveTreeItem(item: vscode.TreeItem, n: ServicesNode): Promise<vscode.TreeItem> {
+  resolveTreeItem(item: vscode.TreeItem, n: ServicesNode): vscode.TreeItem {
     if (n instanceof ReplicaNode) item.tooltip = containerTooltip(n.container);
     return item;
   }
 
   dispose(): void {
-    this.subs.forEach((d) => d.dispose());
+    for (const d of this.subs) d.dispose();
     this.changed.dispose();
   }
 }
 
 function projectTooltip(p: ComposeProject, folder: string): vscode.MarkdownString {
   const t = new vscode.MarkdownString();
-  t.appendMarkdown(`**${p.name}** — Compose project in `).appendText(folder);
+  t.appendMarkdown(vscode.l10n.t('**{0}** — Compose project in {1}', p.name, literal(folder)));
   t.appendMarkdown('\n\n');
   for (const f of p.files) {
     t.appendText(f);
@@ -302,15 +324,15 @@ function projectTooltip(p: ComposeProject, folder: string): vscode.MarkdownStrin
 
 function serviceTooltip(s: ComposeService, st: ServiceStatus): vscode.MarkdownString {
   const t = new vscode.MarkdownString();
-  t.appendMarkdown(`**${s.name}** — `).appendText(st.text);
+  const line = (markdown: string) => t.appendMarkdown(markdown).appendMarkdown('  \n');
+  t.appendMarkdown(`**${s.name}** — `).appendText(serviceStatusText(st));
   t.appendMarkdown('\n\n');
-  if (s.image) t.appendMarkdown('Image: ').appendText(s.image).appendMarkdown('  \n');
-  if (s.build) t.appendMarkdown('Build: ').appendText(s.build.context).appendMarkdown('  \n');
-  if (s.ports.length)
-    t.appendMarkdown('Ports: ')
-      .appendText(s.ports.map((p) => `${p.published ? `${p.published}→` : ''}${p.target}/${p.protocol}`).join(', '))
-      .appendMarkdown('  \n');
-  for (const c of st.containers)
-    t.appendMarkdown('Container: ').appendText(`${c.name} (${c.state})`).appendMarkdown('  \n');
+  if (s.image) line(vscode.l10n.t('Image: {0}', literal(s.image)));
+  if (s.build) line(vscode.l10n.t('Build: {0}', literal(s.build.context)));
+  if (s.ports.length) {
+    const ports = s.ports.map((p) => `${p.published ? `${p.published}→` : ''}${p.target}/${p.protocol}`).join(', ');
+    line(vscode.l10n.t('Ports: {0}', literal(ports)));
+  }
+  for (const c of st.containers) line(vscode.l10n.t('Container: {0}', literal(`${c.name} (${stateWord(c.state)})`)));
   return t;
 }
