@@ -83,28 +83,9 @@ export async function main(
   out = (s: string) => process.stdout.write(s + '\n'),
   err = (s: string) => process.stderr.write(s + '\n'),
 ): Promise<number> {
-  let args: ParsedArgs;
-  try {
-    args = parseArgs(argv, VALUED);
-  } catch (e) {
-    err(`cws: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const [name] = args.positionals;
-  if (args.flags.has('help') || args.flags.has('h')) {
-    out(USAGE);
-    return 0;
-  }
-  if (!name) {
-    err(USAGE);
-    return 2;
-  }
-  const special = name === 'runtimes' || name === 'context';
-  const command = special ? undefined : COMMANDS[name];
-  if (!command && !special) {
-    err(`cws: unknown command "${name}"\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(argv, out, err);
+  if (typeof parsed === 'number') return parsed;
+  const { args, name, command } = parsed;
   const runtimeFlag = args.flags.get('runtime');
   const input: SelectionInput = {
     setting: typeof runtimeFlag === 'string' ? runtimeFlag : undefined,
@@ -130,23 +111,66 @@ export async function main(
     else await runtimes(ctx, input);
     return ctx.exitCode ?? 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      err(`cws: ${e.message}`);
-      return 2;
-    }
-    if (e instanceof RuntimeError) {
-      err(`cws: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
-      return e.code === 'invalidArgument' && !rt ? 2 : 1;
-    }
-    err(`cws: ${(e as Error).stack ?? e}`);
-    return 1;
+    return reportFailure(e, rt !== undefined, err);
   } finally {
     rt?.close();
   }
 }
 
+/**
+ * The arguments and the command they name, or the exit code when there is nothing to run: 0 after
+ * --help, 2 (with the usage on stderr) for bad arguments or an unknown command. `runtimes` and
+ * `context` have no CliCommand (they take other arguments): command is undefined for them.
+ */
+function parseCommandLine(
+  argv: string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number | { args: ParsedArgs; name: string; command?: CliCommand } {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(argv, VALUED);
+  } catch (e) {
+    err(`cws: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const [name] = args.positionals;
+  if (args.flags.has('help') || args.flags.has('h')) {
+    out(USAGE);
+    return 0;
+  }
+  if (!name) {
+    err(USAGE);
+    return 2;
+  }
+  const special = name === 'runtimes' || name === 'context';
+  const command = special ? undefined : COMMANDS[name];
+  if (!command && !special) {
+    err(`cws: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  return { args, name, command };
+}
+
+/**
+ * A failed command on stderr, and its exit code: 2 for usage (and for an invalid argument found
+ * before any runtime was made), 1 otherwise.
+ */
+function reportFailure(e: unknown, hadRuntime: boolean, err: (s: string) => void): number {
+  if (e instanceof UsageError) {
+    err(`cws: ${e.message}`);
+    return 2;
+  }
+  if (e instanceof RuntimeError) {
+    err(`cws: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
+    return e.code === 'invalidArgument' && !hadRuntime ? 2 : 1;
+  }
+  err(`cws: ${(e as Error).stack ?? String(e)}`);
+  return 1;
+}
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

@@ -77,6 +77,11 @@ class FakeBed {
     }
   }
 
+  /** Invocations of the fake still running: the CLI children of the runtimes on this bed. */
+  running(): Call[] {
+    return this.calls().filter((c) => alive(c.pid));
+  }
+
   async cleanup(): Promise<void> {
     for (const rt of this.runtimes) rt.close();
     await this.cli(['delete', '--all', '--force']);
@@ -132,7 +137,7 @@ describe('apple runtime (fake container CLI)', function () {
         assert.deepEqual(d.command, ['sleep', '60'], gen);
         assert.match(d.networks[0]?.ipAddress ?? '', /^192\.168\.64\.\d+$/, `${gen}: IP address`);
         assert.ok(
-          Math.abs(d.startedAt! - reference.startedAt!) < 1000,
+          Math.abs(d.startedAt! - reference.startedAt) < 1000,
           `${gen}: startedAt ${d.startedAt} vs ${reference.startedAt}`,
         );
         assert.ok(Math.abs(d.created - reference.created) < 1000, `${gen}: created`);
@@ -220,7 +225,7 @@ describe('apple runtime (fake container CLI)', function () {
       const hung = bed.calls().filter((c) => c.args[0] === 'ls');
       assert.equal(hung.length, 1);
       await until('the hung child to be gone', () => (alive(hung[0].pid) ? undefined : true), 5000);
-      assert.equal(rt.runningChildren, 0);
+      assert.deepEqual(bed.running(), []);
     });
 
     it('pause is refused clearly; restart is stop + start', async () => {
@@ -346,7 +351,7 @@ describe('apple runtime (fake container CLI)', function () {
       const cat = await rt.execInteractive(id, { cmd: ['cat'] });
       cat.close();
       assert.equal(await cat.exit, -1);
-      assert.equal(rt.runningChildren, 0);
+      assert.deepEqual(bed.running(), []);
     });
   });
 
@@ -472,13 +477,15 @@ describe('apple runtime (fake container CLI)', function () {
   describe('logs, wait and close', () => {
     it('logs with tail; follow delivers new lines; closing kills the `logs -f` child', async () => {
       const rt = bed.runtime();
+      // "three" waits for the test to say so: on a busy machine a timed pause may end before the
+      // first reads.
+      const gate = join(bed.dir, 'gate');
       const id = await rt.createContainer({
         image: IMAGE,
         name: 'lg',
-        cmd: ['sh', '-c', 'echo one; echo two; sleep 0.8; echo three; sleep 60'],
+        cmd: ['sh', '-c', `echo one; echo two; while [ ! -e '${gate}' ]; do sleep 0.05; done; echo three; sleep 60`],
       });
       await rt.start(id);
-      await sleep(300);
       const text = async (o: { tail?: number }) => {
         let out = '';
         await rt.logs(id, o, (c) => {
@@ -486,11 +493,12 @@ describe('apple runtime (fake container CLI)', function () {
         });
         return out;
       };
-      assert.equal(await text({}), 'one\ntwo\n');
+      await until('"one" and "two" logged', async () => ((await text({})) === 'one\ntwo\n' ? true : undefined));
       assert.equal(await text({ tail: 1 }), 'two\n');
 
       const chunks: LogChunk[] = [];
       const sub = await rt.logs(id, { follow: true }, (c) => chunks.push(c));
+      writeFileSync(gate, '');
       await until('"three" while following', () =>
         chunks
           .map((c) => c.text)
@@ -505,7 +513,7 @@ describe('apple runtime (fake container CLI)', function () {
       sub.close();
       await sub.ended;
       await until('the logs -f child to be gone', () => (alive(follower.pid) ? undefined : true), 5000);
-      assert.equal(rt.runningChildren, 0);
+      assert.deepEqual(bed.running(), []);
     });
 
     it('wait polls until the container has stopped (only while waiting)', async () => {
@@ -546,15 +554,16 @@ describe('apple runtime (fake container CLI)', function () {
       const hung = bed.runtime({ CWS_FAKE_CONTAINER_HANG: '1' }, { timeoutMs: 60_000 });
       const hanging = hung.listContainers();
       await sleep(400);
-      assert.ok(rt.runningChildren >= 1);
-      assert.equal(hung.runningChildren, 1);
+      // The follower and the hung call run (once each fake has started and logged its call).
+      await until('logs -f and the hung ls running', () => {
+        const live = bed.running().map((c) => c.args[0]);
+        return live.includes('logs') && live.includes('ls') ? true : undefined;
+      });
       rt.close();
       hung.close();
       await Promise.all([logs.ended, events.ended, stats.ended]);
       await assert.rejects(hanging, /closed/);
-      await until('no children', () => (rt.runningChildren + hung.runningChildren === 0 ? true : undefined), 3000);
-      const pids = bed.calls().map((c) => c.pid);
-      await until('every CLI process gone', () => (pids.some(alive) ? undefined : true), 5000);
+      await until('every CLI process gone', () => (bed.running().length ? undefined : true), 3000);
       const n = bed.calls().length;
       await sleep(1000);
       assert.equal(bed.calls().length, n, 'nothing spawned after close()');

@@ -141,7 +141,8 @@ function theirPorts(v: unknown): string[] {
   return (Array.isArray(v) ? v : [])
     .map((p) => {
       if (typeof p === 'object' && p !== null) {
-        const o = p as Record<string, unknown>;
+        // The long syntax as `config` prints it.
+        const o = p as { host_ip?: string; published?: string | number; target?: number; protocol?: string };
         return `${o.host_ip ?? ''}|${o.published ?? ''}|${o.target}/${o.protocol ?? 'tcp'}`;
       }
       // "127.0.0.1:8443:443/tcp", "::1:6060:6060/tcp", "127.0.0.1::9090/tcp", "8080:80/tcp"

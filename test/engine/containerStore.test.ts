@@ -79,9 +79,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           'sleep',
           '300',
         ]);
-        const fullId = (await until('it is listed', () =>
-          store.containers.find((c) => id.startsWith(c.id) || c.id.startsWith(id)),
-        ))!.id;
+        const fullId = (
+          await until('it is listed', () => store.containers.find((c) => id.startsWith(c.id) || c.id.startsWith(id)))
+        ).id;
         await until('running', () => (store.get(fullId)?.state === 'running' ? true : undefined));
         assert.equal(store.get(fullId)!.name, name);
         assert.ok(

@@ -118,7 +118,8 @@ for (const target of CONTRACT_TARGETS) {
     it('events: create, start, die and destroy arrive while subscribed, none after close', async () => {
       const seen: RuntimeEvent[] = [];
       const sub = rt.subscribeEvents((e) => seen.push(e));
-      await new Promise((r) => setTimeout(r, rt.capabilities.eventsPushed ? 300 : 2500)); // let it connect / take a first list
+      // Let it connect / take a first list.
+      await new Promise((r) => setTimeout(r, rt.capabilities.eventsPushed ? 300 : 2500));
       const name = uniqueName('cws-ev');
       const id = await create(name);
       await rt.start(id);

@@ -79,7 +79,10 @@ async function run(rt: ContainerRuntime, id: string, cmd: string[]): Promise<str
   return r.stdout.trim();
 }
 
-/** Removes what was made for folders under root (by our workspace label), and the Compose networks of those projects. */
+/**
+ * Removes what was made for folders under root (by our workspace label), and the Compose networks
+ * of those projects.
+ */
 async function cleanUp(rt: ContainerRuntime, root: string): Promise<void> {
   const list = await rt.listContainers({ all: true });
   const ours = list.filter(
@@ -217,8 +220,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const w = await createWorkspaceContainer(
           rt,
           opts(folder, source, {
-            runPostCreate: async () => {
+            runPostCreate: () => {
               ran = true;
+              return Promise.resolve();
             },
           }),
         );
@@ -240,7 +244,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.notEqual((await rt.inspect(id)).state, 'running');
         const w = await createWorkspaceContainer(
           rt,
-          opts(folder, source, { runPostCreate: async () => assert.fail('postCreateCommand ran on reuse') }),
+          opts(folder, source, { runPostCreate: () => assert.fail('postCreateCommand ran on reuse') }),
         );
         assert.deepEqual([w.id, w.created], [id, false]);
         assert.equal((await rt.inspect(id)).state, 'running');
@@ -325,8 +329,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const w = await createWorkspaceContainer(
           rt,
           opts(folder, source, {
-            runPostCreate: async () => {
+            runPostCreate: () => {
               post++;
+              return Promise.resolve();
             },
           }),
         );
@@ -481,7 +486,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
         const again = await createWorkspaceContainer(
           rt,
-          opts(folder, source, { runPostCreate: async () => assert.fail('ran again') }),
+          opts(folder, source, { runPostCreate: () => assert.fail('ran again') }),
         );
         assert.deepEqual([again.id, again.created], [w.id, false]);
       });
@@ -539,7 +544,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           args: parseArgs(['create', ...argv], new Set(['runtime', 'source', 'image'])),
           out: (s) => out.push(s),
           err: (s) => err.push(s),
-          runtime: async () => rt,
+          runtime: () => Promise.resolve(rt),
         };
         await createCommand(ctx);
         return { out: out.join('\n'), err: err.join('\n') };

@@ -25,7 +25,7 @@ class ResultsReporter extends Mocha.reporters.Spec {
     });
     runner.on(EVENT_TEST_FAIL, (t, err) => {
       results.failed++;
-      results.failures.push(`${t.fullTitle()}: ${err?.message ?? err}`);
+      results.failures.push(`${t.fullTitle()}: ${(err as Error | undefined)?.message ?? err}`);
       results.tests.push({ title: t.fullTitle(), state: 'failed' });
     });
     runner.on(EVENT_TEST_PENDING, (t) => {

@@ -108,7 +108,7 @@ describe('apple: container JSON of every generation', () => {
   });
 
   it('"stopping" still counts as running; an unknown state stays unknown; junk does not throw', () => {
-    const base = JSON.parse(LS_1X)[0];
+    const base = (JSON.parse(LS_1X) as Record<string, unknown>[])[0];
     assert.deepEqual(
       [
         toSummary({ ...base, status: { state: 'stopping' } }).state,

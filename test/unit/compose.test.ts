@@ -22,7 +22,7 @@ function memory(files: Record<string, string>, folder = '/ws') {
   return {
     folder,
     files: Object.keys(files),
-    read: async (p: string) => abs.get(p),
+    read: (p: string) => Promise.resolve(abs.get(p)),
     detect(env: NodeJS.ProcessEnv = {}) {
       return detectCompose(folder, this.files, this.read, env);
     },
@@ -241,7 +241,7 @@ describe('Compose detection: files and projects', () => {
       files.push(`packages/pkg${i % 400}/src/module${i}/${i % 3 ? 'index.ts' : 'README.md'}`);
     files.push('compose.yaml', 'services/api/compose.yaml', 'services/api/compose.override.yml');
     const text = 'services:\n  app:\n    image: nginx\n    ports: ["8080:80"]\n';
-    const reader = async (p: string) => (p.endsWith('.yaml') || p.endsWith('.yml') ? text : undefined);
+    const reader = (p: string) => Promise.resolve(p.endsWith('.yaml') || p.endsWith('.yml') ? text : undefined);
     const times: number[] = [];
     for (let run = 0; run < 5; run++) {
       const t0 = performance.now();
@@ -673,7 +673,7 @@ describe("Compose detection: problems in the user's files", () => {
     const { projects, diagnostics } = await detectCompose(
       '/ws',
       ['compose.yaml', 'x/compose.yaml'],
-      async (p) => (p === '/ws/x/compose.yaml' ? 'services:\n  a:\n    image: x\n' : undefined),
+      (p) => Promise.resolve(p === '/ws/x/compose.yaml' ? 'services:\n  a:\n    image: x\n' : undefined),
       {},
     );
     assert.deepEqual([projects.map((p) => p.name), diagnostics], [['x'], []]);

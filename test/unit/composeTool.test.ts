@@ -391,7 +391,7 @@ describe('findComposeTool over a PATH of real little programs', function () {
     const t0 = Date.now();
     await assert.rejects(
       findComposeTool('docker', { env: env('noplugin', 'slow'), signal: ac.signal }),
-      (e: unknown) => e instanceof RuntimeError && e.code === 'timeout',
+      (e: unknown) => e instanceof RuntimeError && e.code === 'cancelled',
     );
     assert.ok(Date.now() - t0 < 1_500, `took ${Date.now() - t0} ms`);
   });

@@ -249,7 +249,7 @@ describe('dev container detection (devcontainers.ts)', () => {
     const { configs, diagnostics } = await detectDevcontainers(
       folder,
       [...Object.keys(texts), '.devcontainer/gone/devcontainer.json'],
-      async (p) => texts[p.slice(folder.length + 1)],
+      (p) => Promise.resolve(texts[p.slice(folder.length + 1)]),
     );
     assert.deepEqual(configs, []);
     assert.deepEqual(
@@ -259,17 +259,13 @@ describe('dev container detection (devcontainers.ts)', () => {
         ['.devcontainer/empty/devcontainer.json', 'error', 'JSON syntax error: Value expected.'],
       ],
     );
-    const thrown = await detectDevcontainers(folder, ['.devcontainer.json'], async () => {
-      throw new Error('EACCES');
-    });
+    const thrown = await detectDevcontainers(folder, ['.devcontainer.json'], () => Promise.reject(new Error('EACCES')));
     assert.deepEqual(thrown, { configs: [], diagnostics: [] });
   });
 
   it('a UTF-8 byte-order mark (as Windows editors write it) is not a syntax error', async () => {
-    const { configs, diagnostics } = await detectDevcontainers(
-      '/ws',
-      ['.devcontainer.json'],
-      async () => '\uFEFF{ "image": "alpine:3.20" }\n',
+    const { configs, diagnostics } = await detectDevcontainers('/ws', ['.devcontainer.json'], () =>
+      Promise.resolve('\uFEFF{ "image": "alpine:3.20" }\n'),
     );
     assert.deepEqual([configs.map((c) => c.image), diagnostics], [['alpine:3.20'], []]);
   });
@@ -280,9 +276,9 @@ describe('dev container detection (devcontainers.ts)', () => {
     for (let i = 0; i < 20_000; i++) files.push(`src/feature${i % 300}/component${i}.tsx`);
     files.push('.devcontainer/devcontainer.json', '.devcontainer/gpu/devcontainer.json', 'docs/devcontainer.json');
     let reads = 0;
-    const read: ReadText = async () => {
+    const read: ReadText = () => {
       reads++;
-      return '{ "image": "node:20", "forwardPorts": [3000] }';
+      return Promise.resolve('{ "image": "node:20", "forwardPorts": [3000] }');
     };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {

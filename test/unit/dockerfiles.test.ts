@@ -24,7 +24,7 @@ const stages = (d: { stages: { name?: string; baseImage: string; line: number }[
 /** A listing and reader held in memory: path → text. */
 const memory = (folder: string, files: Record<string, string>): [string[], ReadText] => [
   Object.keys(files),
-  async (p) => files[p.slice(folder.length + 1)],
+  (p) => Promise.resolve(files[p.slice(folder.length + 1)]),
 ];
 
 describe('Dockerfile detection (dockerfiles.ts)', () => {
@@ -203,12 +203,11 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
   it('never throws: unreadable files are left out, a throwing reader is survived', async () => {
     const folder = '/ws';
     const files = ['Dockerfile', 'api/Dockerfile'];
-    const gone = await detectDockerfiles(folder, files, async () => undefined);
+    const gone = await detectDockerfiles(folder, files, () => Promise.resolve(undefined));
     assert.deepEqual(gone, { dockerfiles: [], diagnostics: [] });
-    const flaky = await detectDockerfiles(folder, files, async (p) => {
-      if (p.includes('api')) throw new Error('EIO');
-      return 'FROM alpine\n';
-    });
+    const flaky = await detectDockerfiles(folder, files, (p) =>
+      p.includes('api') ? Promise.reject(new Error('EIO')) : Promise.resolve('FROM alpine\n'),
+    );
     assert.deepEqual(
       flaky.dockerfiles.map((d) => d.path),
       ['/ws/Dockerfile'],
@@ -221,9 +220,9 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
     for (let i = 0; i < 20_000; i++) files.push(`packages/p${i % 400}/src/module${i}.ts`);
     files.push('Dockerfile', 'services/api/Dockerfile', 'tools/Containerfile');
     let reads = 0;
-    const read: ReadText = async () => {
+    const read: ReadText = () => {
       reads++;
-      return 'FROM node:20 AS build\nRUN make\nFROM gcr.io/distroless/nodejs20\n';
+      return Promise.resolve('FROM node:20 AS build\nRUN make\nFROM gcr.io/distroless/nodejs20\n');
     };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {

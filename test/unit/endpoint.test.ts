@@ -5,14 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
-  checkKnownHosts,
-  fingerprint,
-  isEncryptedKey,
   parseHost,
   resolveDockerEndpoint,
   resolvePodmanEndpoint,
   type DockerEndpoint,
 } from '../../src/core/runtime/docker/endpoint';
+import { checkKnownHosts, fingerprint, isEncryptedKey } from '../../src/core/runtime/docker/sshAuth';
 import { RuntimeError } from '../../src/core/runtime/errors';
 
 describe('engine endpoint resolution', () => {
@@ -208,7 +206,7 @@ describe('ssh:// endpoints', () => {
           : { type: 'pkcs8', format: 'pem' },
         publicKeyEncoding: { type: 'spki', format: 'pem' },
       } as never,
-    ).privateKey as unknown as string;
+    ).privateKey;
 
   it('uses the agent from SSH_AUTH_SOCK when it is there, and reads no key', () => {
     const sock = join(home, 'agent.sock');
@@ -265,7 +263,7 @@ describe('ssh:// endpoints', () => {
     assert.doesNotMatch(JSON.stringify(ep), /PRIVATE KEY/);
     assert.doesNotMatch(inspect(ep, { depth: 5 }), /PRIVATE KEY/);
     assert.match(JSON.stringify(ep), /<redacted>/);
-    assert.deepEqual(JSON.parse(JSON.stringify(ep)).host, 'build-box');
+    assert.deepEqual((JSON.parse(JSON.stringify(ep)) as DockerEndpoint).host, 'build-box');
   });
 
   it('takes the user from the address, else from USER', () => {
@@ -309,8 +307,8 @@ describe('ssh:// endpoints', () => {
       Object.assign(new Error('All configured authentication methods failed'), { level: 'client-authentication' }),
     );
     assert.equal(auth?.code, 'permission');
-    assert.match(auth!.message, /"me" to build-box:2222 was refused/);
-    assert.match(auth!.hint ?? '', /ssh-add/);
+    assert.match(auth.message, /"me" to build-box:2222 was refused/);
+    assert.match(auth.hint ?? '', /ssh-add/);
     assert.equal(
       ep.explainError!(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))?.code,
       'unavailable',

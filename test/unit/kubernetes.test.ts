@@ -44,7 +44,8 @@ describe('Kubernetes detection (kubernetes.ts)', () => {
         ['deploy/workers.yaml', 14, 'apps/v1', 'DaemonSet', 'node-exporter', 'monitoring'],
       ],
     );
-    // The overlay's patch (overlays/prod/replicas.yaml) is a Deployment "api" too, without containers: first one wins here.
+    // The overlay's patch (overlays/prod/replicas.yaml) is a Deployment "api" too, without containers:
+    // first one wins here.
     const containers: Record<string, unknown> = {};
     for (const r of info.resources) containers[`${r.kind}/${r.name}`] ??= r.containers;
     assert.deepEqual(containers['Deployment/api'], [
@@ -179,10 +180,8 @@ describe('Kubernetes detection (kubernetes.ts)', () => {
       'flow.yml': '{"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "as-json"}}\n',
     };
     assert.ok(big.length > 1024 * 1024);
-    const { info, diagnostics } = await detectKubernetes(
-      folder,
-      Object.keys(texts),
-      async (p) => texts[p.slice(folder.length + 1)],
+    const { info, diagnostics } = await detectKubernetes(folder, Object.keys(texts), (p) =>
+      Promise.resolve(texts[p.slice(folder.length + 1)]),
     );
     assert.deepEqual([info.resources.map((r) => r.name), diagnostics], [['with-bom', 'as-json', 'small'], []]);
   });
@@ -190,9 +189,7 @@ describe('Kubernetes detection (kubernetes.ts)', () => {
   it('never throws: a reader that fails, or an alias bomb', async () => {
     const folder = '/ws';
     const files = ['a.yaml', 'Chart.yaml', 'kustomization.yaml'];
-    const failing = await detectKubernetes(folder, files, async () => {
-      throw new Error('EIO');
-    });
+    const failing = await detectKubernetes(folder, files, () => Promise.reject(new Error('EIO')));
     assert.deepEqual(failing, {
       info: {
         kustomizations: ['/ws/kustomization.yaml'],
@@ -206,7 +203,7 @@ describe('Kubernetes detection (kubernetes.ts)', () => {
       bomb += `a${i}: &a${i} [${Array(10)
         .fill(`*a${i - 1}`)
         .join(', ')}]\n`;
-    const survived = await detectKubernetes(folder, ['bomb.yaml'], async () => bomb);
+    const survived = await detectKubernetes(folder, ['bomb.yaml'], () => Promise.resolve(bomb));
     assert.deepEqual(survived.info.resources, []);
   });
 
@@ -220,9 +217,9 @@ describe('Kubernetes detection (kubernetes.ts)', () => {
     const app =
       'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n';
     let reads = 0;
-    const read: ReadText = async (p) => {
+    const read: ReadText = (p) => {
       reads++;
-      return p.endsWith('deploy/app.yaml') ? app : settings;
+      return Promise.resolve(p.endsWith('deploy/app.yaml') ? app : settings);
     };
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {

@@ -198,7 +198,7 @@ describe('engine list entries', () => {
         },
         { Type: 'bind', Source: '/home/me/src', Destination: '/src', Mode: 'ro', RW: false, Propagation: 'rprivate' },
       ],
-    } as never);
+    });
     assert.equal(s.exitCode, 3);
     assert.deepEqual(s.networkNames, ['bridge', 'backend']);
     assert.deepEqual(s.mounts, [

@@ -33,10 +33,10 @@ function scripted(states: ContainerState[]) {
     label: 'Docker',
     endpoint: 'test',
     capabilities: { pause: true, eventsPushed: true, restart: true, build: true, exitCodes: true },
-    async listContainers() {
+    listContainers() {
       const state = states[Math.min(lists, states.length - 1)];
       lists++;
-      return [summary(state)];
+      return Promise.resolve([summary(state)]);
     },
     subscribeEvents(l: (e: RuntimeEvent) => void): Subscription {
       onEvent = l;

@@ -8,23 +8,19 @@ export async function context(ctx: CliContext): Promise<void> {
   const c = await detectDirectory(dir, { env: process.env });
   if (json(ctx)) return ctx.out(JSON.stringify(c, null, 2));
   const rel = (p: string) => relative(dir, p) || '.';
-  const lines = [
-    `${dir}${c.primary ? `  (primary: ${c.primary})` : '  (no container files found)'}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`,
-  ];
+  const primary = c.primary ? `  (primary: ${c.primary})` : '  (no container files found)';
+  const lines = [`${dir}${primary}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`];
   for (const d of c.devcontainers) {
-    lines.push(
-      `  dev container  ${rel(d.path)}: ${d.kind}${d.image ? ` ${d.image}` : ''}${d.compose ? ` service ${d.compose.service}` : ''} → ${d.workspaceFolder}`,
-    );
+    const what = `${d.kind}${d.image ? ` ${d.image}` : ''}${d.compose ? ` service ${d.compose.service}` : ''}`;
+    lines.push(`  dev container  ${rel(d.path)}: ${what} → ${d.workspaceFolder}`);
   }
   for (const p of c.composeProjects) {
-    lines.push(
-      `  compose        ${p.files.map(rel).join(' + ')}: project ${p.name}, services ${p.services.map((s) => s.name).join(', ') || '(none)'}`,
-    );
+    const services = p.services.map((s) => s.name).join(', ') || '(none)';
+    lines.push(`  compose        ${p.files.map(rel).join(' + ')}: project ${p.name}, services ${services}`);
   }
   for (const d of c.dockerfiles) {
-    lines.push(
-      `  dockerfile     ${rel(d.path)}: ${d.stages.map((s) => (s.name ? `${s.name} (${s.baseImage})` : s.baseImage)).join(' → ') || '(no FROM)'}`,
-    );
+    const stages = d.stages.map((s) => (s.name ? `${s.name} (${s.baseImage})` : s.baseImage)).join(' → ');
+    lines.push(`  dockerfile     ${rel(d.path)}: ${stages || '(no FROM)'}`);
   }
   for (const r of c.kubernetes.resources)
     lines.push(`  kubernetes     ${rel(r.file)}: ${r.kind}/${r.name}${r.namespace ? ` -n ${r.namespace}` : ''}`);

@@ -39,7 +39,7 @@ export const exec: CliCommand = async (ctx) => {
   const workingDir = strFlag(ctx, 'w') ?? strFlag(ctx, 'workdir') ?? defaultDir;
   const user = strFlag(ctx, 'u') ?? strFlag(ctx, 'user');
   if (process.stdin.isTTY && process.stdout.isTTY && !ctx.args.flags.has('no-tty')) {
-    const term = await rt.execInteractive(id!, {
+    const term = await rt.execInteractive(id, {
       cmd,
       workingDir,
       user,
@@ -63,7 +63,7 @@ export const exec: CliCommand = async (ctx) => {
     }
     return;
   }
-  const r = await rt.exec(id!, { cmd, workingDir, user });
+  const r = await rt.exec(id, { cmd, workingDir, user });
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   ctx.exitCode = r.exitCode;

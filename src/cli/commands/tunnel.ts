@@ -65,9 +65,39 @@ async function start(ctx: CliContext, id: string): Promise<void> {
       `Tunnel ${started.name} started in ${id} (pid ${started.pid ?? '?'}); waiting for its login prompt and address…`,
     );
 
+  const { onEvent, outcome, finished } = printEvents(ctx, asJson);
+  const follow = await followTunnel(rt, id, onEvent);
+  const timer = setTimeout(() => finished('timeout'), START_WAIT_MS);
+  const interrupt = () => finished('interrupted');
+  process.once('SIGINT', interrupt);
+  try {
+    const why = await outcome;
+    if (why === 'ended') ctx.exitCode = 1;
+    else if (!asJson && why === 'timeout')
+      ctx.out(`Still waiting; the tunnel keeps running. \`cws tunnel status ${id}\` shows its login code and address.`);
+    else if (!asJson && why === 'interrupted') ctx.out(`The tunnel keeps running; \`cws tunnel stop ${id}\` stops it.`);
+  } finally {
+    clearTimeout(timer);
+    process.removeListener('SIGINT', interrupt);
+    follow.close();
+    await follow.ended;
+  }
+}
+
+type StartOutcome = 'ready' | 'ended' | 'timeout' | 'interrupted';
+
+/**
+ * Prints a started tunnel's events (JSON lines with --json, else the login prompt, the address, and
+ * the last output lines when it ends); `outcome` resolves at the address or the end, or when
+ * `finished` is called.
+ */
+function printEvents(
+  ctx: CliContext,
+  asJson: boolean,
+): { onEvent: (e: TunnelEvent) => void; outcome: Promise<StartOutcome>; finished: (why: StartOutcome) => void } {
   const last: string[] = [];
-  let finished: (why: 'ready' | 'ended' | 'timeout' | 'interrupted') => void = () => undefined;
-  const outcome = new Promise<'ready' | 'ended' | 'timeout' | 'interrupted'>((r) => {
+  let finished: (why: StartOutcome) => void = () => undefined;
+  const outcome = new Promise<StartOutcome>((r) => {
     finished = r;
   });
   const onEvent = (e: TunnelEvent) => {
@@ -85,30 +115,15 @@ async function start(ctx: CliContext, id: string): Promise<void> {
         finished('ready');
         break;
       case 'ended':
-        if (!asJson)
-          ctx.err(
-            `The tunnel ended${e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`}. Its last output:\n${last.map((l) => `  ${l}`).join('\n')}`,
-          );
+        if (!asJson) {
+          const exit = e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`;
+          ctx.err(`The tunnel ended${exit}. Its last output:\n${last.map((l) => `  ${l}`).join('\n')}`);
+        }
         finished('ended');
         break;
     }
   };
-  const follow = await followTunnel(rt, id, onEvent);
-  const timer = setTimeout(() => finished('timeout'), START_WAIT_MS);
-  const interrupt = () => finished('interrupted');
-  process.once('SIGINT', interrupt);
-  try {
-    const why = await outcome;
-    if (why === 'ended') ctx.exitCode = 1;
-    else if (!asJson && why === 'timeout')
-      ctx.out(`Still waiting; the tunnel keeps running. \`cws tunnel status ${id}\` shows its login code and address.`);
-    else if (!asJson && why === 'interrupted') ctx.out(`The tunnel keeps running; \`cws tunnel stop ${id}\` stops it.`);
-  } finally {
-    clearTimeout(timer);
-    process.removeListener('SIGINT', interrupt);
-    follow.close();
-    await follow.ended;
-  }
+  return { onEvent, outcome, finished };
 }
 
 async function status(ctx: CliContext, id: string): Promise<void> {

@@ -15,7 +15,7 @@ export type ComposeFlavor = 'docker-compose-plugin' | 'docker-compose' | 'podman
 
 export interface ComposeTool {
   flavor: ComposeFlavor;
-  /** Executable to spawn, e.g. "docker", "docker-compose", "podman", "podman-compose" (absolute path when found on PATH). */
+  /** Executable to spawn: "docker", "docker-compose", "podman", "podman-compose" (absolute when found on PATH). */
   command: string;
   /** Args that come before the compose args: ["compose"] for `docker compose` / `podman compose`, [] otherwise. */
   prefix: string[];
@@ -178,11 +178,15 @@ export function composeMissingHint(runtime: ComposeRuntime, platform: NodeJS.Pla
   if (runtime === 'docker') {
     if (platform === 'linux') {
       return (
-        "Install Docker Compose v2 (the `docker-compose-plugin` package from Docker's repository, then `docker compose` works), " +
-        "or your distribution's `docker-compose` (e.g. `sudo apt install docker-compose`)."
+        "Install Docker Compose v2 (the `docker-compose-plugin` package from Docker's repository, " +
+        "then `docker compose` works), or your distribution's `docker-compose` " +
+        '(e.g. `sudo apt install docker-compose`).'
       );
     }
-    return 'Docker Compose comes with Docker Desktop: install or update it, or put the `docker-compose` program on PATH.';
+    return (
+      'Docker Compose comes with Docker Desktop: install or update it, ' +
+      'or put the `docker-compose` program on PATH.'
+    );
   }
   const podmanCompose =
     platform === 'linux'
@@ -191,7 +195,7 @@ export function composeMissingHint(runtime: ComposeRuntime, platform: NodeJS.Pla
         ? '`brew install podman-compose` (or `pip3 install podman-compose`)'
         : '`pip install podman-compose`';
   return (
-    `Install podman-compose: ${podmanCompose}; or Docker Compose (\`docker compose\` / \`docker-compose\`), which then talks to ` +
-    "Podman's socket. Podman 4.8 and later run either one as `podman compose`."
+    `Install podman-compose: ${podmanCompose}; or Docker Compose (\`docker compose\` / \`docker-compose\`), ` +
+    "which then talks to Podman's socket. Podman 4.8 and later run either one as `podman compose`."
   );
 }

@@ -134,51 +134,19 @@ export function runCompose(inv: ComposeInvocation, o: ComposeRunOptions = {}): P
     }
     let child: ChildProcess;
     try {
-      child = spawn(inv.command, inv.args, {
-        cwd: inv.cwd,
-        env: inv.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        shell: false,
-        windowsHide: true,
-        // Its own process group on POSIX, so that an abort reaches `docker compose`'s plugin too.
-        detached: process.platform !== 'win32',
-      });
+      child = spawnPiped(inv.command, inv.args, inv.env, inv.cwd);
     } catch (err) {
       reject(spawnError(err as NodeJS.ErrnoException, inv));
       return;
     }
 
     let settled = false;
-    let closed = false;
-    let aborted = false;
-    let killTimer: NodeJS.Timeout | undefined;
-    const onAbort = () => {
-      if (closed) return;
-      aborted = true;
-      signalTree(child, 'SIGTERM');
-      killTimer = setTimeout(() => {
-        if (!closed) signalTree(child, 'SIGKILL');
-      }, KILL_GRACE_MS);
-      killTimer.unref();
-    };
-    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const abort = endOnAbort(child, o.signal);
     const finish = () => {
       settled = true;
-      closed = true;
-      if (killTimer) clearTimeout(killTimer);
-      o.signal?.removeEventListener('abort', onAbort);
+      abort.closed();
     };
-
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const src = child[stream]!;
-      const decoder = new StringDecoder('utf8');
-      const lines = new LineSplitter((l) => o.onLine?.(l, stream));
-      src.on('data', (b: Buffer) => lines.push(decoder.write(b)));
-      src.on('end', () => {
-        lines.push(decoder.end());
-        lines.end();
-      });
-    }
+    emitLines(child, o);
 
     child.once('error', (err: NodeJS.ErrnoException) => {
       // Once it has started (it has a pid), an error (a failed kill) still ends in 'close'.
@@ -189,9 +157,67 @@ export function runCompose(inv: ComposeInvocation, o: ComposeRunOptions = {}): P
     child.once('close', (code, sig) => {
       if (settled) return;
       finish();
-      resolve({ exitCode: code ?? signalExitCode(sig), aborted });
+      resolve({ exitCode: code ?? signalExitCode(sig), aborted: abort.aborted() });
     });
   });
+}
+
+/** Spawns a command without a shell, stdout and stderr piped; throws when it cannot be spawned at all. */
+function spawnPiped(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): ChildProcess {
+  return spawn(command, args, {
+    cwd,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    shell: false,
+    windowsHide: true,
+    // Its own process group on POSIX, so that an abort reaches `docker compose`'s plugin too.
+    detached: process.platform !== 'win32',
+  });
+}
+
+/**
+ * Ends the child when the signal aborts: SIGTERM to its process tree, then SIGKILL after
+ * KILL_GRACE_MS unless `closed()` was called first (which also stops listening to the signal).
+ */
+function endOnAbort(
+  child: ChildProcess,
+  signal: AbortSignal | undefined,
+): { aborted: () => boolean; closed: () => void } {
+  let closed = false;
+  let aborted = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    if (closed) return;
+    aborted = true;
+    signalTree(child, 'SIGTERM');
+    killTimer = setTimeout(() => {
+      if (!closed) signalTree(child, 'SIGKILL');
+    }, KILL_GRACE_MS);
+    killTimer.unref();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  return {
+    aborted: () => aborted,
+    closed: () => {
+      closed = true;
+      if (killTimer) clearTimeout(killTimer);
+      signal?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+/** The child's stdout and stderr to o.onLine as lines (UTF-8, split by LineSplitter), each with its stream. */
+function emitLines(child: ChildProcess, o: ComposeRunOptions): void {
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const src = child[stream]!;
+    const decoder = new StringDecoder('utf8');
+    const lines = new LineSplitter((l) => o.onLine?.(l, stream));
+    src.on('data', (b: Buffer) => lines.push(decoder.write(b)));
+    src.on('end', () => {
+      lines.push(decoder.end());
+      lines.end();
+    });
+  }
 }
 
 export interface ProbeResult {
@@ -221,13 +247,7 @@ export function probeOutput(
     }
     let child: ChildProcess;
     try {
-      child = spawn(command, args, {
-        env: o.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        shell: false,
-        windowsHide: true,
-        detached: process.platform !== 'win32',
-      });
+      child = spawnPiped(command, args, o.env);
     } catch {
       resolve({ timedOut: false, ...out });
       return;

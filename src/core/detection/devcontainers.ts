@@ -1,5 +1,6 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { readSafely } from './readSafely';
 import type { ContextDiagnostic, DevcontainerConfig, ReadText } from './types';
 
 /**
@@ -90,6 +91,7 @@ function reader(report: Report) {
         ? String(v.value)
         : undefined;
   return {
+    report,
     node: (obj: JsonNode | undefined, key: string) => property(obj, key),
     string(obj: JsonNode | undefined, key: string): string | undefined {
       const p = property(obj, key);
@@ -149,11 +151,67 @@ export function parseDevcontainer(
   source: string,
   folder: string,
 ): { config?: DevcontainerConfig; diagnostics: ContextDiagnostic[] } {
+  const { root, diagnostics, syntaxErrors, at, report } = parseJsonc(path, source);
+  if (root?.type !== 'object') {
+    if (root) report(root, 'devcontainer.json should hold a JSON object.', 'error');
+    return { diagnostics };
+  }
+
+  const r = reader(report);
+  const dir = dirname(path);
+  const image = r.string(root, 'image');
+  const build = r.object(root, 'build');
+  const dockerfile = r.string(build, 'dockerfile') ?? r.string(root, 'dockerFile');
+  const composeProp = r.node(root, 'dockerComposeFile');
+  const composeFiles = composeFileNames(composeProp?.value, report);
+  const kind = configKind(composeFiles, dockerfile, image);
+  if (kind === undefined) {
+    if (!syntaxErrors)
+      at(root.offset, 1, 'A dev container needs "image", "build.dockerfile" or "dockerComposeFile".', 'error');
+    return { diagnostics };
+  }
+
+  const compose =
+    kind === 'compose' ? { key: composeProp!.key, files: composeFiles.map((f) => resolve(dir, f)) } : undefined;
+  const layout = workspaceLayout(r, root, folder, compose);
+  const forwardPorts = forwardPortsOf(r.node(root, 'forwardPorts')?.value, report);
+  const postCreateCommand = postCreateCommandOf(r.node(root, 'postCreateCommand')?.value, report);
+  const config: DevcontainerConfig = {
+    path,
+    name: r.string(root, 'name'),
+    kind,
+    image,
+    build: kind === 'build' ? buildOf(r, root, build, resolve(dir, dockerfile!), dir) : undefined,
+    compose: layout.compose,
+    workspaceFolder: layout.workspaceFolder,
+    workspaceMount: layout.workspaceMount,
+    forwardPorts,
+    containerEnv: r.stringMap(root, 'containerEnv'),
+    remoteUser: r.string(root, 'remoteUser'),
+    postCreateCommand,
+  };
+  // Only when set: a config without it keeps the shape it always had.
+  const containerUser = r.string(root, 'containerUser');
+  if (containerUser !== undefined) config.containerUser = containerUser;
+  diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
+  return { config, diagnostics };
+}
+
+type At = (offset: number, length: number, message: string, severity: 'error' | 'warning') => void;
+
+/**
+ * A JSONC file's tree, its syntax errors as diagnostics (one per line), `at` to add a problem at an
+ * offset and `report` for problems of shape, which count only when there was no syntax error.
+ */
+function parseJsonc(
+  path: string,
+  source: string,
+): { root?: JsonNode; diagnostics: ContextDiagnostic[]; syntaxErrors: boolean; at: At; report: Report } {
   // A byte-order mark is not content (editors do not show it, so columns are counted without it).
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const diagnostics: ContextDiagnostic[] = [];
   const pos = positions(text);
-  const at = (offset: number, length: number, message: string, severity: 'error' | 'warning') => {
+  const at: At = (offset, length, message, severity) => {
     const a = pos(offset);
     const b = pos(offset + Math.max(length, 1));
     diagnostics.push({
@@ -181,135 +239,132 @@ export function parseDevcontainer(
   const report: Report = (node, message, severity = 'warning') => {
     if (!errors.length) at(node.offset, node.length, message, severity);
   };
-  if (root?.type !== 'object') {
-    if (root) report(root, 'devcontainer.json should hold a JSON object.', 'error');
-    return { diagnostics };
-  }
+  return { root, diagnostics, syntaxErrors: errors.length > 0, at, report };
+}
 
-  const r = reader(report);
-  const dir = dirname(path);
-  const folderName = basename(folder);
-
-  const image = r.string(root, 'image');
-  const build = r.object(root, 'build');
-  const dockerfile = r.string(build, 'dockerfile') ?? r.string(root, 'dockerFile');
-  const composeFiles: string[] = [];
-  const composeProp = r.node(root, 'dockerComposeFile');
-  const composeValue = composeProp?.value;
-  if (composeValue?.type === 'string') composeFiles.push(composeValue.value as string);
-  else if (composeValue?.type === 'array') {
-    for (const e of composeValue.children ?? []) {
-      if (e.type === 'string') composeFiles.push(e.value as string);
+/** `dockerComposeFile`: one file name or an array of them, as written (relative to the config). */
+function composeFileNames(value: JsonNode | undefined, report: Report): string[] {
+  const files: string[] = [];
+  if (value?.type === 'string') files.push(value.value as string);
+  else if (value?.type === 'array') {
+    for (const e of value.children ?? []) {
+      if (e.type === 'string') files.push(e.value as string);
       else report(e, '"dockerComposeFile" should only hold file names.', 'warning');
     }
-    if (!composeValue.children?.length) report(composeValue, '"dockerComposeFile" names no Compose file.', 'warning');
-  } else if (composeValue)
-    report(composeValue, '"dockerComposeFile" should be a file name or an array of file names.', 'warning');
+    if (!value.children?.length) report(value, '"dockerComposeFile" names no Compose file.', 'warning');
+  } else if (value) report(value, '"dockerComposeFile" should be a file name or an array of file names.', 'warning');
+  return files;
+}
 
-  let kind: DevcontainerConfig['kind'];
-  if (composeFiles.length) kind = 'compose';
-  else if (dockerfile !== undefined) kind = 'build';
-  else if (image !== undefined) kind = 'image';
-  else {
-    if (!errors.length)
-      at(root.offset, 1, 'A dev container needs "image", "build.dockerfile" or "dockerComposeFile".', 'error');
-    return { diagnostics };
-  }
+/** Which kind of dev container a config describes; undefined when it names nothing to run. */
+function configKind(
+  composeFiles: string[],
+  dockerfile: string | undefined,
+  image: string | undefined,
+): DevcontainerConfig['kind'] | undefined {
+  if (composeFiles.length) return 'compose';
+  if (dockerfile !== undefined) return 'build';
+  if (image !== undefined) return 'image';
+  return undefined;
+}
 
+/**
+ * Where the code goes in the container, and for a Compose config (`compose`: its resolved files, and
+ * the property to report what it lacks at) the files, service and runServices.
+ */
+function workspaceLayout(
+  r: ReturnType<typeof reader>,
+  root: JsonNode,
+  folder: string,
+  compose: { key: JsonNode; files: string[] } | undefined,
+): Pick<DevcontainerConfig, 'compose' | 'workspaceFolder' | 'workspaceMount'> {
+  const folderName = basename(folder);
   const workspaceFolderSet = r.string(root, 'workspaceFolder');
   const workspaceMountSet = r.string(root, 'workspaceMount');
-  let compose: DevcontainerConfig['compose'];
-  let workspaceFolder: string;
-  let workspaceMount: string;
-  if (kind === 'compose') {
+  if (compose) {
     const service = r.string(root, 'service');
-    const key = composeProp!.key;
-    if (service === undefined) report(key, 'A Compose dev container needs "service".', 'error');
+    if (service === undefined) r.report(compose.key, 'A Compose dev container needs "service".', 'error');
     // The schema requires it; without it the Dev Containers CLI opens "/".
-    if (workspaceFolderSet === undefined) report(key, 'A Compose dev container needs "workspaceFolder".', 'error');
-    compose = {
-      files: composeFiles.map((f) => resolve(dir, f)),
-      service: service ?? '',
-      runServices: r.stringArray(root, 'runServices'),
+    if (workspaceFolderSet === undefined)
+      r.report(compose.key, 'A Compose dev container needs "workspaceFolder".', 'error');
+    return {
+      compose: {
+        files: compose.files,
+        service: service ?? '',
+        runServices: r.stringArray(root, 'runServices'),
+      },
+      workspaceFolder: workspaceFolderSet ?? '/',
+      // Compose mounts the code itself; no mount is added for it.
+      workspaceMount: workspaceMountSet ?? '',
     };
-    workspaceFolder = workspaceFolderSet ?? '/';
-    // Compose mounts the code itself; no mount is added for it.
-    workspaceMount = workspaceMountSet ?? '';
-  } else {
-    workspaceFolder = workspaceFolderSet ?? `/workspaces/${folderName}`;
-    workspaceMount =
-      workspaceMountSet ?? `source=${folder},target=/workspaces/${folderName},type=bind,consistency=cached`;
   }
-
-  const forwardPorts: (number | string)[] = [];
-  const fp = r.node(root, 'forwardPorts');
-  if (fp?.value && fp.value.type !== 'array')
-    report(fp.value, '"forwardPorts" should be an array of ports.', 'warning');
-  else
-    for (const e of fp?.value?.children ?? []) {
-      if (e.type === 'number' && validPortNumber(e.value as number)) forwardPorts.push(e.value as number);
-      else if (
-        e.type === 'string' &&
-        PORT_STRING.test(e.value as string) &&
-        validPortNumber(Number(PORT_STRING.exec(e.value as string)![1]))
-      ) {
-        forwardPorts.push(e.value as string);
-      } else report(e, 'A forwarded port is a port number (0-65535) or a "host:port" string.', 'warning');
-    }
-
-  let postCreateCommand: DevcontainerConfig['postCreateCommand'];
-  const pc = r.node(root, 'postCreateCommand');
-  if (pc?.value) {
-    const v = valueOf(pc.value);
-    const isCommand = (c: unknown) =>
-      typeof c === 'string' || (Array.isArray(c) && c.every((x) => typeof x === 'string'));
-    if (
-      isCommand(v) ||
-      (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isCommand))
-    ) {
-      postCreateCommand = v as DevcontainerConfig['postCreateCommand'];
-    } else {
-      report(
-        pc.value,
-        '"postCreateCommand" should be a command string, an array of arguments, or an object of named commands.',
-        'warning',
-      );
-    }
-  }
-
-  const config: DevcontainerConfig = {
-    path,
-    name: r.string(root, 'name'),
-    kind,
-    image,
-    build:
-      kind === 'build'
-        ? {
-            dockerfile: resolve(dir, dockerfile!),
-            // build.context, or the top-level context that goes with the legacy top-level dockerFile.
-            context: resolve(
-              dir,
-              (build ? r.string(build, 'context') : undefined) ??
-                (property(root, 'dockerFile') ? r.string(root, 'context') : undefined) ??
-                '.',
-            ),
-            target: r.string(build, 'target'),
-            args: r.stringMap(build, 'args'),
-          }
-        : undefined,
-    compose,
-    workspaceFolder,
-    workspaceMount,
-    forwardPorts,
-    containerEnv: r.stringMap(root, 'containerEnv'),
-    remoteUser: r.string(root, 'remoteUser'),
-    postCreateCommand,
+  return {
+    compose: undefined,
+    workspaceFolder: workspaceFolderSet ?? `/workspaces/${folderName}`,
+    workspaceMount:
+      workspaceMountSet ?? `source=${folder},target=/workspaces/${folderName},type=bind,consistency=cached`,
   };
-  // Only when set: a config without it keeps the shape it always had.
-  const containerUser = r.string(root, 'containerUser');
-  if (containerUser !== undefined) config.containerUser = containerUser;
-  diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  return { config, diagnostics };
+}
+
+/** `forwardPorts`: port numbers and "host:port" strings; anything else is a warning and left out. */
+function forwardPortsOf(value: JsonNode | undefined, report: Report): (number | string)[] {
+  const forwardPorts: (number | string)[] = [];
+  if (value && value.type !== 'array') {
+    report(value, '"forwardPorts" should be an array of ports.', 'warning');
+    return forwardPorts;
+  }
+  for (const e of value?.children ?? []) {
+    if (e.type === 'number' && validPortNumber(e.value as number)) forwardPorts.push(e.value as number);
+    else if (
+      e.type === 'string' &&
+      PORT_STRING.test(e.value as string) &&
+      validPortNumber(Number(PORT_STRING.exec(e.value as string)![1]))
+    ) {
+      forwardPorts.push(e.value as string);
+    } else report(e, 'A forwarded port is a port number (0-65535) or a "host:port" string.', 'warning');
+  }
+  return forwardPorts;
+}
+
+/** `postCreateCommand`: a string, an argument array, or an object of named ones of those. */
+function postCreateCommandOf(
+  value: JsonNode | undefined,
+  report: Report,
+): DevcontainerConfig['postCreateCommand'] | undefined {
+  if (!value) return undefined;
+  const v = valueOf(value);
+  const isCommand = (c: unknown) =>
+    typeof c === 'string' || (Array.isArray(c) && c.every((x) => typeof x === 'string'));
+  if (isCommand(v) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isCommand)))
+    return v as DevcontainerConfig['postCreateCommand'];
+  report(
+    value,
+    '"postCreateCommand" should be a command string, an array of arguments, or an object of named commands.',
+    'warning',
+  );
+  return undefined;
+}
+
+/** A Dockerfile config's build: the file, its context, target and args. */
+function buildOf(
+  r: ReturnType<typeof reader>,
+  root: JsonNode,
+  build: JsonNode | undefined,
+  dockerfile: string,
+  dir: string,
+): DevcontainerConfig['build'] {
+  return {
+    dockerfile,
+    // build.context, or the top-level context that goes with the legacy top-level dockerFile.
+    context: resolve(
+      dir,
+      (build ? r.string(build, 'context') : undefined) ??
+        (property(root, 'dockerFile') ? r.string(root, 'context') : undefined) ??
+        '.',
+    ),
+    target: r.string(build, 'target'),
+    args: r.stringMap(build, 'args'),
+  };
 }
 
 /**
@@ -330,12 +385,7 @@ export async function detectDevcontainers(
   const parsed = await Promise.all(
     candidates.map(async (rel) => {
       const path = resolve(folder, rel);
-      let text: string | undefined;
-      try {
-        text = await read(path);
-      } catch {
-        text = undefined;
-      }
+      const text = await readSafely(read, path);
       if (text === undefined) return undefined;
       try {
         return parseDevcontainer(path, text, folder);

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readSafely } from './readSafely';
 import type { ContextDiagnostic, DockerfileInfo, DockerfileStage, ReadText, SourceRange } from './types';
 
 /**
@@ -207,14 +208,6 @@ export function parseDockerfile(text: string): ParsedDockerfile {
     });
   }
   return { stages, problems };
-}
-
-async function readSafely(read: ReadText, path: string): Promise<string | undefined> {
-  try {
-    return await read(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

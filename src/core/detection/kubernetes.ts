@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
 import { yamlErrorDiagnostics } from './yamlErrors';
+import { readSafely } from './readSafely';
 import type { ContextDiagnostic, KubernetesContainer, KubernetesInfo, KubernetesResource, ReadText } from './types';
 
 /** Manifests larger than this are not parsed (generated bundles, CRD dumps). */
@@ -29,6 +30,7 @@ const POD_SPEC_PATH: Record<string, string[]> = {
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const listOf = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function containersOf(kind: string, doc: Obj): KubernetesContainer[] {
   const path = POD_SPEC_PATH[kind];
@@ -36,11 +38,10 @@ function containersOf(kind: string, doc: Obj): KubernetesContainer[] {
   let spec: unknown = doc;
   for (const key of path) spec = isObj(spec) ? spec[key] : undefined;
   if (!isObj(spec)) return [];
-  const list = [
-    ...(Array.isArray(spec.initContainers) ? spec.initContainers : []),
-    ...(Array.isArray(spec.containers) ? spec.containers : []),
-  ];
+  const list = [...listOf(spec.initContainers), ...listOf(spec.containers)];
   return list.filter(isObj).map((c) => ({
+    // A name that is no string (`name: 8080`) is taken as YAML wrote it; String() is the conversion meant.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value may be here
     name: typeof c.name === 'string' ? c.name : String(c.name ?? ''),
     image: typeof c.image === 'string' ? c.image : undefined,
   }));
@@ -147,14 +148,6 @@ function parseChart(file: string, text: string): { name?: string; version?: stri
   return { name: isObj(js) ? str(js.name) : undefined, version: isObj(js) ? str(js.version) : undefined, diagnostics };
 }
 
-async function readSafely(read: ReadText, path: string): Promise<string | undefined> {
-  try {
-    return await read(path);
-  } catch {
-    return undefined;
-  }
-}
-
 /** fn over items, at most `limit` at a time; a failing item is skipped, never the whole run. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -177,53 +170,13 @@ export async function detectKubernetes(
   files: string[],
   read: ReadText,
 ): Promise<{ info: KubernetesInfo; diagnostics: ContextDiagnostic[] }> {
-  const info: KubernetesInfo = { kustomizations: [], charts: [], resources: [] };
   const diagnostics: ContextDiagnostic[] = [];
-
-  const chartFiles: string[] = [];
-  const yamlFiles: string[] = [];
-  const chartDirs = new Set<string>();
-  for (const rel of files) {
-    const slash = rel.lastIndexOf('/');
-    const base = slash < 0 ? rel : rel.slice(slash + 1);
-    if (KUSTOMIZATION.has(base)) info.kustomizations.push(resolve(folder, rel));
-    else if (base === 'Chart.yaml') {
-      chartFiles.push(rel);
-      chartDirs.add(rel.slice(0, slash + 1));
-    } else if (
-      YAML_EXT.test(base) &&
-      !COMPOSE_NAME.test(base) &&
-      !rel.startsWith('.github/') &&
-      !rel.includes('/.github/')
-    )
-      yamlFiles.push(rel);
-  }
-  /** Under <chart>/templates/ or <chart>/charts/, or a values file next to a Chart.yaml. */
-  const helmOwned = (rel: string): boolean => {
-    if (!chartDirs.size) return false;
-    const slash = rel.lastIndexOf('/');
-    if (chartDirs.has(rel.slice(0, slash + 1)) && VALUES_NAME.test(rel.slice(slash + 1))) return true;
-    for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
-      const start = rel.lastIndexOf('/', i - 1) + 1;
-      const segment = rel.slice(start, i);
-      if ((segment === 'templates' || segment === 'charts') && chartDirs.has(rel.slice(0, start))) return true;
-    }
-    return false;
-  };
-  const manifests = yamlFiles.filter((rel) => !helmOwned(rel));
-
+  const { kustomizations, chartFiles, manifests } = sortFiles(folder, files);
+  const info: KubernetesInfo = { kustomizations, charts: [], resources: [] };
   await Promise.all([
     eachLimited(chartFiles, READ_CONCURRENCY, async (rel) => {
       const path = resolve(folder, rel);
-      const text = await readSafely(read, path);
-      let chart: { name?: string; version?: string; diagnostics: ContextDiagnostic[] } = { diagnostics: [] };
-      if (text !== undefined && !tooLarge(text)) {
-        try {
-          chart = parseChart(path, text);
-        } catch {
-          /* reported as a chart without name */
-        }
-      }
+      const chart = await readChart(path, read);
       info.charts.push({ path, name: chart.name, version: chart.version });
       diagnostics.push(...chart.diagnostics);
     }),
@@ -246,4 +199,62 @@ export async function detectKubernetes(
   info.resources.sort((a, b) => byPath(a.file, b.file) || a.line - b.line);
   diagnostics.sort((a, b) => byPath(a.file, b.file) || a.range.line - b.range.line || a.range.column - b.range.column);
   return { info, diagnostics };
+}
+
+/**
+ * A listing by role: kustomizations (absolute paths), Chart.yaml files and the YAML files that
+ * may be manifests (relative): no Compose file, nothing under .github/, nothing a chart owns.
+ */
+function sortFiles(
+  folder: string,
+  files: string[],
+): { kustomizations: string[]; chartFiles: string[]; manifests: string[] } {
+  const kustomizations: string[] = [];
+  const chartFiles: string[] = [];
+  const yamlFiles: string[] = [];
+  const chartDirs = new Set<string>();
+  for (const rel of files) {
+    const slash = rel.lastIndexOf('/');
+    const base = slash < 0 ? rel : rel.slice(slash + 1);
+    if (KUSTOMIZATION.has(base)) kustomizations.push(resolve(folder, rel));
+    else if (base === 'Chart.yaml') {
+      chartFiles.push(rel);
+      chartDirs.add(rel.slice(0, slash + 1));
+    } else if (
+      YAML_EXT.test(base) &&
+      !COMPOSE_NAME.test(base) &&
+      !rel.startsWith('.github/') &&
+      !rel.includes('/.github/')
+    )
+      yamlFiles.push(rel);
+  }
+  const manifests = yamlFiles.filter((rel) => !helmOwned(rel, chartDirs));
+  return { kustomizations, chartFiles, manifests };
+}
+
+/** Under <chart>/templates/ or <chart>/charts/, or a values file next to a Chart.yaml. */
+function helmOwned(rel: string, chartDirs: Set<string>): boolean {
+  if (!chartDirs.size) return false;
+  const slash = rel.lastIndexOf('/');
+  if (chartDirs.has(rel.slice(0, slash + 1)) && VALUES_NAME.test(rel.slice(slash + 1))) return true;
+  for (let i = rel.indexOf('/'); i >= 0; i = rel.indexOf('/', i + 1)) {
+    const start = rel.lastIndexOf('/', i - 1) + 1;
+    const segment = rel.slice(start, i);
+    if ((segment === 'templates' || segment === 'charts') && chartDirs.has(rel.slice(0, start))) return true;
+  }
+  return false;
+}
+
+/** A Chart.yaml read and parsed; one that cannot be read (or is too large) is a chart without a name. */
+async function readChart(
+  path: string,
+  read: ReadText,
+): Promise<{ name?: string; version?: string; diagnostics: ContextDiagnostic[] }> {
+  const text = await readSafely(read, path);
+  if (text === undefined || tooLarge(text)) return { diagnostics: [] };
+  try {
+    return parseChart(path, text);
+  } catch {
+    return { diagnostics: [] }; // reported as a chart without name
+  }
 }

@@ -27,7 +27,10 @@ export function startHint(runtime: RuntimeId, platform: NodeJS.Platform = proces
       return 'Start Docker Desktop (or Colima / Rancher Desktop), or switch to another runtime.';
     case 'podman':
       if (platform === 'linux')
-        return "Start Podman's API socket: `systemctl --user start podman.socket` (or `podman system service --time=0`).";
+        return (
+          "Start Podman's API socket: `systemctl --user start podman.socket` " +
+          '(or `podman system service --time=0`).'
+        );
       return 'Start the Podman machine: `podman machine start`.';
     case 'apple':
       return 'Start the container service: `container system start`.';

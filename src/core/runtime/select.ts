@@ -3,7 +3,7 @@ import { AppleRuntime } from './apple/appleRuntime';
 import { DockerRuntime } from './docker/dockerRuntime';
 import { resolveDockerEndpoint, resolvePodmanEndpoint, type EndpointEnv } from './docker/endpoint';
 import { PodmanRuntime } from './docker/podmanRuntime';
-import { RuntimeError } from './errors';
+import { RuntimeError, startHint } from './errors';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './types';
 import { RUNTIME_IDS, RUNTIME_LABELS } from './types';
 
@@ -88,12 +88,19 @@ export async function detectRuntimes(input: SelectionInput = {}, timeoutMs = 2_0
   return Promise.all(
     AUTO_ORDER.map(async (id): Promise<RuntimeAvailability> => {
       let rt: ContainerRuntime | undefined;
+      const deadline = AbortSignal.timeout(timeoutMs);
       try {
         rt = createRuntime(id, input);
-        const info = await rt.info(AbortSignal.timeout(timeoutMs));
+        const info = await rt.info(deadline);
         return { id, label: RUNTIME_LABELS[id], available: true, info, endpoint: rt.endpoint };
       } catch (err) {
-        const error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+        let error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+        // Our own deadline aborted the request: to the user that is a runtime that did not answer.
+        if (deadline.aborted && error.code === 'cancelled') {
+          const where = rt ? ` (${rt.endpoint})` : '';
+          const message = `${RUNTIME_LABELS[id]} did not answer within ${timeoutMs / 1000} s${where}.`;
+          error = new RuntimeError('timeout', message, startHint(id), { cause: err });
+        }
         return { id, label: RUNTIME_LABELS[id], available: false, endpoint: rt?.endpoint, error };
       } finally {
         rt?.close();

@@ -290,6 +290,12 @@ export interface ContainerRuntime {
   /** Returns the built image's id. */
   buildImage(options: BuildOptions, onProgress?: (p: ProgressEvent) => void): Promise<string>;
 
+  /**
+   * Streams this runtime holds open now (event, stats and log subscriptions, exec sessions): 0 when
+   * nothing is being watched and after close(). How "no open connection when hidden" is checked.
+   */
+  readonly openStreams: number;
+
   /** Ends every stream and socket this runtime opened. */
   close(): void;
 }

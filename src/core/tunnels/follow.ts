@@ -33,94 +33,116 @@ export async function followTunnel(
   onEvent: (e: TunnelEvent) => void,
   o: FollowOptions = {},
 ): Promise<Subscription> {
-  const interval = o.intervalMs ?? 1000;
-  const abort = new AbortController();
-  let resolveEnded!: () => void;
-  const ended = new Promise<void>((r) => {
-    resolveEnded = r;
+  const follower = new TunnelFollower(rt, id, onEvent, o.intervalMs ?? 1000);
+  const first = await follower.read();
+  if (!first) throw new RuntimeError('notFound', `No tunnel has been started in container ${id}.`, 'Start one first.');
+  return follower.start(first);
+}
+
+/** One follow of a tunnel's log: how far it has read, which tunnel (pid) it follows, its timer. */
+class TunnelFollower {
+  private readonly abort = new AbortController();
+  private resolveEnded!: () => void;
+  readonly ended = new Promise<void>((r) => {
+    this.resolveEnded = r;
   });
-  let done = false;
-  let timer: NodeJS.Timeout | undefined;
-  let next = 1;
-  let failures = 0;
-
-  const finish = (last?: TunnelEvent) => {
-    if (done) return;
-    done = true;
-    if (timer) clearTimeout(timer);
-    abort.abort();
-    if (last) onEvent(last);
-    resolveEnded();
-  };
-
-  const read = async (): Promise<Poll | undefined> => {
-    const r = await runScript(rt, id, FOLLOW, [String(next)], { signal: abort.signal });
-    if (r.exitCode !== 0)
-      throw new RuntimeError('internal', `Cannot read the tunnel's log in container ${id} (exit ${r.exitCode}).`);
-    return parsePoll(r.stdout);
-  };
-
+  private done = false;
+  private timer: NodeJS.Timeout | undefined;
+  /** The first log line not yet delivered (1-based). */
+  private next = 1;
+  private failures = 0;
   /** The tunnel followed: the pid of the first read. */
-  let pid: string | undefined;
+  private pid: string | undefined;
+
+  constructor(
+    private readonly rt: ContainerRuntime,
+    private readonly id: string,
+    private readonly onEvent: (e: TunnelEvent) => void,
+    private readonly interval: number,
+  ) {}
+
+  /**
+   * Follows on from the first read. Its events come on the next turn, once the caller holds the
+   * subscription (so onEvent may close it).
+   */
+  start(first: Poll): Subscription {
+    this.pid = first.pid;
+    const sub: Subscription = { close: () => this.finish(), ended: this.ended };
+    setImmediate(() => {
+      if (this.done) return;
+      if (this.deliver(first)) this.schedule();
+    });
+    return sub;
+  }
+
+  /** The log from line `next` on; undefined when no tunnel was ever started. */
+  async read(): Promise<Poll | undefined> {
+    const r = await runScript(this.rt, this.id, FOLLOW, [String(this.next)], { signal: this.abort.signal });
+    if (r.exitCode !== 0)
+      throw new RuntimeError('internal', `Cannot read the tunnel's log in container ${this.id} (exit ${r.exitCode}).`);
+    return parsePoll(r.stdout);
+  }
+
+  private finish(last?: TunnelEvent): void {
+    if (this.done) return;
+    this.done = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.abort.abort();
+    if (last) this.onEvent(last);
+    this.resolveEnded();
+  }
+
   /** Delivers a read; false when the tunnel has ended (or another one replaced it). */
-  const deliver = (p: Poll): boolean => {
-    if (pid !== undefined && p.pid !== undefined && p.pid !== pid) {
-      finish({ kind: 'ended' }); // restarted: the log is the new tunnel's
+  private deliver(p: Poll): boolean {
+    if (this.pid !== undefined && p.pid !== undefined && p.pid !== this.pid) {
+      this.finish({ kind: 'ended' }); // restarted: the log is the new tunnel's
       return false;
     }
     for (const line of p.lines) {
-      next++;
+      this.next++;
       for (const e of parseTunnelLine(line)) {
-        if (done) return false;
-        onEvent(e);
+        if (this.done) return false;
+        this.onEvent(e);
       }
     }
     if (!p.alive || p.pid === undefined) {
-      finish({ kind: 'ended', exitCode: p.exitCode });
+      this.finish({ kind: 'ended', exitCode: p.exitCode });
       return false;
     }
     return true;
-  };
+  }
 
-  const first = await read();
-  if (!first) throw new RuntimeError('notFound', `No tunnel has been started in container ${id}.`, 'Start one first.');
-  pid = first.pid;
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.tick(), this.interval);
+  }
 
-  const tick = async () => {
-    timer = undefined;
-    if (done) return;
+  private async tick(): Promise<void> {
+    this.timer = undefined;
+    if (this.done) return;
     try {
-      const p = await read();
-      failures = 0;
-      if (done) return;
+      const p = await this.read();
+      this.failures = 0;
+      if (this.done) return;
       if (!p) {
-        finish({ kind: 'ended' });
+        this.finish({ kind: 'ended' });
         return;
       }
-      if (!deliver(p)) return;
+      if (!this.deliver(p)) return;
     } catch (err) {
-      if (done) return;
+      if (this.done) return;
       const code = err instanceof RuntimeError ? err.code : undefined;
       // The container is gone or stopped: so is the tunnel.
       if (code === 'notFound' || code === 'conflict') {
-        finish({ kind: 'ended' });
+        this.finish({ kind: 'ended' });
         return;
       }
-      if (++failures >= MAX_FAILURES) {
-        finish();
+      if (++this.failures >= MAX_FAILURES) {
+        this.finish();
         return;
       }
     }
-    if (!done) timer = setTimeout(() => void tick(), interval);
-  };
-
-  const sub: Subscription = { close: () => finish(), ended };
-  // The first read's events come once the caller holds the subscription (so onEvent may close it).
-  setImmediate(() => {
-    if (done) return;
-    if (deliver(first)) timer = setTimeout(() => void tick(), interval);
-  });
-  return sub;
+    if (!this.done) this.schedule();
+  }
 }
 
 /** "state PID ALIVE EXIT\n" + log lines, or "none". */

@@ -2,7 +2,10 @@
 // line numbers and the state directory reach the scripts only as positional arguments
 // (`sh -c SCRIPT sh "$1" "$2"`). POSIX sh; busybox ash is enough (no nohup, tail -f or GNU flags).
 
-/** Where a container's tunnel keeps its files: pid, start (its start time), sup (its supervisor), log, name, uid, exit. */
+/**
+ * Where a container's tunnel keeps its files: pid, start (its start time), sup (its supervisor),
+ * log, name, uid, exit.
+ */
 export const STATE_DIR = '/tmp/.cws-tunnel';
 
 /**

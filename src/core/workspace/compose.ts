@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { composeInvocation, composeMissingHint, runCompose, type ComposeTool } from '../compose/composeTool';
+import { normalizeProjectName } from '../detection/compose';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
 import type { ContainerRuntime, ContainerSummary } from '../runtime/types';
 import { cancelledError, checkSignal } from './cancel';
 import { matchWorkspaceContainers } from './find';
-import { normalizeProjectName, type ComposePlan, type WorkspacePlan } from './plan';
+import type { ComposePlan, WorkspacePlan } from './plan';
 import type { WorkspaceProgress } from './types';
 
 /** Compose reads `$` as interpolation: `$$` is a literal one. */
@@ -25,13 +26,19 @@ function escapeMap(m: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(m).map(([k, v]) => [k, escape(v)]));
 }
 
-/** What the project's own files say that the override must agree with: the file format version, and a top-level name. */
+/**
+ * What the project's own files say that the override must agree with: the file format version, and
+ * a top-level name.
+ */
 export interface ComposeFileFacts {
   version?: string;
   name?: string;
 }
 
-/** Reads `version:` (first file that has one) and `name:` (the last) from the project's files; unreadable files say nothing. */
+/**
+ * Reads `version:` (first file that has one) and `name:` (the last) from the project's files;
+ * unreadable files say nothing.
+ */
 export async function readComposeFacts(files: readonly string[]): Promise<ComposeFileFacts> {
   const facts: ComposeFileFacts = {};
   for (const f of files) {
@@ -51,9 +58,10 @@ export async function readComposeFacts(files: readonly string[]): Promise<Compos
 }
 
 /**
- * The override file's text: the service gets our labels, the workspace mount (short syntax for a bind
- * where it can be, else long syntax; a named volume is declared by its own name), the dev container's environment and containerUser. With
- * `version`, the same format version as the project's first file (Compose v1 refuses a mix).
+ * The override file's text: the service gets our labels, the workspace mount (short syntax for a
+ * bind where it can be, else long syntax; a named volume is declared by its own name), the dev
+ * container's environment and containerUser. With `version`, the same format version as the
+ * project's first file (Compose v1 refuses a mix).
  */
 export function composeOverride(plan: WorkspacePlan, version?: string): string {
   const c = plan.compose!;
@@ -160,6 +168,16 @@ async function resolvedProject(
   return { facts, plan: c };
 }
 
+/** Compose asked of Apple Containers, which cannot run it. */
+export function noComposeOnApple(): RuntimeError {
+  return new RuntimeError(
+    'invalidArgument',
+    'Compose needs Docker or Podman: Apple Containers cannot run a Compose service.',
+    'Switch the runtime to Docker or Podman (the containerWorkspaces.runtime setting, or --runtime), ' +
+      'or pick another source.',
+  );
+}
+
 /**
  * Brings the service up with the override and returns its container. A cancelled `up` has the
  * containers it made for the folder removed again.
@@ -169,13 +187,7 @@ export async function composeUp(
   planIn: WorkspacePlan,
   o: ComposeUpOptions,
 ): Promise<{ container: ContainerSummary; plan: WorkspacePlan }> {
-  if (rt.id === 'apple') {
-    throw new RuntimeError(
-      'invalidArgument',
-      'Compose needs Docker or Podman: Apple Containers cannot run a Compose service.',
-      'Switch the runtime to Docker or Podman (the containerWorkspaces.runtime setting, or --runtime), or pick another source.',
-    );
-  }
+  if (rt.id === 'apple') throw noComposeOnApple();
   if (!o.tool)
     throw new RuntimeError('notFound', 'No Compose tool was found to start the service.', composeMissingHint(rt.id));
   const env = o.env ?? process.env;

@@ -9,7 +9,7 @@ import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
 import type { ContainerRuntime, ContainerSummary, CreateContainerOptions } from '../runtime/types';
 import { cancelledError, checkSignal, step } from './cancel';
-import { composeUp } from './compose';
+import { composeUp, noComposeOnApple, type ComposeUpOptions } from './compose';
 import { matchWorkspaceContainers } from './find';
 import { prepareImage } from './image';
 import { KEEP_ALIVE_CMD, KEEP_ALIVE_ENTRYPOINT, planWorkspace, type WorkspacePlan } from './plan';
@@ -46,7 +46,8 @@ function otherSourceConflict(c: ContainerSummary, folder: string, sourceLabel: s
   return new RuntimeError(
     'conflict',
     `This folder already has a workspace container, "${c.name}", made from ${madeFrom(c, folder)}.`,
-    `Remove it (e.g. \`cws rm --force ${c.name}\`) to make one from "${sourceLabel}", or create it from the source it was made from.`,
+    `Remove it (e.g. \`cws rm --force ${c.name}\`) to make one from "${sourceLabel}", ` +
+      'or create it from the source it was made from.',
   );
 }
 
@@ -65,13 +66,8 @@ async function reuse(
   o: CreateWorkspaceOptions,
   folder: string,
 ): Promise<WorkspaceContainer> {
-  const result = (id: string, name: string, labels: Record<string, string>): WorkspaceContainer => ({
-    id,
-    name,
-    created: false,
-    workspaceFolder: labels[LABELS.workspaceTarget] ?? plan.workspaceFolder,
-    ...(plan.remoteUser ? { remoteUser: plan.remoteUser } : {}),
-  });
+  const result = (id: string, name: string, labels: Record<string, string>): WorkspaceContainer =>
+    workspaceContainer(plan, id, name, false, labels[LABELS.workspaceTarget] ?? plan.workspaceFolder);
   if (c.state === 'running') {
     o.onProgress?.({ message: `Reusing ${c.name} (running).`, increment: 100 });
     return result(c.id, c.name, c.labels);
@@ -79,15 +75,7 @@ async function reuse(
   o.onProgress?.({ message: `Starting ${c.name}…` });
   if (plan.compose && o.composeTool) {
     // Compose starts what the service depends on too; --no-recreate keeps this very container.
-    const up = await composeUp(rt, plan, {
-      folder,
-      tool: o.composeTool,
-      endpointUrl: o.endpointUrl ?? rt.endpoint,
-      env: o.env,
-      onProgress: o.onProgress,
-      signal: o.signal,
-      noRecreate: true,
-    });
+    const up = await composeUp(rt, plan, { ...composeUpOptions(rt, o, folder), noRecreate: true });
     o.onProgress?.({ message: `Started ${up.container.name}.`, increment: 100 });
     return result(up.container.id, up.container.name, up.container.labels);
   }
@@ -117,7 +105,21 @@ async function runPostCreate(plan: WorkspacePlan, o: CreateWorkspaceOptions, w: 
   o.onProgress?.({ message: 'postCreateCommand finished.', increment: 15 });
 }
 
-/** Creates the container from an image (pulled or built first), starts it; removes it again when that fails or is cancelled. */
+/** What createWorkspaceContainer returns: the container, and where and as whom commands run in it. */
+function workspaceContainer(
+  plan: WorkspacePlan,
+  id: string,
+  name: string,
+  created: boolean,
+  workspaceFolder = plan.workspaceFolder,
+): WorkspaceContainer {
+  return { id, name, created, workspaceFolder, ...(plan.remoteUser ? { remoteUser: plan.remoteUser } : {}) };
+}
+
+/**
+ * Creates the container from an image (pulled or built first), starts it; removes it again when
+ * that fails or is cancelled.
+ */
 async function createFromImage(
   rt: ContainerRuntime,
   plan: WorkspacePlan,
@@ -129,21 +131,10 @@ async function createFromImage(
   // The name may have been taken while the image was pulled or built.
   const now = await rt.listContainers({ all: true, signal: o.signal });
   if (now.some((c) => c.name === plan.name || c.names.includes(plan.name))) throw nameTaken(plan.name);
-  const spec: CreateContainerOptions = {
-    image,
-    name: plan.name,
-    env: plan.env,
-    labels: plan.labels,
-    workingDir: plan.workspaceFolder,
-    ...(plan.containerUser ? { user: plan.containerUser } : {}),
-    mounts: plan.mount ? [plan.mount] : [],
-    ports: plan.ports,
-    ...(plan.keepAlive ? { entrypoint: KEEP_ALIVE_ENTRYPOINT, cmd: KEEP_ALIVE_CMD } : {}),
-  };
   o.onProgress?.({ message: `Creating container ${plan.name}…` });
   let id: string;
   try {
-    id = await rt.createContainer(spec);
+    id = await rt.createContainer(containerSpec(plan, image));
   } catch (err) {
     if (err instanceof RuntimeError && err.code === 'conflict') throw nameTaken(plan.name);
     throw err;
@@ -159,42 +150,70 @@ async function createFromImage(
   } catch (err) {
     await discard();
     if (o.signal?.aborted) throw cancelledError();
-    const e = err instanceof RuntimeError ? err : new RuntimeError('internal', String((err as Error)?.message ?? err));
-    const hint =
-      e.hint ??
-      (plan.ports.length && /port|bind|address/i.test(e.message)
-        ? `A forwarded port (${plan.ports.map((p) => p.hostPort).join(', ')}) may be in use on this machine.`
-        : undefined);
-    throw new RuntimeError(e.code, `Could not start the workspace container: ${e.message}`, hint, { cause: err });
+    throw startError(err, plan);
   }
   if (o.signal?.aborted) {
     await discard();
     throw cancelledError();
   }
   o.onProgress?.({ message: `Started ${plan.name}.`, increment: 20 });
+  return workspaceContainer(plan, id, plan.name, true);
+}
+
+/** The container as the plan has it: our name and labels, the folder mounted, the keep-alive command. */
+function containerSpec(plan: WorkspacePlan, image: string): CreateContainerOptions {
   return {
-    id,
+    image,
     name: plan.name,
-    created: true,
-    workspaceFolder: plan.workspaceFolder,
-    ...(plan.remoteUser ? { remoteUser: plan.remoteUser } : {}),
+    env: plan.env,
+    labels: plan.labels,
+    workingDir: plan.workspaceFolder,
+    ...(plan.containerUser ? { user: plan.containerUser } : {}),
+    mounts: plan.mount ? [plan.mount] : [],
+    ports: plan.ports,
+    ...(plan.keepAlive ? { entrypoint: KEEP_ALIVE_ENTRYPOINT, cmd: KEEP_ALIVE_CMD } : {}),
   };
 }
 
-/** Creates the folder's workspace container from the source, or reuses (and starts) the one made before. */
-export async function createWorkspaceContainer(
+/** A failed start, said as such; a port clash (likely when ports are forwarded) gets a hint. */
+function startError(err: unknown, plan: WorkspacePlan): RuntimeError {
+  const e = err instanceof RuntimeError ? err : new RuntimeError('internal', String((err as Error)?.message ?? err));
+  const hint =
+    e.hint ??
+    (plan.ports.length && /port|bind|address/i.test(e.message)
+      ? `A forwarded port (${plan.ports.map((p) => p.hostPort).join(', ')}) may be in use on this machine.`
+      : undefined);
+  return new RuntimeError(e.code, `Could not start the workspace container: ${e.message}`, hint, { cause: err });
+}
+
+/** Brings the Compose service up (with what it depends on) as the workspace container. */
+async function createFromCompose(
   rt: ContainerRuntime,
+  plan: WorkspacePlan,
   o: CreateWorkspaceOptions,
+  folder: string,
 ): Promise<WorkspaceContainer> {
-  const folder = resolve(o.folder);
-  const plan = planWorkspace(folder, o.source, { runtime: rt.id, env: o.env, labels: o.labels });
-  if (plan.compose && rt.id === 'apple') {
-    throw new RuntimeError(
-      'invalidArgument',
-      'Compose needs Docker or Podman: Apple Containers cannot run a Compose service.',
-      'Switch the runtime to Docker or Podman (the containerWorkspaces.runtime setting, or --runtime), or pick another source.',
-    );
-  }
+  const up = await composeUp(rt, plan, composeUpOptions(rt, o, folder));
+  const made = workspaceContainer(plan, up.container.id, up.container.name, true);
+  o.onProgress?.({ message: `Service ${plan.compose!.service} runs as ${made.name}.`, increment: 85 });
+  return made;
+}
+
+/** composeUp against the runtime's engine, with the create's tool, environment, progress and signal. */
+function composeUpOptions(rt: ContainerRuntime, o: CreateWorkspaceOptions, folder: string): ComposeUpOptions {
+  return {
+    folder,
+    tool: o.composeTool,
+    endpointUrl: o.endpointUrl ?? rt.endpoint,
+    env: o.env,
+    onProgress: o.onProgress,
+    signal: o.signal,
+  };
+}
+
+/** What the runtime cannot do with this plan: Compose on Apple Containers, some paths on Podman. */
+function checkRuntimeCanRun(rt: ContainerRuntime, plan: WorkspacePlan): void {
+  if (plan.compose && rt.id === 'apple') throw noComposeOnApple();
   if (rt.id === 'podman' && plan.mount) {
     // Podman takes such a path only as a bind (`source:target`), which a `:` in it would break.
     const bad = [plan.mount.source, plan.mount.target].find((p) => /[",]/.test(p) && p.includes(':'));
@@ -206,6 +225,19 @@ export async function createWorkspaceContainer(
       );
     }
   }
+}
+
+/**
+ * Creates the folder's workspace container from the source, or reuses (and starts) the one made
+ * before.
+ */
+export async function createWorkspaceContainer(
+  rt: ContainerRuntime,
+  o: CreateWorkspaceOptions,
+): Promise<WorkspaceContainer> {
+  const folder = resolve(o.folder);
+  const plan = planWorkspace(folder, o.source, { runtime: rt.id, env: o.env, labels: o.labels });
+  checkRuntimeCanRun(rt, plan);
   checkSignal(o.signal);
   o.onProgress?.({ message: "Looking for the folder's workspace container…" });
   const list = await step(o.signal, () => rt.listContainers({ all: true, signal: o.signal }));
@@ -218,22 +250,7 @@ export async function createWorkspaceContainer(
 
   let made: WorkspaceContainer;
   if (plan.compose) {
-    const up = await composeUp(rt, plan, {
-      folder,
-      tool: o.composeTool,
-      endpointUrl: o.endpointUrl ?? rt.endpoint,
-      env: o.env,
-      onProgress: o.onProgress,
-      signal: o.signal,
-    });
-    made = {
-      id: up.container.id,
-      name: up.container.name,
-      created: true,
-      workspaceFolder: plan.workspaceFolder,
-      ...(plan.remoteUser ? { remoteUser: plan.remoteUser } : {}),
-    };
-    o.onProgress?.({ message: `Service ${plan.compose.service} runs as ${made.name}.`, increment: 85 });
+    made = await createFromCompose(rt, plan, o, folder);
   } else {
     const holder = list.find((c) => c.name === plan.name || c.names.includes(plan.name));
     if (holder) {

@@ -5,7 +5,10 @@ import type { RuntimeId } from '../runtime/types';
 
 const MAX_BASE = 40;
 
-/** The folder's name as [a-z0-9] runs joined by "-" ("Mein Projekt ü" → "mein-projekt-u"); "workspace" when nothing is left. */
+/**
+ * The folder's name as [a-z0-9] runs joined by "-" ("Mein Projekt ü" → "mein-projekt-u");
+ * "workspace" when nothing is left.
+ */
 export function sanitizeName(name: string): string {
   const ascii = name
     .normalize('NFKD')

@@ -4,6 +4,7 @@
  * keep-alive command and the post-create commands. Pure: unit-tested without an engine.
  */
 import { basename, dirname, relative, resolve } from 'node:path';
+import { normalizeProjectName } from '../detection/compose';
 import type { DevcontainerConfig } from '../detection/types';
 import type { ComposeProjectRef } from '../compose/composeTool';
 import { RuntimeError } from '../runtime/errors';
@@ -113,14 +114,6 @@ export function forwardedPorts(forward: readonly (number | string)[]): PortMappi
   return out;
 }
 
-/** Compose's project-name normalisation: lowercase, only [a-z0-9_-], starting with a letter or digit. */
-export function normalizeProjectName(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '')
-    .replace(/^[_-]+/, '');
-}
-
 /**
  * The project name the Dev Containers tooling gives a Compose dev container: COMPOSE_PROJECT_NAME,
  * else the first file's folder name, with "_devcontainer" after the workspace folder's name when
@@ -142,33 +135,26 @@ function invalidSource(what: string): RuntimeError {
   );
 }
 
+/** What every plan starts from: our name, the labels tying it to the folder, nothing else yet. */
+type PlanBase = Pick<WorkspacePlan, 'name' | 'env' | 'ports' | 'labels' | 'postCreate'>;
+
 function devcontainerPlan(
   folder: string,
   dc: DevcontainerConfig,
-  base: Omit<WorkspacePlan, 'workspaceFolder' | 'keepAlive' | 'kind'>,
+  base: PlanBase,
   sub: SubstitutionContext,
   o: PlanOptions,
 ): WorkspacePlan {
   const workspaceFolder =
     substitute(dc.workspaceFolder, sub) || (dc.kind === 'compose' ? '/' : defaultWorkspaceFolder(folder));
   const subIn: SubstitutionContext = { ...sub, containerWorkspaceFolder: workspaceFolder };
-  let mount: MountSpec | undefined;
-  if (dc.kind !== 'compose' && (!dc.workspaceMount || isDefaultMountString(dc.workspaceMount, folder))) {
-    mount = { type: 'bind', source: resolve(folder), target: defaultWorkspaceFolder(folder) };
-  } else if (dc.workspaceMount) {
-    mount = parseMountString(dc.workspaceMount, subIn);
-  } else if (workspaceFolder !== '/') {
-    // A Compose dev container usually mounts the code itself; binding the folder at workspaceFolder
-    // too makes sure it is there (an entry of the same target in the Compose files is replaced).
-    mount = { type: 'bind', source: resolve(folder), target: workspaceFolder };
-  }
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(dc.containerEnv)) env[k] = substitute(v, subIn);
   const plan: WorkspacePlan = {
     ...base,
     kind: 'devcontainer',
     workspaceFolder,
-    mount,
+    mount: devcontainerMount(folder, dc, workspaceFolder, subIn),
     env,
     ports: dc.kind === 'compose' ? [] : forwardedPorts(dc.forwardPorts),
     containerUser: dc.containerUser,
@@ -193,55 +179,65 @@ function devcontainerPlan(
       args: { ...dc.build.args },
     };
   } else {
-    if (!dc.compose?.files.length || !dc.compose.service) throw invalidSource('Compose service');
-    const files = dc.compose.files;
-    plan.compose = {
-      project: {
-        name: devcontainerProjectName(files, o.env ?? process.env),
-        workingDir: dirname(files[0]),
-        files: [...files],
-      },
-      service: dc.compose.service,
-      alsoStart: (dc.compose.runServices ?? []).filter((s) => s !== dc.compose!.service),
-      fromDevcontainer: true,
-    };
+    plan.compose = devcontainerCompose(dc.compose, o);
   }
   return plan;
 }
 
-/** Everything about the container that does not need the engine. Throws a RuntimeError for a source it cannot use. */
+/** The workspace folder's mount for a dev container: its workspaceMount, the default bind, or none. */
+function devcontainerMount(
+  folder: string,
+  dc: DevcontainerConfig,
+  workspaceFolder: string,
+  subIn: SubstitutionContext,
+): MountSpec | undefined {
+  if (dc.kind !== 'compose' && (!dc.workspaceMount || isDefaultMountString(dc.workspaceMount, folder)))
+    return { type: 'bind', source: resolve(folder), target: defaultWorkspaceFolder(folder) };
+  if (dc.workspaceMount) return parseMountString(dc.workspaceMount, subIn);
+  // A Compose dev container usually mounts the code itself; binding the folder at workspaceFolder
+  // too makes sure it is there (an entry of the same target in the Compose files is replaced).
+  if (workspaceFolder !== '/') return { type: 'bind', source: resolve(folder), target: workspaceFolder };
+  return undefined;
+}
+
+/** A Compose dev container's project (named as the Dev Containers tooling names it) and services. */
+function devcontainerCompose(compose: DevcontainerConfig['compose'], o: PlanOptions): ComposePlan {
+  if (!compose?.files.length || !compose.service) throw invalidSource('Compose service');
+  const files = compose.files;
+  return {
+    project: {
+      name: devcontainerProjectName(files, o.env ?? process.env),
+      workingDir: dirname(files[0]),
+      files: [...files],
+    },
+    service: compose.service,
+    alsoStart: (compose.runServices ?? []).filter((s) => s !== compose.service),
+    fromDevcontainer: true,
+  };
+}
+
+/**
+ * Everything about the container that does not need the engine. Throws a RuntimeError for a source
+ * it cannot use.
+ */
 export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOptions): WorkspacePlan {
   const abs = resolve(folder);
-  const env = o.env ?? process.env;
-  const sub: SubstitutionContext = { folder: abs, env };
-  const base = {
+  const base: PlanBase = {
     name: workspaceContainerName(abs),
-    env: {} as Record<string, string>,
-    ports: [] as PortMapping[],
-    labels: { ...(o.labels ?? {}), [LABELS.workspace]: abs, [LABELS.workspaceSource]: source.kind } as Record<
-      string,
-      string
-    >,
-    postCreate: [] as string[][],
+    env: {},
+    ports: [],
+    labels: { ...(o.labels ?? {}), [LABELS.workspace]: abs, [LABELS.workspaceSource]: source.kind },
+    postCreate: [],
   };
   let plan: WorkspacePlan;
-  const target = defaultWorkspaceFolder(abs);
-  const defaultMount: MountSpec = { type: 'bind', source: abs, target };
   switch (source.kind) {
     case 'devcontainer':
       if (!source.devcontainer) throw invalidSource('dev container config');
-      plan = devcontainerPlan(abs, source.devcontainer, base, sub, o);
+      plan = devcontainerPlan(abs, source.devcontainer, base, { folder: abs, env: o.env ?? process.env }, o);
       break;
     case 'image':
       if (!source.image?.trim()) throw invalidSource('image');
-      plan = {
-        ...base,
-        kind: 'image',
-        image: { kind: 'pull', ref: source.image.trim() },
-        workspaceFolder: target,
-        mount: defaultMount,
-        keepAlive: true,
-      };
+      plan = { ...base, kind: 'image', image: { kind: 'pull', ref: source.image.trim() }, ...folderMounted(abs, true) };
       break;
     case 'dockerfile': {
       if (!source.dockerfile) throw invalidSource('Dockerfile');
@@ -249,9 +245,7 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
       plan = {
         ...base,
         kind: 'dockerfile',
-        workspaceFolder: target,
-        mount: defaultMount,
-        keepAlive: true,
+        ...folderMounted(abs, true),
         image: {
           kind: 'build',
           tag: workspaceImageTag(o.runtime, abs),
@@ -268,9 +262,7 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
       plan = {
         ...base,
         kind: 'compose',
-        workspaceFolder: target,
-        mount: defaultMount,
-        keepAlive: false,
+        ...folderMounted(abs, false),
         compose: {
           project: { name: p.name, workingDir: p.workingDir, files: [...p.files] },
           service: source.compose.service,
@@ -285,4 +277,13 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
   }
   plan.labels[LABELS.workspaceTarget] = plan.workspaceFolder;
   return plan;
+}
+
+/** The folder bound at /workspaces/<name> and the shell's directory there; keepAlive: our own command. */
+function folderMounted(
+  abs: string,
+  keepAlive: boolean,
+): Pick<WorkspacePlan, 'workspaceFolder' | 'mount' | 'keepAlive'> {
+  const target = defaultWorkspaceFolder(abs);
+  return { workspaceFolder: target, mount: { type: 'bind', source: abs, target }, keepAlive };
 }

@@ -106,6 +106,34 @@ export const BINARY_INCRS = [0, 1, 2, 3, 4].flatMap((p) =>
   [1, 2, 4, 5, 10, 16, 20, 25, 32, 50, 64, 100, 128, 200, 256, 500, 512].map((m) => m * 1024 ** p),
 );
 
+/** The time axis (clock labels) and the value axis (the spec's steps and labels). */
+function timeAxes(theme: Theme, spec: TimeChartSpec): uPlot.Axis[] {
+  const grid = { stroke: theme.grid, width: 1 };
+  return [
+    {
+      stroke: theme.muted,
+      font: theme.font,
+      grid,
+      ticks: { stroke: theme.grid, width: 1, size: 4 },
+      space: 56,
+      size: 28,
+      incrs: TIME_INCRS,
+      values: (_u, splits, _ai, _space, incr) => splits.map((s) => fmtClock(s * 1000, incr < 60)),
+    },
+    {
+      stroke: theme.muted,
+      font: theme.font,
+      grid,
+      ticks: { show: false },
+      space: 28,
+      gap: 6,
+      size: yAxisSize(theme.font),
+      incrs: spec.incrs ?? DECIMAL_INCRS,
+      values: (_u, splits) => splits.map(spec.yLabel),
+    },
+  ];
+}
+
 /**
  * A chart of `spec.series` over the window `win`, time on x. `onCursor` gets the index of the
  * point under the pointer, or null when the pointer leaves.
@@ -119,8 +147,6 @@ export function timeChart(
   height: number,
   onCursor: (idx: number | null) => void,
 ): uPlot {
-  const grid = { stroke: theme.grid, width: 1 };
-  const ticks = { stroke: theme.grid, width: 1, size: 4 };
   const lineW = theme.highContrast ? 2 : 1.5;
   const fillA = spec.series.length > 1 ? 0.08 : 0.14;
   return new uPlot(
@@ -139,29 +165,7 @@ export function timeChart(
         x: { time: true, range: () => [win.min, win.max] },
         y: { range: fromZero(spec.floor) },
       },
-      axes: [
-        {
-          stroke: theme.muted,
-          font: theme.font,
-          grid,
-          ticks,
-          space: 56,
-          size: 28,
-          incrs: TIME_INCRS,
-          values: (_u, splits, _ai, _space, incr) => splits.map((s) => fmtClock(s * 1000, incr < 60)),
-        },
-        {
-          stroke: theme.muted,
-          font: theme.font,
-          grid,
-          ticks: { show: false },
-          space: 28,
-          gap: 6,
-          size: yAxisSize(theme.font),
-          incrs: spec.incrs ?? DECIMAL_INCRS,
-          values: (_u, splits) => splits.map(spec.yLabel),
-        },
-      ],
+      axes: timeAxes(theme, spec),
       series: [
         {},
         ...spec.series.map((s) => ({

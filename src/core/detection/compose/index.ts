@@ -99,6 +99,21 @@ async function detectProject(
   read: ReadText,
   diagnostics: ContextDiagnostic[],
 ): Promise<ComposeProject | undefined> {
+  const layers = await readLayers(plan, read, diagnostics);
+  if (!layers.length) return undefined;
+  const { drafts, topName } = mergeLayers(layers);
+  const services = [...drafts.values()].map((d) => toService(d, plan.workingDir, diagnostics));
+  return {
+    name: projectName(plan, topName, diagnostics),
+    workingDir: plan.workingDir,
+    files: layers.map((l) => l.file),
+    services,
+    podmanLeaning: plan.podman,
+  };
+}
+
+/** The project's files that can be read and parsed, in order. */
+async function readLayers(plan: Plan, read: ReadText, diagnostics: ContextDiagnostic[]): Promise<FileLayer[]> {
   const layers: FileLayer[] = [];
   for (const file of plan.files) {
     const text = await read(file);
@@ -112,8 +127,11 @@ async function detectProject(
     }
     if (layer) layers.push(layer);
   }
-  if (!layers.length) return undefined;
+  return layers;
+}
 
+/** Each service merged across the files (in the order first seen), and the last top-level `name:`. */
+function mergeLayers(layers: FileLayer[]): { drafts: Map<string, Draft>; topName: string | undefined } {
   const drafts = new Map<string, Draft>();
   let topName: string | undefined;
   for (const layer of layers) {
@@ -136,43 +154,37 @@ async function detectProject(
       apply(d, s);
     }
   }
+  return { drafts, topName };
+}
 
-  const services: ComposeService[] = [];
-  for (const d of drafts.values()) {
-    if (d.image === undefined && d.build === undefined && !d.extends) {
-      diagnostics.push(
-        diagnostic(
-          d.file,
-          `Service "${d.name}" has neither an image nor a build context; Compose refuses to run it.`,
-          'warning',
-          lineRange(d.line, d.column, d.name.length),
-        ),
-      );
-    }
-    services.push({
-      name: d.name,
-      image: d.image,
-      build: d.build
-        ? {
-            context: buildContext(d.build.context, plan.workingDir),
-            dockerfile: d.build.dockerfile,
-            target: d.build.target,
-          }
-        : undefined,
-      containerName: d.containerName,
-      ports: d.ports.map((e) => e.port),
-      profiles: d.profiles,
-      dependsOn: d.dependsOn,
-      file: d.file,
-      line: d.line,
-    });
+/** A merged service as the model keeps it; one that Compose would refuse to run gets a warning. */
+function toService(d: Draft, workingDir: string, diagnostics: ContextDiagnostic[]): ComposeService {
+  if (d.image === undefined && d.build === undefined && !d.extends) {
+    diagnostics.push(
+      diagnostic(
+        d.file,
+        `Service "${d.name}" has neither an image nor a build context; Compose refuses to run it.`,
+        'warning',
+        lineRange(d.line, d.column, d.name.length),
+      ),
+    );
   }
   return {
-    name: projectName(plan, topName, diagnostics),
-    workingDir: plan.workingDir,
-    files: layers.map((l) => l.file),
-    services,
-    podmanLeaning: plan.podman,
+    name: d.name,
+    image: d.image,
+    build: d.build
+      ? {
+          context: buildContext(d.build.context, workingDir),
+          dockerfile: d.build.dockerfile,
+          target: d.build.target,
+        }
+      : undefined,
+    containerName: d.containerName,
+    ports: d.ports.map((e) => e.port),
+    profiles: d.profiles,
+    dependsOn: d.dependsOn,
+    file: d.file,
+    line: d.line,
   };
 }
 
@@ -187,7 +199,8 @@ function projectName(plan: Plan, topName: string | undefined, diagnostics: Conte
       diagnostics.push(
         diagnostic(
           env.dotenvPath,
-          'COMPOSE_PROJECT_NAME may contain only lowercase letters, digits, "-" and "_", and must start with a letter or digit; Compose v2 refuses this name.',
+          'COMPOSE_PROJECT_NAME may contain only lowercase letters, digits, "-" and "_", ' +
+            'and must start with a letter or digit; Compose v2 refuses this name.',
           'warning',
           lineRange(line, 0, 'COMPOSE_PROJECT_NAME'.length),
         ),
@@ -221,57 +234,14 @@ export async function detectCompose(
   const envFor = async (p: ProjectFiles) => (p.dir === '' ? rootEnv : loadEnv(resolve(folder, p.dir), read, env));
   const plans: Plan[] = [];
 
-  let listed: Set<string> | undefined;
-  const composeFile = rootEnv.lookup('COMPOSE_FILE');
-  if (composeFile) {
-    const sep = rootEnv.lookup('COMPOSE_PATH_SEPARATOR') || (process.platform === 'win32' ? ';' : ':');
-    const paths = composeFile
-      .split(sep)
-      .map((f) => f.trim())
-      .filter(Boolean)
-      .map((f) => resolve(folder, f));
-    const readable: string[] = [];
-    for (const [i, p] of paths.entries()) {
-      if ((await read(p)) !== undefined) readable.push(p);
-      else if (env.COMPOSE_FILE === undefined) {
-        // Pointed out in the .env file the setting comes from; by position, not by the path it holds.
-        const line = rootEnv.dotenv.lines.get('COMPOSE_FILE') ?? 0;
-        diagnostics.push(
-          diagnostic(
-            rootEnv.dotenvPath,
-            `COMPOSE_FILE lists a file that cannot be read (entry ${i + 1} of ${paths.length}); Compose will not start this project.`,
-            'warning',
-            lineRange(line, 0, 'COMPOSE_FILE'.length),
-          ),
-        );
-      }
-    }
-    listed = new Set(paths);
-    if (readable.length === paths.length && paths.length) {
-      plans.push({
-        workingDir: dirname(paths[0]),
-        files: paths,
-        podman: /^podman-compose\./.test(basename(paths[0])),
-        env: rootEnv,
-      });
-    }
-  }
+  const fromComposeFile = await composeFilePlan(folder, rootEnv, env, read, diagnostics);
+  const listed = fromComposeFile?.listed;
+  if (fromComposeFile?.plan) plans.push(fromComposeFile.plan);
 
   for (const p of found) {
     const abs = p.files.map((f) => resolve(folder, f));
-    if (listed && (p.dir === '' || abs.some((f) => listed!.has(f)))) continue;
-    for (const { file, used, kind } of p.ignored) {
-      diagnostics.push(
-        diagnostic(
-          resolve(folder, file),
-          kind === 'base'
-            ? `Compose reads ${used} in this folder; this file is ignored.`
-            : `Compose reads one override file, ${used}; this one is ignored (Compose v1 refuses to run with both).`,
-          'warning',
-          lineRange(0),
-        ),
-      );
-    }
+    if (listed && (p.dir === '' || abs.some((f) => listed.has(f)))) continue;
+    warnIgnoredFiles(folder, p, diagnostics);
     plans.push({ workingDir: resolve(folder, p.dir), files: abs, podman: p.podman, env: await envFor(p) });
   }
 
@@ -281,4 +251,67 @@ export async function detectCompose(
     if (project) projects.push(project);
   }
   return { projects, diagnostics };
+}
+
+/**
+ * The project COMPOSE_FILE names (when every file it lists can be read) and the files it lists,
+ * which no directory lookup then claims; undefined without COMPOSE_FILE.
+ */
+async function composeFilePlan(
+  folder: string,
+  rootEnv: EnvSource,
+  env: NodeJS.ProcessEnv,
+  read: ReadText,
+  diagnostics: ContextDiagnostic[],
+): Promise<{ plan?: Plan; listed: Set<string> } | undefined> {
+  const composeFile = rootEnv.lookup('COMPOSE_FILE');
+  if (!composeFile) return undefined;
+  const sep = rootEnv.lookup('COMPOSE_PATH_SEPARATOR') || (process.platform === 'win32' ? ';' : ':');
+  const paths = composeFile
+    .split(sep)
+    .map((f) => f.trim())
+    .filter(Boolean)
+    .map((f) => resolve(folder, f));
+  const readable: string[] = [];
+  for (const [i, p] of paths.entries()) {
+    if ((await read(p)) !== undefined) readable.push(p);
+    else if (env.COMPOSE_FILE === undefined) {
+      // Pointed out in the .env file the setting comes from; by position, not by the path it holds.
+      const line = rootEnv.dotenv.lines.get('COMPOSE_FILE') ?? 0;
+      diagnostics.push(
+        diagnostic(
+          rootEnv.dotenvPath,
+          `COMPOSE_FILE lists a file that cannot be read (entry ${i + 1} of ${paths.length}); ` +
+            'Compose will not start this project.',
+          'warning',
+          lineRange(line, 0, 'COMPOSE_FILE'.length),
+        ),
+      );
+    }
+  }
+  const listed = new Set(paths);
+  if (readable.length !== paths.length || !paths.length) return { listed };
+  const plan: Plan = {
+    workingDir: dirname(paths[0]),
+    files: paths,
+    podman: /^podman-compose\./.test(basename(paths[0])),
+    env: rootEnv,
+  };
+  return { plan, listed };
+}
+
+/** A warning on each Compose file of a directory that the lookup passes over for another. */
+function warnIgnoredFiles(folder: string, p: ProjectFiles, diagnostics: ContextDiagnostic[]): void {
+  for (const { file, used, kind } of p.ignored) {
+    diagnostics.push(
+      diagnostic(
+        resolve(folder, file),
+        kind === 'base'
+          ? `Compose reads ${used} in this folder; this file is ignored.`
+          : `Compose reads one override file, ${used}; this one is ignored (Compose v1 refuses to run with both).`,
+        'warning',
+        lineRange(0),
+      ),
+    );
+  }
 }

@@ -146,58 +146,75 @@ export function parseDotEnv(text: string, outer: Lookup = () => undefined): DotE
       line++;
       continue;
     }
-    if (src[i] === '#') {
+    const assignment = src[i] === '#' ? undefined : assignmentAt(src, i);
+    if (!assignment) {
       nextLine();
       continue;
     }
-    if (src.startsWith('export ', i) || src.startsWith('export\t', i)) {
-      i += 7;
-      while (src[i] === ' ' || src[i] === '\t') i++;
-    }
-    const keyStart = i;
-    while (i < src.length && /[A-Za-z0-9_.\-]/.test(src[i])) i++;
-    const key = src.slice(keyStart, i);
-    while (src[i] === ' ' || src[i] === '\t') i++;
-    if (!key || src[i] !== '=') {
-      nextLine();
-      continue;
-    }
-    i++;
-    while (src[i] === ' ' || src[i] === '\t') i++;
+    i = assignment.valueStart;
+    const { key } = assignment;
     const keyLine = line;
     let value: string;
     const q = src[i];
     if (q === '"' || q === "'") {
-      let j = i + 1;
-      let raw = '';
-      for (; j < src.length && src[j] !== q; j++) {
-        if (q === '"' && src[j] === '\\' && j + 1 < src.length) {
-          raw += src[j] + src[j + 1];
-          j++;
-          continue;
-        }
-        raw += src[j];
-      }
-      if (j >= src.length) {
+      const raw = quotedText(src, i);
+      if (raw === undefined) {
         nextLine();
         continue;
       } // unterminated: not a value Compose would accept
       line += (raw.match(/\n/g) ?? []).length;
-      i = j + 1;
+      i += raw.length + 2;
       value = q === "'" ? raw : interpolate(unescape(raw), lookup);
-      nextLine();
     } else {
       const nl = src.indexOf('\n', i);
       let raw = src.slice(i, nl < 0 ? src.length : nl);
       const hash = raw.search(/\s#/);
       if (hash >= 0) raw = raw.slice(0, hash);
       value = interpolate(raw.trim(), lookup);
-      nextLine();
     }
+    nextLine();
     values.set(key, value);
     lines.set(key, keyLine);
   }
   return { values, lines };
+}
+
+/**
+ * `KEY=` at `i` (after an optional `export `): the key, and where its value starts (blanks after the
+ * `=` skipped); undefined when the line assigns nothing.
+ */
+function assignmentAt(src: string, i: number): { key: string; valueStart: number } | undefined {
+  if (src.startsWith('export ', i) || src.startsWith('export\t', i)) {
+    i += 7;
+    while (src[i] === ' ' || src[i] === '\t') i++;
+  }
+  const keyStart = i;
+  while (i < src.length && /[A-Za-z0-9_.-]/.test(src[i])) i++;
+  const key = src.slice(keyStart, i);
+  while (src[i] === ' ' || src[i] === '\t') i++;
+  if (!key || src[i] !== '=') return undefined;
+  i++;
+  while (src[i] === ' ' || src[i] === '\t') i++;
+  return { key, valueStart: i };
+}
+
+/**
+ * The text between the quote at `start` and its closing quote, as written (in double quotes a
+ * backslash keeps the character after it, quote included); undefined when it is never closed.
+ */
+function quotedText(src: string, start: number): string | undefined {
+  const q = src[start];
+  let j = start + 1;
+  let raw = '';
+  for (; j < src.length && src[j] !== q; j++) {
+    if (q === '"' && src[j] === '\\' && j + 1 < src.length) {
+      raw += src[j] + src[j + 1];
+      j++;
+      continue;
+    }
+    raw += src[j];
+  }
+  return j >= src.length ? undefined : raw;
 }
 
 function unescape(s: string): string {

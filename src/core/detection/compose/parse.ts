@@ -143,55 +143,13 @@ export function parseComposeFile(
   lookup: Lookup,
   diagnostics: ContextDiagnostic[],
 ): FileLayer | undefined {
-  const lc = new LineCounter();
-  let doc: Document;
-  try {
-    // logLevel 'error': problems are collected here, not printed as process warnings.
-    doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, logLevel: 'error' });
-  } catch (err) {
-    diagnostics.push(
-      diagnostic(
-        file,
-        `This file cannot be read as YAML: ${(err as Error).message.split('\n')[0]}`,
-        'error',
-        lineRange(0),
-      ),
-    );
-    return undefined;
-  }
-  if (doc.errors.length) {
-    diagnostics.push(
-      ...yamlErrorDiagnostics(file, text, doc.errors, 'compose').map((d, i) =>
-        pointAtContent(d, doc.errors[i].code, text),
-      ),
-    );
-    return undefined;
-  }
-  const pos = new Positions(lc, text);
+  const parsed = parseYaml(file, text, diagnostics);
+  if (!parsed) return undefined;
+  const { doc, pos } = parsed;
   const top = lineRange(0);
-
-  // Interpolation, in place: values only (keys are never interpolated), each scalar once (aliases
-  // share their anchor's node).
-  visit(doc, {
-    Scalar(key, node) {
-      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
-      const problems = new Map<string, 'error' | 'warning'>();
-      node.value = interpolate(node.value, lookup, (p) => {
-        if (p.kind === 'required')
-          problems.set(
-            `Required variable ${p.name} is not set in the environment or .env${p.message ? `: ${p.message}` : '.'}`,
-            'warning',
-          );
-        else
-          problems.set(
-            'Invalid interpolation: a $ must start $NAME or ${NAME...}, or be doubled ($$) for a literal $.',
-            'error',
-          );
-      });
-      for (const [message, severity] of problems)
-        diagnostics.push(diagnostic(file, message, severity, pos.of(node, top)));
-    },
-  });
+  interpolateValues(doc, lookup, (message, severity, node) =>
+    diagnostics.push(diagnostic(file, message, severity, pos.of(node, top))),
+  );
 
   let model: Json;
   try {
@@ -219,31 +177,94 @@ export function parseComposeFile(
     );
     return undefined;
   }
-  const root = doc.contents as YAMLMap;
-  const warn = (message: string, node: Node | Pair | null | undefined, fallback: SourceRange) =>
+  const warn: Warn = (message, node, fallback) =>
     diagnostics.push(diagnostic(file, message, 'warning', pos.of(node, fallback)));
-
   const layer: FileLayer = { file, services: [], name: typeof model.name === 'string' ? model.name : undefined };
+  layer.services = readServices(doc, model, pos, warn);
+  return layer;
+}
+
+type Warn = (message: string, node: Node | Pair | null | undefined, fallback: SourceRange) => void;
+
+/** The YAML document and its positions; undefined (with the errors in `diagnostics`) when it is not YAML. */
+function parseYaml(
+  file: string,
+  text: string,
+  diagnostics: ContextDiagnostic[],
+): { doc: Document; pos: Positions } | undefined {
+  const lc = new LineCounter();
+  let doc: Document;
+  try {
+    // logLevel 'error': problems are collected here, not printed as process warnings.
+    doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, logLevel: 'error' });
+  } catch (err) {
+    diagnostics.push(
+      diagnostic(
+        file,
+        `This file cannot be read as YAML: ${(err as Error).message.split('\n')[0]}`,
+        'error',
+        lineRange(0),
+      ),
+    );
+    return undefined;
+  }
+  if (doc.errors.length) {
+    diagnostics.push(
+      ...yamlErrorDiagnostics(file, text, doc.errors, 'compose').map((d, i) =>
+        pointAtContent(d, doc.errors[i].code, text),
+      ),
+    );
+    return undefined;
+  }
+  return { doc, pos: new Positions(lc, text) };
+}
+
+/**
+ * Interpolation, in place: values only (keys are never interpolated), each scalar once (aliases
+ * share their anchor's node). Each distinct problem of a scalar is reported once, at that scalar.
+ */
+function interpolateValues(
+  doc: Document,
+  lookup: Lookup,
+  report: (message: string, severity: 'error' | 'warning', node: Node) => void,
+): void {
+  visit(doc, {
+    Scalar(key, node) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
+      const problems = new Map<string, 'error' | 'warning'>();
+      node.value = interpolate(node.value, lookup, (p) => {
+        if (p.kind === 'required')
+          problems.set(
+            `Required variable ${p.name} is not set in the environment or .env${p.message ? `: ${p.message}` : '.'}`,
+            'warning',
+          );
+        else
+          problems.set(
+            'Invalid interpolation: a $ must start $NAME or ${NAME...}, or be doubled ($$) for a literal $.',
+            'error',
+          );
+      });
+      for (const [message, severity] of problems) report(message, severity, node);
+    },
+  });
+}
+
+/**
+ * The services of a file's model, read next to their YAML nodes (for positions and `!reset` tags).
+ * Without `services:` only a warning about the legacy top-level format, if the file looks like one.
+ */
+function readServices(doc: Document, model: Obj, pos: Positions, warn: Warn): ServiceLayer[] {
+  const root = doc.contents as YAMLMap;
+  const top = lineRange(0);
   if (model.services === undefined) {
-    // The legacy (version 1) format put services at the top level; Compose v2 no longer reads it.
-    const legacy = root.items.find((item) => {
-      const k = isScalar(item.key) ? String(item.key.value) : '';
-      const v = model[k as keyof typeof model];
-      return !TOP_LEVEL.has(k) && !k.startsWith('x-') && isObj(v) && ('image' in v || 'build' in v);
-    });
-    if (legacy)
-      warn(
-        'Services must be under a top-level `services:` key; Compose v2 does not read the legacy format with services at the top level.',
-        legacy.key as Node,
-        top,
-      );
-    return layer;
+    warnLegacyFormat(root, model, warn);
+    return [];
   }
   const servicesNode = valueNode(root, 'services', doc);
-  if (model.services === null) return layer;
+  if (model.services === null) return [];
   if (!isObj(model.services)) {
     warn('`services` must be a mapping of service names to their definitions.', servicesNode, top);
-    return layer;
+    return [];
   }
   const serviceNodes = new Map<string, Pair>();
   let merged = false;
@@ -251,10 +272,11 @@ export function parseComposeFile(
     for (const item of servicesNode.items) {
       if (!isScalar(item.key)) warn('A service name must be a plain string.', item.key as Node, top);
       else if (item.key.source === '<<') merged = true;
-      else serviceNodes.set(String(item.key.value), item as Pair);
+      else serviceNodes.set(String(item.key.value), item);
     }
   }
   const servicesRange = pos.of(servicesNode, top);
+  const services: ServiceLayer[] = [];
   for (const [name, def] of Object.entries(model.services)) {
     const pair = serviceNodes.get(name);
     // A name that is no key of the mapping (nor merged in with <<) is a stringified collection key.
@@ -270,19 +292,37 @@ export function parseComposeFile(
     }
     const node = isMap(pair?.value) ? pair.value : undefined;
     const at = (key: string) => (node ? valueNode(node, key, doc) : undefined);
-    layer.services.push(
+    services.push(
       readService(name, def, at, keyRange, (message, n) => warn(`Service "${name}": ${message}`, n, keyRange)),
     );
   }
-  return layer;
+  return services;
 }
+
+/** The legacy (version 1) format put services at the top level; Compose v2 no longer reads it. */
+function warnLegacyFormat(root: YAMLMap, model: Obj, warn: Warn): void {
+  const legacy = root.items.find((item) => {
+    const k = isScalar(item.key) ? String(item.key.value) : '';
+    const v = model[k as keyof typeof model];
+    return !TOP_LEVEL.has(k) && !k.startsWith('x-') && isObj(v) && ('image' in v || 'build' in v);
+  });
+  if (legacy)
+    warn(
+      'Services must be under a top-level `services:` key; ' +
+        'Compose v2 does not read the legacy format with services at the top level.',
+      legacy.key as Node,
+      lineRange(0),
+    );
+}
+
+type ServiceWarn = (message: string, node: Node | undefined) => void;
 
 function readService(
   name: string,
   def: Obj,
   at: (key: string) => Node | undefined,
   keyRange: SourceRange,
-  warn: (message: string, node: Node | undefined) => void,
+  warn: ServiceWarn,
 ): ServiceLayer {
   const s: ServiceLayer = { name, line: keyRange.line, column: keyRange.column, extends: def.extends !== undefined };
 
@@ -296,35 +336,8 @@ function readService(
   };
   s.image = scalar('image');
   s.containerName = scalar('container_name');
-
-  if (def.build !== undefined) {
-    const m = mode(at('build'));
-    const b = def.build;
-    if (m === 'reset' || b === null) s.build = { mode: 'reset' };
-    else if (typeof b === 'string') s.build = { mode: m, context: b };
-    else if (isObj(b)) {
-      const str = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : undefined);
-      s.build = { mode: m, context: str('context'), dockerfile: str('dockerfile'), target: str('target') };
-    } else
-      warn('build must be a path (the build context) or a mapping with context:, dockerfile:, target:.', at('build'));
-  }
-
-  if (def.ports !== undefined) {
-    const node = at('ports');
-    const m = mode(node);
-    if (m === 'reset' || def.ports === null) s.ports = { mode: 'reset', entries: [] };
-    else if (!Array.isArray(def.ports)) warn('ports must be a list.', node);
-    else {
-      const items = isSeq(node) && node.items.length === def.ports.length ? (node.items as Node[]) : undefined;
-      const entries: PortEntry[] = [];
-      def.ports.forEach((raw, i) => {
-        const port = parsePort(raw);
-        if (typeof port === 'string') warn(`invalid port mapping: ${port}.`, items?.[i] ?? node);
-        else entries.push({ port, key: portKey(raw) });
-      });
-      s.ports = { mode: m, entries };
-    }
-  }
+  if (def.build !== undefined) readBuild(s, def.build, at('build'), warn);
+  if (def.ports !== undefined) readPorts(s, def.ports, at('ports'), warn);
 
   const list = (key: string, names: (v: Json) => string[] | undefined, what: string) => {
     if (def[key] === undefined) return undefined;
@@ -347,6 +360,34 @@ function readService(
     'a list of service names or a mapping of service names to conditions',
   );
   return s;
+}
+
+/** `build:` as a context path or a mapping of context, dockerfile and target; sets s.build unless it is neither. */
+function readBuild(s: ServiceLayer, b: Json, node: Node | undefined, warn: ServiceWarn): void {
+  const m = mode(node);
+  if (m === 'reset' || b === null) s.build = { mode: 'reset' };
+  else if (typeof b === 'string') s.build = { mode: m, context: b };
+  else if (isObj(b)) {
+    const str = (k: string) => (typeof b[k] === 'string' ? b[k] : undefined);
+    s.build = { mode: m, context: str('context'), dockerfile: str('dockerfile'), target: str('target') };
+  } else warn('build must be a path (the build context) or a mapping with context:, dockerfile:, target:.', node);
+}
+
+/** `ports:`: each entry parsed (a bad one is a warning at its item); sets s.ports unless it is no list. */
+function readPorts(s: ServiceLayer, ports: Json, node: Node | undefined, warn: ServiceWarn): void {
+  const m = mode(node);
+  if (m === 'reset' || ports === null) s.ports = { mode: 'reset', entries: [] };
+  else if (!Array.isArray(ports)) warn('ports must be a list.', node);
+  else {
+    const items = isSeq(node) && node.items.length === ports.length ? (node.items as Node[]) : undefined;
+    const entries: PortEntry[] = [];
+    ports.forEach((raw, i) => {
+      const port = parsePort(raw);
+      if (typeof port === 'string') warn(`invalid port mapping: ${port}.`, items?.[i] ?? node);
+      else entries.push({ port, key: portKey(raw) });
+    });
+    s.ports = { mode: m, entries };
+  }
 }
 
 /**

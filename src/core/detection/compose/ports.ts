@@ -69,6 +69,7 @@ function parseLongPort(v: Record<string, unknown>): ComposePort | string {
     return 'the long port syntax needs target: a port number (1-65535)';
   let published: string | undefined;
   if (v.published !== undefined && v.published !== null && v.published !== '') {
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string -- any YAML value; a non-port is refused below
     published = String(v.published).trim();
     if (!portRange(published)) return 'published: is not a port or port range (1-65535)';
   }
@@ -87,6 +88,7 @@ function parseLongPort(v: Record<string, unknown>): ComposePort | string {
 export function portKey(v: unknown): string {
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string, @typescript-eslint/restrict-template-expressions -- any YAML value, as String() writes it: equal entries give equal keys
     return `${o.host_ip ?? '0.0.0.0'}:${o.published ?? ''}:${o.target}/${o.protocol ?? 'tcp'}`;
   }
   return String(v);

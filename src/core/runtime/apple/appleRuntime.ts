@@ -382,12 +382,12 @@ export class AppleRuntime implements ContainerRuntime {
     await this.start(id);
   }
 
-  async pause(_id: string): Promise<void> {
-    throw new RuntimeError('invalidArgument', 'Apple Containers cannot pause containers.');
+  pause(_id: string): Promise<void> {
+    return Promise.reject(new RuntimeError('invalidArgument', 'Apple Containers cannot pause containers.'));
   }
 
-  async unpause(_id: string): Promise<void> {
-    throw new RuntimeError('invalidArgument', 'Apple Containers cannot pause containers.');
+  unpause(_id: string): Promise<void> {
+    return Promise.reject(new RuntimeError('invalidArgument', 'Apple Containers cannot pause containers.'));
   }
 
   async kill(id: string, signal?: string): Promise<void> {
@@ -521,7 +521,7 @@ export class AppleRuntime implements ContainerRuntime {
       write: (data) => {
         if (child.stdin!.writable) child.stdin!.write(data);
       },
-      resize: async () => undefined,
+      resize: () => Promise.resolve(),
       onData: (l) => {
         listeners.push(l);
       },
@@ -708,12 +708,8 @@ export class AppleRuntime implements ContainerRuntime {
     for (const s of [...this.subs]) s.close();
   }
 
-  /** Open subscriptions and CLI children: for tests and diagnostics. */
+  /** Open subscriptions: events and stats polling, logs -f, exec sessions (ContainerRuntime.openStreams). */
   get openStreams(): number {
     return this.subs.size;
-  }
-
-  get runningChildren(): number {
-    return this.cli.running;
   }
 }

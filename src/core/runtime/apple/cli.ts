@@ -65,6 +65,34 @@ class LineBuffer {
   }
 }
 
+const closedError = () => new RuntimeError('internal', 'The Apple Containers runtime was closed.');
+const cancelledError = () => new RuntimeError('cancelled', 'The request was cancelled.');
+
+/**
+ * A child's output, kept (up to MAX_OUTPUT a stream) and, with onLine, passed on line by line as it
+ * arrives. Complete once both streams have ended.
+ */
+function collectOutput(child: ChildProcess, onLine: CliRunOptions['onLine']): { stdout: string; stderr: string } {
+  const out = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const decoder = new StringDecoder('utf8');
+    const lines = onLine ? new LineBuffer((l) => onLine(l, stream)) : undefined;
+    const src = child[stream]!;
+    src.on('data', (b: Buffer) => {
+      const text = decoder.write(b);
+      if (out[stream].length < MAX_OUTPUT) out[stream] += text;
+      lines?.push(text);
+    });
+    src.on('end', () => {
+      const rest = decoder.end();
+      out[stream] += rest;
+      lines?.push(rest);
+      lines?.end();
+    });
+  }
+  return out;
+}
+
 export class AppleCli {
   private readonly children = new Set<ChildProcess>();
   private closed = false;
@@ -77,17 +105,8 @@ export class AppleCli {
     private readonly env?: Record<string, string>,
   ) {}
 
-  /** Children running now: for tests and diagnostics. */
-  get running(): number {
-    return this.children.size;
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   private assertOpen(): void {
-    if (this.closed) throw new RuntimeError('internal', 'The Apple Containers runtime was closed.');
+    if (this.closed) throw closedError();
   }
 
   private start(args: string[], stdin: boolean): ChildProcess {
@@ -108,75 +127,30 @@ export class AppleCli {
   run(args: string[], o: CliRunOptions = {}): Promise<CliResult> {
     return new Promise<CliResult>((resolve, reject) => {
       if (this.closed) {
-        reject(new RuntimeError('internal', 'The Apple Containers runtime was closed.'));
+        reject(closedError());
         return;
       }
       if (o.signal?.aborted) {
-        reject(new RuntimeError('cancelled', 'The request was cancelled.'));
+        reject(cancelledError());
         return;
       }
       let child: ChildProcess;
       try {
         child = this.start(args, false);
       } catch (err) {
-        reject(err);
+        reject(err instanceof Error ? err : new RuntimeError('internal', String(err)));
         return;
       }
       const what = o.what ?? args.slice(0, 2).join(' ');
-      const timeoutMs = o.timeoutMs ?? this.timeoutMs;
-      let outcome: RuntimeError | undefined;
-      const stop = (err: RuntimeError) => {
-        outcome ??= err;
-        terminate(child);
-      };
-      const timer = setTimeout(
-        () =>
-          stop(
-            new RuntimeError(
-              'timeout',
-              `Apple's container CLI did not answer in time (\`container ${what}\` took more than ${Math.round(timeoutMs / 100) / 10} s).`,
-              'Check that the container service responds: `container system status`.',
-            ),
-          ),
-        timeoutMs,
-      );
-      const onAbort = () =>
-        stop(
-          this.closed
-            ? new RuntimeError('internal', 'The Apple Containers runtime was closed.')
-            : new RuntimeError('cancelled', 'The request was cancelled.'),
-        );
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-
-      const out = { stdout: '', stderr: '' };
-      for (const stream of ['stdout', 'stderr'] as const) {
-        const decoder = new StringDecoder('utf8');
-        const lines = o.onLine ? new LineBuffer((l) => o.onLine!(l, stream)) : undefined;
-        const src = child[stream]!;
-        src.on('data', (b: Buffer) => {
-          const text = decoder.write(b);
-          if (out[stream].length < MAX_OUTPUT) out[stream] += text;
-          lines?.push(text);
-        });
-        src.on('end', () => {
-          const rest = decoder.end();
-          out[stream] += rest;
-          lines?.push(rest);
-          lines?.end();
-        });
-      }
-      const finish = () => {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', onAbort);
-      };
+      const guard = this.guard(child, what, o);
+      const out = collectOutput(child, o.onLine);
       child.once('error', (err: NodeJS.ErrnoException) => {
-        finish();
-        reject(outcome ?? fromSpawnError(err, this.path));
+        guard.finish();
+        reject(guard.outcome() ?? fromSpawnError(err, this.path));
       });
       child.once('close', (code, sig) => {
-        finish();
-        if (!outcome && sig && this.closed)
-          outcome = new RuntimeError('internal', 'The Apple Containers runtime was closed.');
+        guard.finish();
+        const outcome = guard.outcome() ?? (sig && this.closed ? closedError() : undefined);
         if (outcome) {
           reject(outcome);
           return;
@@ -189,12 +163,50 @@ export class AppleCli {
   }
 
   /**
+   * Ends the child when it takes longer than the time-out or the signal aborts; `outcome` is why it
+   * was ended, if it was. `finish` (once the child is done) clears the timer and the listener.
+   */
+  private guard(
+    child: ChildProcess,
+    what: string,
+    o: CliRunOptions,
+  ): { outcome: () => RuntimeError | undefined; finish: () => void } {
+    const timeoutMs = o.timeoutMs ?? this.timeoutMs;
+    let outcome: RuntimeError | undefined;
+    const stop = (err: RuntimeError) => {
+      outcome ??= err;
+      terminate(child);
+    };
+    const timer = setTimeout(
+      () =>
+        stop(
+          new RuntimeError(
+            'timeout',
+            "Apple's container CLI did not answer in time " +
+              `(\`container ${what}\` took more than ${Math.round(timeoutMs / 100) / 10} s).`,
+            'Check that the container service responds: `container system status`.',
+          ),
+        ),
+      timeoutMs,
+    );
+    const onAbort = () => stop(this.closed ? closedError() : cancelledError());
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    return {
+      outcome: () => outcome,
+      finish: () => {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
+      },
+    };
+  }
+
+  /**
    * Starts a long-running command (logs -f, exec -i -t) and hands back the child; it is killed on
    * abort and by close(). The caller reads its output.
    */
   stream(args: string[], o: CliStreamOptions = {}): ChildProcess {
     this.assertOpen();
-    if (o.signal?.aborted) throw new RuntimeError('cancelled', 'The request was cancelled.');
+    if (o.signal?.aborted) throw cancelledError();
     const child = this.start(args, o.stdin ?? false);
     if (o.signal) {
       const onAbort = () => terminate(child);

@@ -3,7 +3,8 @@ import { RuntimeError } from '../errors';
 
 export const APPLE_START_HINT = 'Start the container service: run `container system start`.';
 export const APPLE_INSTALL_HINT =
-  "Install Apple's `container` tool (github.com/apple/container/releases, macOS 26 on Apple silicon), or give its path.";
+  "Install Apple's `container` tool (github.com/apple/container/releases, macOS 26 on Apple silicon), " +
+  'or give its path.';
 
 /** The CLI prints "Error: <message>" on stderr; usage errors exit 64. */
 export const USAGE_EXIT_CODE = 64;

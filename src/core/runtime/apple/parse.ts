@@ -289,7 +289,10 @@ export function exitCodeOf(raw: unknown): number | undefined {
 
 // ---- images ----
 
-/** "4.2 MB" / "512 KiB" / "1.1 GB" → bytes (decimal units as Apple's ByteCountFormatter prints; binary when it says so). */
+/**
+ * "4.2 MB" / "512 KiB" / "1.1 GB" → bytes (decimal units as Apple's ByteCountFormatter prints;
+ * binary when it says so).
+ */
 export function parseSize(v: unknown): number {
   if (typeof v === 'number') return v;
   if (typeof v !== 'string') return 0;
@@ -301,7 +304,10 @@ export function parseSize(v: unknown): number {
   return Number.isFinite(value) ? Math.round(value * base ** Math.max(0, power)) : 0;
 }
 
-/** `image ls --format json`: 1.x `{ id, configuration{name, creationDate, descriptor}, variants[] }`, 0.9–0.12 `{ reference, fullSize, descriptor }`. */
+/**
+ * `image ls --format json`: 1.x `{ id, configuration{name, creationDate, descriptor}, variants[] }`,
+ * 0.9–0.12 `{ reference, fullSize, descriptor }`.
+ */
 export function toImageSummaries(json: unknown): ImageSummary[] {
   const out: ImageSummary[] = [];
   for (const item of arr(json)) {
@@ -405,7 +411,10 @@ export interface AppleSystemStatus {
 
 const VERSION_RE = /(\d+\.\d+(?:\.\d+)?(?:[-+][\w.]+)?)/;
 
-/** `system status --format json`: 1.2.2 `{ status, appRoot, installRoot, apiServerVersion }`, 1.4.1 `{ status, client, server{version}, paths }`. */
+/**
+ * `system status --format json`: 1.2.2 `{ status, appRoot, installRoot, apiServerVersion }`,
+ * 1.4.1 `{ status, client, server{version}, paths }`.
+ */
 export function parseSystemStatus(json: unknown): AppleSystemStatus {
   const o = obj(json) ?? {};
   const status = (str(o.status) ?? str(obj(o.status)?.status) ?? 'unknown').trim();
@@ -426,7 +435,10 @@ export interface AppleVersions {
   buildType?: string;
 }
 
-/** `system version --format json`: `[{ appName: "container", version, … }, { appName: "container-apiserver", … }]` (no server entry when it is down). */
+/**
+ * `system version --format json`: `[{ appName: "container", version, … }, { appName:
+ * "container-apiserver", … }]` (no server entry when it is down).
+ */
 export function parseSystemVersion(json: unknown): AppleVersions {
   const out: AppleVersions = {};
   const entries = Array.isArray(json) ? json : [json];

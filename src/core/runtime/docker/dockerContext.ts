@@ -92,7 +92,8 @@ export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContex
     f,
     metaPath,
     `Docker context "${name}"`,
-    `Recreate the context (\`docker context rm ${name}\`, then \`docker context create\`), or run \`docker context use default\`.`,
+    `Recreate the context (\`docker context rm ${name}\`, then \`docker context create\`), ` +
+      'or run `docker context use default`.',
   );
   if (meta === undefined) {
     const via = choice.from === 'DOCKER_CONTEXT' ? 'DOCKER_CONTEXT' : `currentContext in ${choice.from}`;
@@ -136,8 +137,9 @@ export function envTls(f: ConfigFiles): (TlsFiles & { verify: boolean }) | undef
   if (!verify && !f.env.DOCKER_TLS) return undefined;
   const dir = f.env.DOCKER_CERT_PATH || dockerConfigDir(f);
   const why = verify ? 'DOCKER_TLS_VERIFY is set' : 'DOCKER_TLS is set';
+  const where = f.env.DOCKER_CERT_PATH ? 'DOCKER_CERT_PATH' : 'the Docker config dir';
   const fix =
-    `Put ca.pem, cert.pem and key.pem in ${f.env.DOCKER_CERT_PATH ? 'DOCKER_CERT_PATH' : 'the Docker config dir'} (${dir}), ` +
+    `Put ca.pem, cert.pem and key.pem in ${where} (${dir}), ` +
     'point DOCKER_CERT_PATH at the directory that has them, or unset DOCKER_TLS_VERIFY.';
   const read = (file: string) => readOptional(f, join(dir, file), why);
   const tls: TlsFiles & { verify: boolean } = { verify };

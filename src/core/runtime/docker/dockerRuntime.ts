@@ -2,7 +2,7 @@ import Docker from 'dockerode';
 import { readdirSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { Duplex, Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { RuntimeError, fromEngineError } from '../errors';
 import { JsonLineSplitter } from '../streams/jsonLines';
 import { ManagedSubscription } from '../streams/subscription';
@@ -55,6 +55,18 @@ type WithSignal = { abortSignal?: AbortSignal };
  * Short requests and long-lived streams use separate connection pools, so open event, stats and
  * log streams never hold up a list or an inspect.
  */
+/** One message of a pull or build JSON-lines stream, as the engine writes them (every field optional). */
+interface ProgressMessage {
+  status?: string;
+  id?: string;
+  progressDetail?: { current?: number; total?: number };
+  /** Build output text. */
+  stream?: string;
+  /** Build results: the image ID. */
+  aux?: { ID?: string };
+  error?: string;
+}
+
 export class DockerRuntime implements ContainerRuntime {
   readonly label: string;
   readonly endpoint: string;
@@ -342,7 +354,7 @@ export class DockerRuntime implements ContainerRuntime {
         }),
       o.signal,
     );
-    const stream = await this.call(() => exec.start({ hijack: true, stdin: false }) as Promise<Duplex>, o.signal);
+    const stream = await this.call(() => exec.start({ hijack: true, stdin: false }), o.signal);
     const out = { stdout: '', stderr: '' };
     const demux = new FrameDemuxer((s, text) => {
       out[s] += text;
@@ -398,10 +410,7 @@ export class DockerRuntime implements ContainerRuntime {
         }),
       o.signal,
     );
-    const stream = await this.call(
-      () => exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions) as Promise<Duplex>,
-      o.signal,
-    );
+    const stream = await this.call(() => exec.start({ hijack: true, stdin: true, Tty: true }), o.signal);
     const listeners: ((data: string) => void)[] = [];
     const text = new RawText((_s, t) => listeners.forEach((l) => l(t)));
     let closedEarly = false;
@@ -530,10 +539,10 @@ export class DockerRuntime implements ContainerRuntime {
     await this.followProgress(
       stream,
       (m) => {
-        const d = m.progressDetail as { current?: number; total?: number } | undefined;
+        const d = m.progressDetail;
         onProgress?.({
           message: String(m.status ?? ''),
-          id: m.id as string | undefined,
+          id: m.id,
           current: d?.current,
           total: d?.total,
         });
@@ -570,7 +579,7 @@ export class DockerRuntime implements ContainerRuntime {
     await this.followProgress(
       stream,
       (m) => {
-        const aux = m.aux as { ID?: string } | undefined;
+        const aux = m.aux;
         if (aux?.ID) imageId = aux.ID;
         if (typeof m.stream === 'string') {
           const built = /Successfully built ([0-9a-f]+)/.exec(m.stream);
@@ -587,13 +596,13 @@ export class DockerRuntime implements ContainerRuntime {
   /** Reads a pull/build JSON-lines stream to its end; an `error` message in it fails the operation. */
   private followProgress(
     stream: Readable,
-    onMessage: (m: Record<string, unknown>) => void,
+    onMessage: (m: ProgressMessage) => void,
     signal?: AbortSignal,
   ): Promise<void> {
     return new Promise((resolve, reject) => {
       let failed: RuntimeError | undefined;
       const lines = new JsonLineSplitter((v) => {
-        const m = v as Record<string, unknown>;
+        const m = v as ProgressMessage;
         if (m.error) failed ??= new RuntimeError('internal', String(m.error).split('\n')[0].trim());
         else onMessage(m);
       });
@@ -627,7 +636,7 @@ export class DockerRuntime implements ContainerRuntime {
     for (const a of this.agents) a.destroy();
   }
 
-  /** Open subscriptions (events, stats, logs, exec streams): for tests and diagnostics. */
+  /** Open subscriptions: events, stats, logs, exec streams (ContainerRuntime.openStreams). */
   get openStreams(): number {
     return this.subs.size;
   }

@@ -1,5 +1,5 @@
 import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
-import type { ContainerDetails, ContainerState, ContainerSummary, HealthState, PortMapping } from '../types';
+import type { ContainerDetails, ContainerState, ContainerSummary, HealthState, MountInfo, PortMapping } from '../types';
 
 const STATES: ReadonlySet<string> = new Set([
   'created',
@@ -43,12 +43,7 @@ export function toSummary(c: ContainerInfo): ContainerSummary {
     composeService: labels['com.docker.compose.service'],
     health: healthFromStatus(c.Status),
     exitCode: exitCodeFromStatus(c.Status),
-    mounts: (c.Mounts ?? []).map((m) => ({
-      type: m.Type ?? 'bind',
-      source: (m.Type === 'volume' ? m.Name : m.Source) || undefined,
-      destination: m.Destination,
-      readOnly: m.RW === false,
-    })),
+    mounts: toMounts(c.Mounts),
     networkNames: Object.keys(c.NetworkSettings?.Networks ?? {}),
   };
 }
@@ -105,8 +100,8 @@ export function toDetails(c: ContainerInspectInfo): ContainerDetails {
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
     health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
-    command: toArray(c.Config?.Cmd as string | string[] | undefined),
-    entrypoint: toArray(c.Config?.Entrypoint as string | string[] | undefined),
+    command: toArray(c.Config?.Cmd),
+    entrypoint: toArray(c.Config?.Entrypoint),
     workingDir: c.Config?.WorkingDir || undefined,
     user: c.Config?.User || undefined,
     tty: !!c.Config?.Tty,
@@ -114,16 +109,23 @@ export function toDetails(c: ContainerInspectInfo): ContainerDetails {
     finishedAt: ms(c.State?.FinishedAt),
     exitCode: c.State?.ExitCode,
     restartCount: c.RestartCount,
-    mounts: (c.Mounts ?? []).map((m) => ({
-      type: m.Type ?? 'bind',
-      source: (m.Type === 'volume' ? m.Name : m.Source) || undefined,
-      destination: m.Destination,
-      readOnly: m.RW === false,
-    })),
+    mounts: toMounts(c.Mounts),
     networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([n, v]) => ({
       name: n,
       ipAddress: v.IPAddress || undefined,
     })),
     raw: c,
   };
+}
+
+/** The engine's mounts (the list and inspect documents give the same fields) in the runtime's shape. */
+function toMounts(
+  mounts: readonly { Type?: string; Name?: string; Source?: string; Destination: string; RW?: boolean }[] | undefined,
+): MountInfo[] {
+  return (mounts ?? []).map((m) => ({
+    type: m.Type ?? 'bind',
+    source: (m.Type === 'volume' ? m.Name : m.Source) || undefined,
+    destination: m.Destination,
+    readOnly: m.RW === false,
+  }));
 }

@@ -36,7 +36,7 @@ export class PodmanRuntime extends DockerRuntime {
 
   private openLibpodStats(id: string): Promise<Readable> {
     return new Promise((resolve, reject) => {
-      (this.streamer.modem as { dial(o: object, cb: (err: unknown, s: Readable) => void): void }).dial(
+      (this.streamer.modem as { dial(o: object, cb: (err: Error | null, s: Readable) => void): void }).dial(
         {
           path: '/v4.0.0/libpod/containers/stats?', // libpod endpoints need a version prefix
           method: 'GET',
@@ -88,7 +88,7 @@ export class PodmanRuntime extends DockerRuntime {
       signal?.addEventListener('abort', () => done(() => reject(new RuntimeError('cancelled', 'Cancelled.'))), {
         once: true,
       });
-      sub.ended.then(() => done(() => reject(new RuntimeError('conflict', 'The container is not running.'))));
+      void sub.ended.then(() => done(() => reject(new RuntimeError('conflict', 'The container is not running.'))));
     });
   }
 }
