@@ -80,8 +80,8 @@ export class LiveContainers implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.offs.forEach((off) => off());
-    this.subs.forEach((d) => d.dispose());
+    for (const off of this.offs) off();
+    for (const d of this.subs) d.dispose();
     this.store.dispose();
     this.changed.dispose();
   }
