@@ -1,7 +1,9 @@
 // Builds everything that runs:
 //   dist/extension.js  the extension (CommonJS, node, `vscode` external)
+//   dist/background.js detection and workspace creation, loaded after activation
 //   dist/cws.js        the companion CLI
 //   dist/ssh.js        docker-modem's ssh agent with ssh2, loaded only for ssh:// hosts
+//   dist/tar.js        tar-fs, loaded only when dockerode packs a build context
 //   media/*.js         webview scripts (browser), one per src/webview/<name>/main.ts
 //   out/               tests and sources transpiled file by file (with --tests)
 // Flags: --release (minified, no source maps), --watch, --tests.
@@ -18,7 +20,9 @@ const withTests = args.has('--tests') || watch;
  * dockerode requires its BuildKit session (grpc + protobuf, and a .proto file read via __dirname)
  * eagerly, and docker-modem requires ssh2 (with a native optional module) eagerly. Neither is
  * needed to talk to a local engine: swap the session for a stub that reports BuildKit as
- * unsupported, and the ssh agent for a loader of dist/ssh.js, built separately.
+ * unsupported, and the ssh agent for a loader of dist/ssh.js, built separately. tar-fs (with
+ * tar-stream and bl) packs a build context only: it becomes a loader of dist/tar.js, so the first
+ * frame does not pay for it.
  */
 const leanDockerode = {
   name: 'lean-dockerode',
@@ -29,7 +33,14 @@ const leanDockerode = {
     build.onResolve({ filter: /^\.\/ssh$/ }, (a) =>
       /[\\/]docker-modem[\\/]lib$/.test(a.resolveDir) ? { path: 'ssh', namespace: 'cws-stub' } : undefined,
     );
+    build.onResolve({ filter: /^tar-fs$/ }, (a) =>
+      /[\\/]dockerode[\\/]lib$/.test(a.resolveDir) ? { path: 'tar', namespace: 'cws-stub' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'cws-stub' }, (a) => {
+      if (a.path === 'tar') {
+        const load = "require(require('path').join(__dirname, 'tar.js'))";
+        return { contents: `module.exports = { pack: (...a) => ${load}.pack(...a) };` };
+      }
       if (a.path === 'ssh') {
         // Resolved at run time next to the bundle that asked for it.
         return {
@@ -90,7 +101,12 @@ const configs = [
     entryPoints: { extension: 'src/vscode/extension.ts', cws: 'src/cli/cws.ts', background: 'src/core/background.ts' },
     outdir: 'dist',
   },
-  { ...node, entryPoints: { ssh: 'node_modules/docker-modem/lib/ssh.js' }, outdir: 'dist', plugins: [] },
+  {
+    ...node,
+    entryPoints: { ssh: 'node_modules/docker-modem/lib/ssh.js', tar: 'node_modules/tar-fs/index.js' },
+    outdir: 'dist',
+    plugins: [],
+  },
 ];
 const webviews = webviewEntries();
 if (Object.keys(webviews).length) {
@@ -134,7 +150,7 @@ if (watch) {
   const size = (f) => (existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KB` : '-');
   console.log(
     `[esbuild] ${release ? 'release' : 'dev'} build in ${Date.now() - t0} ms: ` +
-      `extension ${size('dist/extension.js')}, background ${size('dist/background.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}` +
+      `extension ${size('dist/extension.js')}, background ${size('dist/background.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}, tar ${size('dist/tar.js')}` +
       (withTests ? `, tests → ${relative('.', 'out')}/` : ''),
   );
 }

@@ -12,7 +12,7 @@ const SHIPPED = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-  /^extension\/dist\/(extension|background|cws|ssh)\.js$/,
+  /^extension\/dist\/(extension|background|cws|ssh|tar)\.js$/,
   /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   /^extension\/media\/[\w.-]+\.(js|css|svg|png)$/,
   /^extension\/media\/walkthrough\/[\w.-]+\.md$/,
@@ -54,6 +54,7 @@ describe('packaging', function () {
       'dist/background.js',
       'dist/cws.js',
       'dist/ssh.js',
+      'dist/tar.js',
       'package.json',
       'package.nls.json',
       'l10n/bundle.l10n.json',
@@ -122,6 +123,7 @@ describe('packaging', function () {
     assert.ok(size / ext.split('\n').length > 500, 'minified: long lines');
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
+    assert.doesNotMatch(ext, /ustar|pax-header|mtime.*mode.*uid/i, 'tar-fs loads later, from dist/tar.js');
     assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/background.js');
   });
 
@@ -135,9 +137,12 @@ describe('packaging', function () {
     assert.match(js, /acquireVsCodeApi/);
   });
 
-  it('ssh2 sits in its own chunk that loads on demand', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+  it('ssh2 and tar-fs sit in their own chunks that load on demand', () => {
+    /* eslint-disable @typescript-eslint/no-require-imports -- the chunks are plain CommonJS files */
     const sshAgent = require(join(repoRoot, 'dist/ssh.js')) as unknown;
+    const tar = require(join(repoRoot, 'dist/tar.js')) as { pack?: unknown };
+    /* eslint-enable @typescript-eslint/no-require-imports */
     assert.equal(typeof sshAgent, 'function');
+    assert.equal(typeof tar.pack, 'function');
   });
 });
