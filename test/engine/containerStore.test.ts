@@ -20,6 +20,7 @@ import {
   requireEngine,
   uniqueName,
   type EngineId,
+  runTestContainer,
 } from '../support/engines';
 import { repoRoot } from '../support/paths';
 import { until } from '../support/until';
@@ -68,17 +69,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         changes = [];
         proxy.reset();
         const name = uniqueName(`cws-store-${engine}`);
-        const id = await engineCli(engine, [
-          'run',
-          '-d',
-          '--name',
-          name,
-          '--label',
-          `${TEST_LABEL}=${process.pid}`,
-          TEST_IMAGE,
-          'sleep',
-          '300',
-        ]);
+        const id = await runTestContainer(engine, name, ['sleep', '300']);
         const fullId = (
           await until('it is listed', () => store.containers.find((c) => id.startsWith(c.id) || c.id.startsWith(id)))
         ).id;
@@ -129,17 +120,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         proxy.dropAll();
         await until('the failure is seen', () => store.error, 5_000);
         const name = uniqueName(`cws-store-down-${engine}`);
-        await engineCli(engine, [
-          'run',
-          '-d',
-          '--name',
-          name,
-          '--label',
-          `${TEST_LABEL}=${process.pid}`,
-          TEST_IMAGE,
-          'sleep',
-          '300',
-        ]);
+        await runTestContainer(engine, name, ['sleep', '300']);
         await sleep(700);
         assert.ok(!store.containers.some((c) => c.name === name), 'not seen while the engine is unreachable');
         proxy.setDown(false);

@@ -15,6 +15,7 @@ import {
   requireEngine,
   uniqueName,
   type EngineId,
+  runTestContainer,
 } from '../support/engines';
 
 const CWS = join(__dirname, '..', '..', '..', 'dist', 'cws.js');
@@ -106,18 +107,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     before(async function () {
       requireEngine(this, engine);
-      id = await engineCli(engine, [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        `${TEST_LABEL}=${process.pid}`,
-        TEST_IMAGE,
-        'sh',
-        '-c',
-        'echo first; echo oops >&2; sleep 300',
-      ]);
+      id = await runTestContainer(engine, name, ['sh', '-c', 'echo first; echo oops >&2; sleep 300']);
     });
     after(async function () {
       await removeTestContainers(engine);

@@ -50,6 +50,30 @@ export function uniqueName(prefix: string): string {
 
 export const TEST_LABEL = 'dev.containerworkspaces.test';
 
+/**
+ * `docker run -d` of the test image (or `image`), named and labelled for clean-up, with `flags`
+ * before the image; resolves to the container's id.
+ */
+export function runTestContainer(
+  id: EngineId,
+  name: string,
+  cmd: string[],
+  o: { flags?: string[]; image?: string } = {},
+): Promise<string> {
+  const label = `${TEST_LABEL}=${process.pid}`;
+  return engineCli(id, [
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--label',
+    label,
+    ...(o.flags ?? []),
+    o.image ?? TEST_IMAGE,
+    ...cmd,
+  ]);
+}
+
 /** Removes every container this test run labelled, on the given engine. */
 export async function removeTestContainers(id: EngineId): Promise<void> {
   const ids = (await engineCli(id, ['ps', '-aq', '--filter', `label=${TEST_LABEL}=${process.pid}`]))

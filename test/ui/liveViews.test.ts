@@ -11,6 +11,7 @@ import {
   removeTestContainers,
   requireEngine,
   uniqueName,
+  runTestContainer,
 } from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import {
@@ -62,17 +63,7 @@ describe('UI: live views against the real engines', function () {
 
   it('a container started by the test appears with no refresh, and its icon changes when the test stops it', async () => {
     const name = uniqueName('cws-ui-live');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TEST_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    await runTestContainer('docker', name, ['sleep', '600']);
     const running = row(containers, `${name}, ${TEST_IMAGE}, running`);
     await running.waitFor({ timeout: 10_000 });
     assert.equal(await running.locator('.codicon-vm-running').count(), 1, 'running icon');
@@ -91,17 +82,7 @@ describe('UI: live views against the real engines', function () {
       .locator('.badge-content');
     const running = async () => (await engineCli('docker', ['ps', '-q'])).split('\n').filter(Boolean).length;
     const name = uniqueName('cws-ui-badge');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TEST_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    await runTestContainer('docker', name, ['sleep', '600']);
     const n = await running();
     await badge.filter({ hasText: new RegExp(`^${n}$`) }).waitFor({ timeout: 10_000 });
     await engineCli('docker', ['stop', '-t', '0', name]);

@@ -1,6 +1,13 @@
 // What a person sees: the Containers view and the status bar, in the real workbench.
 import * as assert from 'node:assert/strict';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import {
+  TEST_IMAGE,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  runTestContainer,
+} from '../support/engines';
 import { openContainersView, openWorkbench, requireBrowser, runtimeStatusItem, type Workbench } from './workbench';
 
 describe('UI: sidebar and status bar with Docker running', function () {
@@ -12,17 +19,7 @@ describe('UI: sidebar and status bar with Docker running', function () {
   before(async function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TEST_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    await runTestContainer('docker', name, ['sleep', '600']);
     version = await engineCli('docker', ['version', '--format', '{{.Server.Version}}']);
     wb = await openWorkbench({ env: { CONTAINER_RUNTIME: 'docker' } });
   });
@@ -82,5 +79,30 @@ describe('UI: no engine reachable', function () {
       0,
       'no notification toasts',
     );
+  });
+
+  it('a command that needs the engine says why and how to start it, with Retry, Switch Runtime and Show Log', async () => {
+    const page = wb!.page;
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Containers: Start Container');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Start Container' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Docker is not running' });
+    await toast.waitFor({ timeout: 30_000 });
+    await wb!.screenshot('error-path-1-notification');
+    // The message and the hint in one notification.
+    assert.match(await toast.locator('.notification-list-item-message').innerText(), /Start the Docker daemon/);
+    const buttons = await toast.locator('.notification-list-item-buttons-container a.monaco-button').allInnerTexts();
+    assert.deepEqual(
+      buttons.map((b) => b.trim()),
+      ['Retry', 'Switch Runtime', 'Show Log'],
+    );
+    await toast.locator('a.monaco-button', { hasText: 'Show Log' }).click();
+    // The log names the command, once.
+    const lines = page.locator('.part.panel .monaco-editor .view-lines');
+    await lines.filter({ hasText: 'containerWorkspaces.startContainer' }).waitFor({ timeout: 15_000 });
+    await wb!.screenshot('error-path-2-log');
+    const text = await lines.innerText();
+    assert.equal(text.split('containerWorkspaces.startContainer:').length - 1, 1, text);
   });
 });

@@ -2,7 +2,14 @@
 // and showing its output, and followed logs growing as the container writes.
 import * as assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
-import { TEST_IMAGE, TEST_LABEL, engineCli, removeTestContainers, requireEngine, uniqueName } from '../support/engines';
+import {
+  TEST_IMAGE,
+  engineCli,
+  removeTestContainers,
+  requireEngine,
+  uniqueName,
+  runTestContainer,
+} from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, type Workbench } from './workbench';
 
@@ -21,22 +28,19 @@ describe('UI: terminals into containers', function () {
   before(async function () {
     requireBrowser(this);
     requireEngine(this, 'docker');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
+    await runTestContainer(
+      'docker',
       name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      '--label',
-      `dev.containerworkspaces.workspace=${sampleWorkspace}`,
-      '--label',
-      'dev.containerworkspaces.workspace.target=/srv',
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p /srv; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.5; done',
-    ]);
+      ['sh', '-c', 'mkdir -p /srv; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.5; done'],
+      {
+        flags: [
+          '--label',
+          `dev.containerworkspaces.workspace=${sampleWorkspace}`,
+          '--label',
+          'dev.containerworkspaces.workspace.target=/srv',
+        ],
+      },
+    );
     wb = await openWorkbench({
       folder: sampleWorkspace,
       env: { CONTAINER_RUNTIME: 'docker' },

@@ -6,12 +6,12 @@ import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
 import {
   ENGINE_SOCKETS,
   TEST_IMAGE,
-  TEST_LABEL,
   engineCli,
   removeLabelled,
   removeTestContainers,
   requireEngine,
   uniqueName,
+  runTestContainer,
 } from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../support/tunnelImage';
@@ -93,17 +93,7 @@ describe('UI: workspace container and tunnel', function () {
 
   it('Start Tunnel: the login code, then the vscode.dev address, as notifications and on the row', async () => {
     const name = uniqueName('cws-ui-tunnel');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TUNNEL_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    await runTestContainer('docker', name, ['sleep', '600'], { image: TUNNEL_IMAGE });
     // Running, not the "created" a moment before: the tunnel entries are for running containers.
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TUNNEL_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
@@ -124,17 +114,7 @@ describe('UI: workspace container and tunnel', function () {
 
   it('a container without the code CLI: says how to add it', async () => {
     const name = uniqueName('cws-ui-nocode');
-    await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TEST_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    await runTestContainer('docker', name, ['sleep', '600']);
     const row = containers.locator(`.monaco-list-row[aria-label="${name}, ${TEST_IMAGE}, running"]`);
     await row.waitFor({ timeout: 15_000 });
     await runFromContextMenu(page, row, 'Start Tunnel');

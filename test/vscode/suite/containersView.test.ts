@@ -15,6 +15,7 @@ import {
   removeTestContainers,
   requireEngine,
   uniqueName,
+  runTestContainer,
 } from '../../support/engines';
 import { EXTENSION_ID, extensionInternals, setSetting, waitFor } from './helpers';
 
@@ -81,17 +82,7 @@ describe('Container Workspaces in VS Code', function () {
     it('a container started on the engine appears without a refresh; stopping it repaints only its row', async () => {
       await waitFor('the store to be live', () => (ext.live.store.active && ext.live.store.loaded) || undefined);
       const name = uniqueName('cws-exthost');
-      const id = await engineCli('docker', [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        `${TEST_LABEL}=${process.pid}`,
-        TEST_IMAGE,
-        'sleep',
-        '300',
-      ]);
+      const id = await runTestContainer('docker', name, ['sleep', '300']);
       await waitFor(`${name} running in the view`, () => (rowOf(id)?.state === 'running' ? true : undefined));
       let node = await waitFor('its node', () => nodeOf(id));
       let item = ext.containers.getTreeItem(node);
@@ -169,19 +160,7 @@ describe('Container Workspaces in VS Code', function () {
     it('a command on a multi-selection acts on every selected container it applies to', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 2; i++) {
-        ids.push(
-          await engineCli('docker', [
-            'run',
-            '-d',
-            '--name',
-            uniqueName(`cws-exthost-multi${i}`),
-            '--label',
-            `${TEST_LABEL}=${process.pid}`,
-            TEST_IMAGE,
-            'sleep',
-            '300',
-          ]),
-        );
+        ids.push(await runTestContainer('docker', uniqueName(`cws-exthost-multi${i}`), ['sleep', '300']));
       }
       const selected = await Promise.all(
         ids.map((id) =>

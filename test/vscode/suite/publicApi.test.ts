@@ -6,14 +6,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ContainerWorkspacesApi, ContainerWorkspacesRuntime } from '../../../src/vscode/api';
 import { TEST_INTERNALS_COMMAND, type ExtensionInternals } from '../../../src/vscode/testAccess';
-import {
-  TEST_IMAGE,
-  TEST_LABEL,
-  engineCli,
-  removeTestContainers,
-  requireEngine,
-  uniqueName,
-} from '../../support/engines';
+import { TEST_IMAGE, removeTestContainers, requireEngine, uniqueName, runTestContainer } from '../../support/engines';
 import { extensionApi, extensionInternals, setSetting, waitFor } from './helpers';
 
 /** Every member of ContainerWorkspacesApi, no more (the compiler holds this to the interface). */
@@ -85,19 +78,9 @@ describe('the exported API', function () {
 
     it("lists the engine's containers and finds a folder's workspace container, as plain summaries", async () => {
       const name = uniqueName('cws-exthost-api');
-      const id = await engineCli('docker', [
-        'run',
-        '-d',
-        '--name',
-        name,
-        '--label',
-        `${TEST_LABEL}=${process.pid}`,
-        '--label',
-        `dev.containerworkspaces.workspace=${folder}`,
-        TEST_IMAGE,
-        'sleep',
-        '300',
-      ]);
+      const id = await runTestContainer('docker', name, ['sleep', '300'], {
+        flags: ['--label', `dev.containerworkspaces.workspace=${folder}`],
+      });
       const expected = { id, name, image: TEST_IMAGE, state: 'running' };
       const listed = await waitFor('listed, running', async () =>
         (await api.listContainers()).find((c) => c.id === id && c.state === 'running'),

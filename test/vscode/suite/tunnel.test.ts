@@ -15,6 +15,7 @@ import {
   removeTestContainers,
   requireEngine,
   uniqueName,
+  runTestContainer,
 } from '../../support/engines';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../../support/tunnelImage';
 import { extensionInternals, waitFor } from './helpers';
@@ -47,17 +48,7 @@ describe('tunnel into the workspace container', function () {
 
   it("Start Tunnel: the login code, then the vscode.dev address, on the container's row; Stop Tunnel ends it", async () => {
     const name = uniqueName('cws-exthost-tunnel');
-    const id = await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
-      name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      TUNNEL_IMAGE,
-      'sleep',
-      '600',
-    ]);
+    const id = await runTestContainer('docker', name, ['sleep', '600'], { image: TUNNEL_IMAGE });
     const node = await waitFor('its node', () => nodeOf(id));
     await vscode.commands.executeCommand('containerWorkspaces.startTunnel', node);
     const full = node.container.id;

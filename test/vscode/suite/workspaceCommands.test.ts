@@ -4,14 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
-import {
-  TEST_IMAGE,
-  TEST_LABEL,
-  engineCli,
-  removeTestContainers,
-  requireEngine,
-  uniqueName,
-} from '../../support/engines';
+import { engineCli, removeTestContainers, requireEngine, uniqueName, runTestContainer } from '../../support/engines';
 import { extensionInternals, waitFor } from './helpers';
 
 describe('workspace commands', function () {
@@ -31,24 +24,21 @@ describe('workspace commands', function () {
       () => (ext.session.runtimeId === 'docker' && ext.session.state === 'ready') || undefined,
     );
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    id = await engineCli('docker', [
-      'run',
-      '-d',
-      '--name',
+    id = await runTestContainer(
+      'docker',
       name,
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      '--label',
-      `dev.containerworkspaces.workspace=${folder}`,
-      '--label',
-      'dev.containerworkspaces.workspace.target=/work space',
-      '-w',
-      '/',
-      TEST_IMAGE,
-      'sh',
-      '-c',
-      'mkdir -p "/work space"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done',
-    ]);
+      ['sh', '-c', 'mkdir -p "/work space"; i=0; while true; do i=$((i+1)); echo "tick $i"; sleep 0.3; done'],
+      {
+        flags: [
+          '--label',
+          `dev.containerworkspaces.workspace=${folder}`,
+          '--label',
+          'dev.containerworkspaces.workspace.target=/work space',
+          '-w',
+          '/',
+        ],
+      },
+    );
     node = await waitFor('its node', async () =>
       (await ext.containers.getChildren()).find(
         (n): n is ContainerNode =>
