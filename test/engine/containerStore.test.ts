@@ -80,12 +80,17 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           'an "added" change',
         );
 
+        const beforeStop = changes.length;
         await engineCli(engine, ['stop', '-t', '0', fullId]);
         await until('exited', () => (store.get(fullId)?.state === 'exited' ? true : undefined));
+        // From running to exited, with no odd state shown on the way (Podman says "stopping" first).
+        const updates = changes.slice(beforeStop).flatMap((c) => c.updated.filter((u) => u.after.id === fullId));
+        const states = updates.map((u) => `${u.before.state}→${u.after.state}`).join(', ');
+        assert.equal(updates[0]?.before.state, 'running', states);
+        assert.equal(updates.at(-1)?.after.state, 'exited', states);
         assert.ok(
-          changes.some((c) =>
-            c.updated.some((u) => u.after.id === fullId && u.after.state === 'exited' && u.before.state === 'running'),
-          ),
+          updates.every((u) => ['running', 'exited'].includes(u.after.state)),
+          states,
         );
 
         await engineCli(engine, ['rm', fullId]);

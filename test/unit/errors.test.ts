@@ -52,6 +52,7 @@ describe('container list normalisation', () => {
   it('Podman states read as Docker states', () => {
     assert.equal(normalizeState('configured'), 'created');
     assert.equal(normalizeState('stopped'), 'exited');
+    assert.equal(normalizeState('stopping'), 'running');
     assert.equal(normalizeState('Running'), 'running');
     assert.equal(normalizeState('weird'), 'unknown');
   });

@@ -13,9 +13,11 @@ const STATES: ReadonlySet<string> = new Set([
 
 export function normalizeState(s: string | undefined): ContainerState {
   const v = (s ?? '').toLowerCase();
-  // Podman reports "configured"/"stopped" where Docker says "created"/"exited".
+  // Podman reports "configured"/"stopped" where Docker says "created"/"exited", and "stopping"
+  // while a stop is under way (still running: without this the row flashed "unknown").
   if (v === 'configured' || v === 'initialized') return 'created';
   if (v === 'stopped') return 'exited';
+  if (v === 'stopping') return 'running';
   return STATES.has(v) ? (v as ContainerState) : 'unknown';
 }
 
