@@ -71,7 +71,7 @@ function context(parts: Partial<FolderContext>): FolderContext {
   };
 }
 
-describe('workspace plan (src/runtime/workspace)', () => {
+describe('workspace plan (src/core/workspace)', () => {
   describe('workspaceSources', () => {
     it('dev containers first, then Compose services, then Dockerfiles, whatever the primary kind says', () => {
       const ctx = context({

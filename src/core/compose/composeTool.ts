@@ -24,7 +24,7 @@ export interface ComposeTool {
   version: string;
 }
 
-/** The fields of ComposeProject (src/context/types.ts) an invocation needs. */
+/** The fields of ComposeProject (src/core/detection/types.ts) an invocation needs. */
 export interface ComposeProjectRef {
   name: string;
   workingDir: string;

@@ -1,5 +1,5 @@
 /**
- * The container context of a workspace folder. No `vscode` import anywhere under src/context:
+ * The container context of a workspace folder. Plain Node (src/core):
  * detection gets a file listing and a file reader passed in, and works the same in the CLI.
  */
 

@@ -1,4 +1,4 @@
-/** The normalised shapes every runtime speaks. No `vscode` import anywhere under src/runtime. */
+/** The normalised shapes every runtime speaks. Plain Node, like all of src/core (.dependency-cruiser.cjs). */
 
 export type RuntimeId = 'docker' | 'podman' | 'apple';
 export const RUNTIME_IDS: readonly RuntimeId[] = ['docker', 'podman', 'apple'];
