@@ -85,11 +85,13 @@ describe('UI: no engine reachable', function () {
     const page = wb!.page;
     await page.keyboard.press('F1');
     await page.keyboard.type('Containers: Start Container');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Start Container' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    // Clicked, not Enter: "How to Start the Container Runtime" may be the first row.
+    await page
+      .locator('.quick-input-widget .monaco-list-row', { hasText: /Containers: Start Container/ })
+      .first()
+      .click();
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Docker is not running' });
     await toast.waitFor({ timeout: 30_000 });
-    await wb!.screenshot('error-path-1-notification');
     // The message and the hint in one notification.
     assert.match(await toast.locator('.notification-list-item-message').innerText(), /Start the Docker daemon/);
     const buttons = await toast.locator('.notification-list-item-buttons-container a.monaco-button').allInnerTexts();
@@ -97,6 +99,8 @@ describe('UI: no engine reachable', function () {
       buttons.map((b) => b.trim()),
       ['Retry', 'Switch Runtime', 'Show Log'],
     );
+    await toast.locator('a.monaco-button', { hasText: 'Show Log' }).waitFor();
+    await wb!.screenshot('error-path-1-notification');
     await toast.locator('a.monaco-button', { hasText: 'Show Log' }).click();
     // The log names the command, once.
     const lines = page.locator('.part.panel .monaco-editor .view-lines');

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatError } from '../ui/format';
 import { notify, retryAction, showLogAction, switchRuntimeAction } from '../ui/notify';
 import type { Command } from './types';
 
@@ -12,10 +13,11 @@ export const showRuntimeHelp: Command = {
       );
       return;
     }
-    const message = session.error?.message ?? vscode.l10n.t('{0} is not reachable.', session.label);
-    await notify('warning', message, [retryAction(() => session.connect()), switchRuntimeAction(), showLogAction()], {
-      modal: false,
-      detail: session.hint(),
+    // A notification shows no `detail`: the hint goes in the message.
+    const message = formatError({
+      message: session.error?.message ?? vscode.l10n.t('{0} is not reachable.', session.label),
+      hint: session.hint(),
     });
+    await notify('warning', message, [retryAction(() => session.connect()), switchRuntimeAction(), showLogAction()]);
   },
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ContainerStore, type StoreChange } from '../../core/live/containerStore';
+import { RuntimeError } from '../../core/runtime/errors';
 import type { ContainerSummary } from '../../core/runtime/types';
 import type { RuntimeSession } from '../runtimeSession';
 
@@ -75,7 +76,12 @@ export class LiveContainers implements vscode.Disposable {
   async snapshot(): Promise<ContainerSummary[]> {
     if (this.store.active && this.store.loaded) return this.store.containers;
     const rt = this.session.runtime;
-    if (!rt) throw new Error(this.session.error?.message ?? 'No container runtime is selected.');
+    if (!rt) {
+      throw (
+        this.session.error ??
+        new RuntimeError('unavailable', vscode.l10n.t('No container runtime is selected.'), this.session.hint())
+      );
+    }
     return rt.listContainers({ all: true });
   }
 

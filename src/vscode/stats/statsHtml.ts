@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { statsText } from './statsText';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The panel's page: only our script and stylesheet from media/, under a strict policy. Scripts and
@@ -29,7 +31,7 @@ export function statsHtml(webview: vscode.Webview, media: vscode.Uri): string {
 <title>${escapeHtml(vscode.l10n.t('Container Stats'))}</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app" data-text="${escapeHtml(JSON.stringify(statsText()))}"></div>
 <script nonce="${nonce}" src="${js.toString()}"></script>
 </body>
 </html>`;

@@ -24,15 +24,6 @@ export interface StatsPanelDeps {
   extensionUri: vscode.Uri;
 }
 
-/** What the panel sent its webview, for tests. */
-export interface StatsTraffic {
-  messages: number;
-  /** `points` messages only. */
-  pointMessages: number;
-  /** Points sent as history in `state` messages (a webview that was shown again redraws from them). */
-  historyPoints: number;
-}
-
 function maxContainers(): number {
   const n = vscode.workspace.getConfiguration(SECTION).get<number>('stats.maxContainers', 20);
   return Number.isFinite(n) && n >= 1 ? Math.min(MAX_CAP, Math.floor(n)) : 20;
@@ -60,9 +51,12 @@ export class StatsPanel implements vscode.Disposable {
   private disposed = false;
   private readonly closed = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.closed.event;
-  readonly traffic: StatsTraffic = { messages: 0, pointMessages: 0, historyPoints: 0 };
-  /** CSP violations the webview reported (there should be none). */
-  cspViolations = 0;
+  private readonly posted = new vscode.EventEmitter<ToWebview>();
+  /** Every message sent to the webview (what it was told, for anyone watching the conversation). */
+  readonly onDidPost = this.posted.event;
+  private readonly received = new vscode.EventEmitter<FromWebview>();
+  /** Every message the webview sent. */
+  readonly onDidReceive = this.received.event;
 
   /** A new panel, or (`restored`) the one VS Code brings back after a window reload. */
   constructor(
@@ -174,6 +168,7 @@ export class StatsPanel implements vscode.Disposable {
   }
 
   private onMessage(m: FromWebview): void {
+    this.received.fire(m);
     switch (m?.type) {
       case 'ready':
         // From a webview already discarded (the panel was hidden meanwhile): the next one says so itself.
@@ -190,7 +185,6 @@ export class StatsPanel implements vscode.Disposable {
         void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.stats.maxContainers`);
         break;
       case 'cspViolation':
-        this.cspViolations++;
         this.deps.log.warn(
           `Stats panel: the content security policy blocked ${String(m.blocked)} (${String(m.directive)}).`,
         );
@@ -255,7 +249,6 @@ export class StatsPanel implements vscode.Disposable {
     const history: Record<string, Row[]> = {};
     for (const c of fresh) {
       history[c.id] = this.monitor.history(c.id).map(toRow);
-      this.traffic.historyPoints += history[c.id].length;
       this.sentHistory.add(c.id);
     }
     this.post({
@@ -285,8 +278,7 @@ export class StatsPanel implements vscode.Disposable {
   }
 
   private post(m: ToWebview): void {
-    this.traffic.messages++;
-    if (m.type === 'points') this.traffic.pointMessages++;
+    this.posted.fire(m);
     void this.panel.webview.postMessage(m);
   }
 
@@ -304,12 +296,17 @@ export class StatsPanel implements vscode.Disposable {
     this.panel.dispose();
     this.closed.fire();
     this.closed.dispose();
+    this.posted.dispose();
+    this.received.dispose();
   }
 }
 
 /** The one stats panel of the window, opened on demand. */
 export class StatsPanels implements vscode.Disposable {
   private _current: StatsPanel | undefined;
+  private readonly opened = new vscode.EventEmitter<StatsPanel>();
+  /** A panel was opened or restored; fired before it has sent or received anything. */
+  readonly onDidOpen = this.opened.event;
 
   constructor(private readonly deps: StatsPanelDeps) {}
 
@@ -344,10 +341,12 @@ export class StatsPanels implements vscode.Disposable {
     p.onDidDispose(() => {
       if (this._current === p) this._current = undefined;
     });
+    this.opened.fire(p);
     return p;
   }
 
   dispose(): void {
     this._current?.dispose();
+    this.opened.dispose();
   }
 }

@@ -7,6 +7,7 @@ import { fmtBytes, fmtClock, fmtPercent, fmtRate, isLimited } from './format';
 import { Col, type Row, type ShownContainer } from '../../shared/statsProtocol';
 import { toColumns } from './series';
 import type { Theme } from './theme';
+import { t } from './text';
 
 /** The shortest time axis the detail charts show. */
 const MIN_SPAN_MS = 60_000;
@@ -24,33 +25,33 @@ interface CardDef {
 
 const CARDS: CardDef[] = [
   {
-    title: 'CPU',
+    title: t('cpu'),
     cols: [Col.Cpu],
-    names: ['CPU'],
+    names: [t('cpu')],
     colors: (t) => [t.cpu],
     fmt: (v) => fmtPercent(v),
     spec: { yLabel: (v) => fmtPercent(v, true), floor: 1 },
   },
   {
-    title: 'Memory',
+    title: t('memory'),
     cols: [Col.Mem],
-    names: ['Used'],
+    names: [t('used')],
     colors: (t) => [t.mem],
     fmt: (v) => fmtBytes(v),
     spec: { yLabel: (v) => fmtBytes(v, true), floor: 1024 * 1024, incrs: BINARY_INCRS },
   },
   {
-    title: 'Network I/O',
+    title: t('network'),
     cols: [Col.Rx, Col.Tx],
-    names: ['Received', 'Sent'],
+    names: [t('received'), t('sent')],
     colors: (t) => [t.rx, t.tx],
     fmt: (v) => fmtRate(v),
     spec: { yLabel: (v) => fmtRate(v, true), floor: 1000 },
   },
   {
-    title: 'Block I/O',
+    title: t('block'),
     cols: [Col.Read, Col.Write],
-    names: ['Read', 'Written'],
+    names: [t('read'), t('written')],
     colors: (t) => [t.read, t.write],
     fmt: (v) => fmtRate(v),
     spec: { yLabel: (v) => fmtRate(v, true), floor: 1000 },
@@ -87,7 +88,7 @@ export class Detail {
       el('div', 'detail-head', el('h2', 'detail-name', this.name), el('span', 'detail-image', this.image)),
       grid,
     );
-    this.el.setAttribute('aria-label', 'Selected container');
+    this.el.setAttribute('aria-label', t('selectedContainer'));
     const ro = new ResizeObserver(() => {
       for (const c of this.cards) this.fit(c);
     });
@@ -110,7 +111,7 @@ export class Detail {
     this.win.min = (latest - span) / 1000;
     const last = rows[rows.length - 1];
     const limit = last?.[Col.MemLimit];
-    set(this.cards[1].note, isLimited(limit) ? `limit ${fmtBytes(limit)}` : last ? 'no limit' : '');
+    set(this.cards[1].note, isLimited(limit) ? t('limit', fmtBytes(limit)) : last ? t('noLimit') : '');
     for (const card of this.cards) {
       card.data = toColumns(rows, card.def.cols, latest - windowMs);
       card.u?.setData(card.data as uPlot.AlignedData);

@@ -7,6 +7,7 @@ import { el, set, text } from './dom';
 import { Overview } from './overview';
 import type { FromWebview, Row, ShownContainer, ToWebview } from '../../shared/statsProtocol';
 import { SeriesStore } from './series';
+import { t } from './text';
 import { onThemeChange, readTheme } from './theme';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; setState(state: unknown): void };
@@ -74,8 +75,8 @@ class StatsPage {
     this.root.hidden = false;
     set(this.runtime, s.runtime ?? '');
     this.capNote.hidden = !(s.notShown > 0);
-    set(this.shownOf, `Showing ${containers.length} of ${containers.length + s.notShown} running containers`);
-    const why = s.message ?? (containers.length ? undefined : 'No running containers.');
+    set(this.shownOf, t('showing', containers.length, containers.length + s.notShown));
+    const why = s.message ?? (containers.length ? undefined : t('noRunningContainers'));
     set(this.message, why ?? '');
     this.messageEl.hidden = why === undefined;
     this.content.hidden = why !== undefined;
@@ -104,9 +105,9 @@ class StatsPage {
 
 /** "Change limit": opens the setting that caps how many containers are shown. */
 function changeLimitButton(): HTMLButtonElement {
-  const b = el('button', 'link', 'Change limit');
+  const b = el('button', 'link', t('changeLimit'));
   b.type = 'button';
-  b.title = 'Raise containerWorkspaces.stats.maxContainers';
+  b.title = t('changeLimitTitle');
   b.addEventListener('click', () => post({ type: 'openSetting' }));
   return b;
 }

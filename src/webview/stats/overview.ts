@@ -8,6 +8,7 @@ import { fmtBytes, fmtCount, fmtPercent, fmtRate, isLimited, memPercent } from '
 import { Col, type ShownContainer } from '../../shared/statsProtocol';
 import { toColumns, type SeriesStore } from './series';
 import type { Theme } from './theme';
+import { t } from './text';
 
 const SPARK_MS = 60_000;
 const SPARK_MIN_MS = 15_000;
@@ -33,12 +34,12 @@ interface RowView {
 }
 
 const HEADS: [string, string][] = [
-  ['Name', 'c-name'],
-  ['CPU', 'c-cpu'],
-  ['Memory', 'c-mem'],
-  ['Net I/O', 'c-net'],
-  ['Block I/O', 'c-blk'],
-  ['PIDs', 'c-pids'],
+  [t('name'), 'c-name'],
+  [t('cpu'), 'c-cpu'],
+  [t('memory'), 'c-mem'],
+  [t('networkShort'), 'c-net'],
+  [t('block'), 'c-blk'],
+  [t('pids'), 'c-pids'],
 ];
 
 /** "↓ 1.2 kB/s": a muted key and a value. */
@@ -68,7 +69,7 @@ export class Overview {
     this.tbody = el('tbody');
     this.table = el('table', 'overview', el('thead', '', head), this.tbody);
     this.table.setAttribute('role', 'grid');
-    this.table.setAttribute('aria-label', 'Running containers');
+    this.table.setAttribute('aria-label', t('runningContainers'));
     this.el = el('div', 'table-wrap', this.table);
 
     this.tbody.addEventListener('click', (e) => {
@@ -142,7 +143,7 @@ export class Overview {
       const limit = p?.[Col.MemLimit];
       set(row.mem, fmtBytes(p?.[Col.Mem]));
       set(row.memLimit, isLimited(limit) ? ` / ${fmtBytes(limit)}` : '');
-      set(row.memPct, p && !isLimited(limit) ? 'no limit' : fmtPercent(p ? memPercent(p[Col.Mem], limit) : null));
+      set(row.memPct, p && !isLimited(limit) ? t('noLimit') : fmtPercent(p ? memPercent(p[Col.Mem], limit) : null));
       set(row.rx, fmtRate(p?.[Col.Rx]));
       set(row.tx, fmtRate(p?.[Col.Tx]));
       set(row.read, fmtRate(p?.[Col.Read]));
@@ -189,21 +190,20 @@ export class Overview {
   }
 
   private makeRow(id: string): RowView {
-    const t = () => text();
     const row: RowView = {
       id,
       tr: el('tr', 'row'),
-      name: t(),
-      image: t(),
-      cpu: t(),
-      mem: t(),
-      memLimit: t(),
-      memPct: t(),
-      rx: t(),
-      tx: t(),
-      read: t(),
-      write: t(),
-      pids: t(),
+      name: text(),
+      image: text(),
+      cpu: text(),
+      mem: text(),
+      memLimit: text(),
+      memPct: text(),
+      rx: text(),
+      tx: text(),
+      read: text(),
+      write: text(),
+      pids: text(),
       cpuHost: el('span', 'spark'),
       memHost: el('span', 'spark'),
     };
@@ -222,8 +222,8 @@ export class Overview {
           row.memHost,
         ),
       ),
-      el('td', 'c-net num', pair('↓', 'Received', row.rx), pair('↑', 'Sent', row.tx)),
-      el('td', 'c-blk num', pair('R', 'Read', row.read), pair('W', 'Written', row.write)),
+      el('td', 'c-net num', pair('↓', t('received'), row.rx), pair('↑', t('sent'), row.tx)),
+      el('td', 'c-blk num', pair('R', t('read'), row.read), pair('W', t('written'), row.write)),
       el('td', 'c-pids num', row.pids),
     );
     this.rows.set(id, row);

@@ -4,21 +4,43 @@
 // leaves no stats connection once hidden or closed.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { StatsPanel } from '../../../src/vscode/stats/statsPanel';
 import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 import { startCountingProxy, type CountingProxy } from '../../support/countingProxy';
 import {
   ENGINE_SOCKETS,
-  TEST_IMAGE,
-  TEST_LABEL,
   engineCli,
   removeTestContainers,
   requireEngine,
   uniqueName,
+  runTestContainer,
 } from '../../support/engines';
 import { extensionInternals, setSetting, waitFor } from './helpers';
 
 const STATS = /\/stats/;
+
+/** What a panel and its webview said to each other, counted from the panel's own events. */
+interface Conversation {
+  messages: number;
+  pointMessages: number;
+  /** Points sent as history in `state` messages (a webview shown again redraws from them). */
+  historyPoints: number;
+  cspViolations: number;
+}
+
+function listen(p: StatsPanel): Conversation {
+  const c: Conversation = { messages: 0, pointMessages: 0, historyPoints: 0, cspViolations: 0 };
+  p.onDidPost((m) => {
+    c.messages++;
+    if (m.type === 'points') c.pointMessages++;
+    else for (const rows of Object.values(m.history)) c.historyPoints += rows.length;
+  });
+  p.onDidReceive((m) => {
+    if (m.type === 'cspViolation') c.cspViolations++;
+  });
+  return c;
+}
 const isGroup = (n: ContainersNode): n is GroupNode => n.kind === 'group';
 
 describe('Container Stats panel', function () {
@@ -28,22 +50,16 @@ describe('Container Stats panel', function () {
   let busy: string;
   let idle: string;
   let other: string;
-  const run = async (cmd: string[]) =>
-    engineCli('docker', [
-      'run',
-      '-d',
-      '--label',
-      `${TEST_LABEL}=${process.pid}`,
-      '--name',
-      uniqueName('cws-stats'),
-      TEST_IMAGE,
-      ...cmd,
-    ]);
+  const run = (cmd: string[]) => runTestContainer('docker', uniqueName('cws-stats'), cmd);
   const panel = () => ext.stats.current;
+  const talk = new WeakMap<StatsPanel, Conversation>();
+  const said = (p: StatsPanel) => talk.get(p)!;
 
   before(async function () {
     requireEngine(this, 'docker');
     ext = await extensionInternals();
+    // Attached before any panel exists: its whole conversation is counted.
+    ext.stats.onDidOpen((p) => talk.set(p, listen(p)));
     proxy = await startCountingProxy(ENGINE_SOCKETS.docker, 'stats-exthost');
     await setSetting('runtime', 'docker');
     await setSetting('docker.host', proxy.url);
@@ -79,7 +95,7 @@ describe('Container Stats panel', function () {
     await vscode.commands.executeCommand('containerWorkspaces.showStats', node);
     const p = await waitFor('the panel', () => panel());
     assert.equal(p.selected, busy);
-    await waitFor('its webview ready (a state sent)', () => (p.traffic.messages > 0 ? true : undefined), 20_000);
+    await waitFor('its webview ready (a state sent)', () => (said(p).messages > 0 ? true : undefined), 20_000);
     await waitFor('both test containers streamed', () =>
       [busy, idle, other].every((id) => p.watching.includes(id)) ? true : undefined,
     );
@@ -91,8 +107,8 @@ describe('Container Stats panel', function () {
     const cpu = (id: string) => p.history(id).at(-1)!.cpu;
     assert.ok(cpu(busy) > 50, `burner ${cpu(busy).toFixed(1)} %`);
     assert.ok(cpu(idle) < 5, `idle ${cpu(idle).toFixed(1)} %`);
-    await waitFor('points sent to the webview', () => (p.traffic.pointMessages > 0 ? true : undefined));
-    assert.equal(p.cspViolations, 0, 'the webview ran under its policy without violations');
+    await waitFor('points sent to the webview', () => (said(p).pointMessages > 0 ? true : undefined));
+    assert.equal(said(p).cspViolations, 0, 'the webview ran under its policy without violations');
     assert.equal(proxy.openMatching(STATS), p.watching.length, 'one stats connection per shown container');
   });
 
@@ -146,11 +162,11 @@ describe('Container Stats panel', function () {
     );
     const kept = p.history(busy).length;
     assert.ok(kept >= 3);
-    const sent = p.traffic.historyPoints;
+    const sent = said(p).historyPoints;
     p.reveal();
     await waitFor(
       'the history sent to the new webview',
-      () => (p.traffic.historyPoints >= sent + kept ? true : undefined),
+      () => (said(p).historyPoints >= sent + kept ? true : undefined),
       20_000,
     );
     await waitFor('streaming again', () =>
