@@ -99,7 +99,13 @@ describe('UI: no engine reachable', function () {
       buttons.map((b) => b.trim()),
       ['Retry', 'Switch Runtime', 'Show Log'],
     );
-    await toast.locator('a.monaco-button', { hasText: 'Show Log' }).waitFor();
+    // The toast slides in from below the window: the picture once it has come to rest.
+    const showLog = toast.locator('a.monaco-button', { hasText: 'Show Log' });
+    await page.waitForFunction(
+      (el) => !!el && el.getBoundingClientRect().bottom <= window.innerHeight,
+      await showLog.elementHandle(),
+      { timeout: 10_000 },
+    );
     await wb!.screenshot('error-path-1-notification');
     await toast.locator('a.monaco-button', { hasText: 'Show Log' }).click();
     // The log names the command, once.
