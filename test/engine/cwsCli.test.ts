@@ -17,6 +17,7 @@ import {
   type EngineId,
   runTestContainer,
 } from '../support/engines';
+import { until } from '../support/until';
 
 const CWS = join(__dirname, '..', '..', '..', 'dist', 'cws.js');
 
@@ -178,7 +179,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           '-c',
           'while true; do :; done',
         ]);
-        await new Promise((r) => setTimeout(r, 1500));
+        // Busy by the engine's own measure before comparing.
+        await until('the burner busy by docker stats', async () => {
+          const cpu = await engineCli(engine, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', busy]);
+          return parseFloat(cpu) > 50 ? true : undefined;
+        });
         const [r, theirs] = await Promise.all([
           cws(['stats', '--json', busy], env),
           engineCli(engine, ['stats', '--no-stream', '--format', '{{.CPUPerc}}', busy]),

@@ -118,8 +118,18 @@ for (const target of CONTRACT_TARGETS) {
     it('events: create, start, die and destroy arrive while subscribed, none after close', async () => {
       const seen: RuntimeEvent[] = [];
       const sub = rt.subscribeEvents((e) => seen.push(e));
-      // Let it connect / take a first list.
-      await new Promise((r) => setTimeout(r, rt.capabilities.eventsPushed ? 300 : 2500));
+      // Connected (or, polled, past its first list) once a probe container is seen; a probe made
+      // before the stream was open goes unseen, so another follows every 2 s.
+      const probes: string[] = [];
+      let lastProbe = 0;
+      await until('the subscription sees a probe container', async () => {
+        if (seen.some((e) => probes.includes(e.id))) return true;
+        if (Date.now() - lastProbe > 2_000) {
+          lastProbe = Date.now();
+          probes.push(await create(uniqueName('cws-ev-probe')));
+        }
+        return undefined;
+      });
       const name = uniqueName('cws-ev');
       const id = await create(name);
       await rt.start(id);
