@@ -1,6 +1,7 @@
 // Builds everything that runs:
 //   dist/extension.js  the extension (CommonJS, node, `vscode` external)
 //   dist/background.js detection and workspace creation, loaded after activation
+//   dist/detectionWorker.js  the detection worker thread and its host side, loaded on the first detection
 //   dist/cws.js        the companion CLI
 //   dist/ssh.js        docker-modem's ssh agent with ssh2, loaded only for ssh:// hosts
 //   dist/tar.js        tar-fs, loaded only when dockerode packs a build context
@@ -98,7 +99,12 @@ function tsFiles(dir) {
 const configs = [
   {
     ...node,
-    entryPoints: { extension: 'src/vscode/extension.ts', cws: 'src/cli/cws.ts', background: 'src/core/background.ts' },
+    entryPoints: {
+      extension: 'src/vscode/extension.ts',
+      cws: 'src/cli/cws.ts',
+      background: 'src/core/background.ts',
+      detectionWorker: 'src/core/detection/worker/bundle.ts',
+    },
     outdir: 'dist',
   },
   {
@@ -150,7 +156,7 @@ if (watch) {
   const size = (f) => (existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KB` : '-');
   console.log(
     `[esbuild] ${release ? 'release' : 'dev'} build in ${Date.now() - t0} ms: ` +
-      `extension ${size('dist/extension.js')}, background ${size('dist/background.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}, tar ${size('dist/tar.js')}` +
+      `extension ${size('dist/extension.js')}, background ${size('dist/background.js')}, detectionWorker ${size('dist/detectionWorker.js')}, cws ${size('dist/cws.js')}, ssh ${size('dist/ssh.js')}, tar ${size('dist/tar.js')}` +
       (withTests ? `, tests → ${relative('.', 'out')}/` : ''),
   );
 }

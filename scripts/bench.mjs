@@ -26,6 +26,13 @@ function requireMs(file) {
 }
 const kb = (f) => (statSync(join(root, f)).size / 1024).toFixed(0);
 console.log(`\nbundle                size      require() median of ${runs}`);
-for (const f of ['dist/extension.js', 'dist/background.js', 'dist/cws.js', 'dist/ssh.js', 'dist/tar.js']) {
+for (const f of [
+  'dist/extension.js',
+  'dist/background.js',
+  'dist/detectionWorker.js',
+  'dist/cws.js',
+  'dist/ssh.js',
+  'dist/tar.js',
+]) {
   console.log(`${f.padEnd(20)}  ${kb(f).padStart(5)} KB  ${requireMs(f).toFixed(1).padStart(6)} ms`);
 }

@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ContainerRuntime } from '../core/runtime/types';
-import type { ParsedArgs } from './args';
+import { shown, UsageError, type ParsedArgs } from './args';
 
 /** What a cws command gets. */
 export interface CliContext {
@@ -23,4 +25,18 @@ export function json(ctx: CliContext): boolean {
 /** Positionals after the command name. */
 export function operands(ctx: CliContext): string[] {
   return ctx.args.positionals.slice(1);
+}
+
+/** A folder named on the command line, resolved; one that does not exist (or is a file) is a usage error. */
+export function folderArg(given: string, what = 'folder'): string {
+  if (!given.trim()) throw new UsageError(`the ${what} is empty`);
+  const dir = resolve(given);
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new UsageError(`no such ${what}: ${shown(given)}`);
+  }
+  if (!isDir) throw new UsageError(`not a folder: ${shown(given)}`);
+  return dir;
 }

@@ -3,9 +3,10 @@
 // Exit codes: 0 ok, 1 runtime error (message and hint on stderr), 2 usage; `exec` exits with the
 // command's own code.
 import { RuntimeError } from '../core/runtime/errors';
+import { escapeControl } from '../core/text/escapeControl';
 import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../core/runtime/select';
 import type { ContainerRuntime } from '../core/runtime/types';
-import { parseArgs, UsageError, type ParsedArgs } from './args';
+import { parseArgs, shown, UsageError, type FlagSpec, type ParsedArgs } from './args';
 import { context } from './commands/context';
 import { create } from './commands/create';
 import { exec } from './commands/exec';
@@ -17,6 +18,7 @@ import { runtimes } from './commands/runtimes';
 import { stats } from './commands/stats';
 import { tunnel } from './commands/tunnel';
 import type { CliCommand, CliContext } from './context';
+import { safe } from './format';
 
 const USAGE = `Usage: cws <command> [options]
 
@@ -62,21 +64,46 @@ const COMMANDS: Record<string, CliCommand> = {
   tunnel,
   create,
 };
-const VALUED = new Set([
-  'runtime',
-  'n',
-  'tail',
-  't',
-  'time',
-  'w',
-  'workdir',
-  'u',
-  'user',
-  'name',
-  'source',
-  'image',
-  'workspace',
-]);
+/** Flags every command takes. */
+const GLOBAL_VALUED = ['runtime'];
+const GLOBAL_BOOLEAN = ['json', 'help', 'h'];
+
+/** The flags each command takes (beyond the global ones): [valued, boolean]. */
+const FLAGS: Record<string, [string[], string[]]> = {
+  runtimes: [[], []],
+  context: [[], []],
+  create: [['source', 'image'], ['no-post-create']],
+  ls: [[], ['all', 'a']],
+  ps: [[], ['all', 'a']],
+  inspect: [[], ['raw']],
+  stats: [[], []],
+  logs: [
+    ['n', 'tail'],
+    ['f', 'follow', 't', 'timestamps'],
+  ],
+  exec: [['workspace', 'w', 'workdir', 'u', 'user'], ['no-tty']],
+  tunnel: [['name', 'u', 'user', 'w', 'workdir'], []],
+  start: [[], []],
+  stop: [['t', 'time'], []],
+  restart: [['t', 'time'], []],
+  rm: [[], ['force', 'f', 'volumes', 'v']],
+};
+
+function flagSpec(command: string | undefined): FlagSpec {
+  const [valued, boolean] = (command !== undefined && FLAGS[command]) || [[], []];
+  return { valued: new Set([...GLOBAL_VALUED, ...valued]), boolean: new Set([...GLOBAL_BOOLEAN, ...boolean]) };
+}
+
+/** The command word: the first argument that is not a flag (nor the value of --runtime). */
+function commandWord(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return undefined;
+    if (a === '--runtime') i++;
+    else if (!a.startsWith('-') || a === '-') return a;
+  }
+  return undefined;
+}
 
 export async function main(
   argv: string[],
@@ -92,11 +119,12 @@ export async function main(
     settingSource: '--runtime',
   };
   let rt: ContainerRuntime | undefined;
-  let isHost = false;
+  let isHost: boolean;
   try {
+    // A bad --runtime or CONTAINER_RUNTIME is a usage error for every command, found before anything runs.
     isHost = runtimeChoice(input) === 'host';
-  } catch {
-    /* reported when the runtime is asked for */
+  } catch (e) {
+    return reportFailure(e, false, err);
   }
   const ctx: CliContext = {
     args,
@@ -127,29 +155,35 @@ function parseCommandLine(
   out: (s: string) => void,
   err: (s: string) => void,
 ): number | { args: ParsedArgs; name: string; command?: CliCommand } {
+  const own = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (own.includes('--help') || own.includes('-h')) {
+    out(USAGE);
+    return 0;
+  }
+  const word = commandWord(argv);
+  if (word !== undefined && !(word in FLAGS)) {
+    err(`cws: unknown command "${shown(word)}"\n\n${USAGE}`);
+    return 2;
+  }
   let args: ParsedArgs;
   try {
-    args = parseArgs(argv, VALUED);
+    const spec = flagSpec(word);
+    args = parseArgs(argv, spec.valued, spec);
   } catch (e) {
     err(`cws: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }
   const [name] = args.positionals;
-  if (args.flags.has('help') || args.flags.has('h')) {
-    out(USAGE);
-    return 0;
-  }
   if (!name) {
     err(USAGE);
     return 2;
   }
-  const special = name === 'runtimes' || name === 'context';
-  const command = special ? undefined : COMMANDS[name];
-  if (!command && !special) {
-    err(`cws: unknown command "${name}"\n\n${USAGE}`);
+  if (!(name in FLAGS)) {
+    err(`cws: unknown command "${shown(name)}"\n\n${USAGE}`);
     return 2;
   }
-  return { args, name, command };
+  const special = name === 'runtimes' || name === 'context';
+  return { args, name, command: special ? undefined : COMMANDS[name] };
 }
 
 /**
@@ -158,18 +192,34 @@ function parseCommandLine(
  */
 function reportFailure(e: unknown, hadRuntime: boolean, err: (s: string) => void): number {
   if (e instanceof UsageError) {
-    err(`cws: ${e.message}`);
+    err(`cws: ${safe(e.message)}`);
     return 2;
   }
   if (e instanceof RuntimeError) {
-    err(`cws: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}`);
+    err(`cws: ${escapeControl(e.message, { maxLength: 300 })}${e.hint ? `\nhint: ${safe(e.hint)}` : ''}`);
     return e.code === 'invalidArgument' && !hadRuntime ? 2 : 1;
   }
-  err(`cws: ${(e as Error).stack ?? String(e)}`);
+  return internalError(e, err);
+}
+
+/**
+ * A failure that is a bug of ours: one line, not a stack trace (CWS_DEBUG=1 shows it), exit code 1.
+ */
+function internalError(e: unknown, err: (s: string) => void): number {
+  const message = e instanceof Error ? e.message : String(e);
+  err(`cws: internal error: ${shown(message)}`);
+  if (process.env.CWS_DEBUG && e instanceof Error && e.stack) err(e.stack);
   return 1;
 }
 
 if (require.main === module) {
+  // Whatever escapes a command (a throw in a stream callback) ends cws the same way.
+  const last = (e: unknown) => {
+    process.exitCode = internalError(e, (s) => process.stderr.write(s + '\n'));
+    process.exit();
+  };
+  process.on('uncaughtException', last);
+  process.on('unhandledRejection', last);
   void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -1,3 +1,5 @@
+import { escapeControl } from '../core/text/escapeControl';
+
 /** 1536 → "1.5KiB", as `docker stats` prints sizes. */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -12,4 +14,24 @@ export function formatBytes(n: number): string {
 
 export function formatPercent(p: number): string {
   return `${p.toFixed(2)}%`;
+}
+
+/**
+ * Text from an engine, a file or the command line as it goes into cws's text output: terminal
+ * control characters (ESC, OSC, C1, bidi overrides) are shown as escapes, never sent to the terminal.
+ */
+export function safe(s: string | undefined): string {
+  return s === undefined ? '' : escapeControl(s);
+}
+
+/**
+ * JSON for --json and inspect. JSON.stringify escapes C0 controls (ESC becomes \u001b) but not DEL,
+ * C1 controls (U+009B is a CSI to some terminals), bidi overrides or U+2028/9; those are written as
+ * \u escapes too. The value a program parses is the same; a terminal showing it is not affected.
+ */
+export function safeJson(value: unknown, indent: number | undefined = 2): string {
+  return (JSON.stringify(value, null, indent) ?? 'null').replace(
+    /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }

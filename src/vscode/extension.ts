@@ -17,6 +17,7 @@ import { TunnelManager } from './tunnels/tunnelManager';
 import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
 import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
 import { WorkspaceDecorations } from './views/workspaceDecorations';
+import { safeLog } from './ui/safeLog';
 
 /** The long-lived objects behind the views, commands and status bar; none of them reaches an engine when made. */
 interface Parts {
@@ -37,7 +38,7 @@ interface Views {
 }
 
 function createParts(context: vscode.ExtensionContext): Parts {
-  const log = vscode.window.createOutputChannel('Container Workspaces', { log: true });
+  const log = safeLog(vscode.window.createOutputChannel('Container Workspaces', { log: true }));
   const composeOutput = vscode.window.createOutputChannel('Container Workspaces: Compose');
   const session = new RuntimeSession(log, selectionFromSettings);
   const live = new LiveContainers(session, log);

@@ -3,6 +3,7 @@ import { RuntimeError, fromEngineError, startHint } from '../core/runtime/errors
 import { createRuntime, resolveRuntimeId, runtimeChoice, type SelectionInput } from '../core/runtime/select';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from '../core/runtime/types';
 import { RUNTIME_LABELS } from '../core/runtime/types';
+import { EngineOutage } from './live/engineOutage';
 import { formatError } from './ui/format';
 
 /** The failures that mean the engine does not answer (or not to us). */
@@ -34,6 +35,11 @@ export class RuntimeSession implements vscode.Disposable {
   /** `auto` looks again on the next connect after a failure: another runtime may be up by then. */
   private auto = false;
   private host = false;
+  /** The active runtime has answered since it was selected: a failure now is an outage. */
+  private everReady = false;
+  /** The outage under way: its one notification, and the ping that ends it. */
+  private outage: EngineOutage | undefined;
+  private switching = false;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -72,9 +78,15 @@ export class RuntimeSession implements vscode.Disposable {
     this.rt = undefined;
     this._info = undefined;
     this._error = undefined;
+    // A switch the user asked for ends the outage; `auto` looking again during one does not.
+    if (this.switching) {
+      this.everReady = false;
+      this.endOutage();
+    }
+    this.switching = false;
     if (old) {
       this.changed.fire();
-      old.close();
+      await Promise.resolve(old.close()); // Apple's close() resolves once its CLI children have exited
     }
     try {
       const input = this.selection();
@@ -106,6 +118,7 @@ export class RuntimeSession implements vscode.Disposable {
   /** Switches to whatever the settings now say, without a window reload. */
   reselect(): Promise<void> {
     this.needsSelect = true;
+    this.switching = true;
     return this.connect();
   }
 
@@ -166,11 +179,28 @@ export class RuntimeSession implements vscode.Disposable {
     this._error = rt ? fromEngineError(err, rt.id, rt.endpoint) : asRuntimeError(err);
     this._info = undefined;
     if (this.auto) this.needsSelect = true;
-    if (this._state !== 'unreachable') this.log.warn(formatError(this._error));
+    // Once per outage, however often it is retried meanwhile.
+    if (this._state !== 'unreachable' && !this.outage) this.log.warn(formatError(this._error));
+    if (rt && this.everReady && !this.outage)
+      this.outage = new EngineOutage(
+        this.label,
+        (signal) => (this.rt ? this.rt.ping(signal) : Promise.reject(new Error('no runtime'))),
+        () => void this.connect(),
+      );
     this.setState('unreachable');
   }
 
+  private endOutage(): void {
+    this.outage?.dispose();
+    this.outage = undefined;
+  }
+
   private setState(s: RuntimeState): void {
+    if (s === 'ready') {
+      if (this.outage) this.log.info(`${this.label} answers again`);
+      this.endOutage();
+      this.everReady = true;
+    }
     this._state = s;
     void vscode.commands.executeCommand('setContext', 'containerWorkspaces.runtimeState', s);
     void vscode.commands.executeCommand(
@@ -183,6 +213,7 @@ export class RuntimeSession implements vscode.Disposable {
 
   dispose(): void {
     this.generation++;
+    this.endOutage();
     this.rt?.close();
     this.changed.dispose();
   }

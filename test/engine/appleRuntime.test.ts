@@ -3,91 +3,17 @@
 // commands for real on this host. Each invocation of the fake is logged to <state>/calls.log, which
 // is how these tests see which commands ran, and when.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppleRuntime, type AppleRuntimeOptions } from '../../src/core/runtime/apple/appleRuntime';
+import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
 import { RuntimeError } from '../../src/core/runtime/errors';
 import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/core/runtime/types';
-import { repoRoot } from '../support/paths';
+import { alive, FakeBed, fakeGrandchildren } from '../support/appleFake';
 import { isCode, until } from '../support/until';
 
-const FAKE = join(repoRoot, 'test/fakes/container');
 const IMAGE = 'docker.io/library/busybox:latest';
 
-interface Call {
-  pid: number;
-  args: string[];
-  time: number;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** A fresh fake: its own state directory, runtimes on it, and the fake run directly as an outside actor. */
-class FakeBed {
-  readonly dir = mkdtempSync(join(tmpdir(), 'cws-apple-test-'));
-  private readonly runtimes: AppleRuntime[] = [];
-
-  runtime(env: Record<string, string> = {}, o: AppleRuntimeOptions = {}): AppleRuntime {
-    const rt = new AppleRuntime({
-      cliPath: FAKE,
-      pollIntervalMs: 300,
-      statsIntervalMs: 300,
-      statsWindowMs: 500,
-      waitIntervalMs: 100,
-      ...o,
-      env: { CWS_FAKE_CONTAINER_STATE: this.dir, ...env },
-    });
-    this.runtimes.push(rt);
-    return rt;
-  }
-
-  /** Runs the fake directly (another client of the same service). */
-  cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(
-        FAKE,
-        args,
-        { env: { ...process.env, CWS_FAKE_CONTAINER_STATE: this.dir, ...env }, timeout: 20_000 },
-        (err, stdout, stderr) => {
-          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-        },
-      );
-    });
-  }
-
-  calls(): Call[] {
-    try {
-      return readFileSync(join(this.dir, 'calls.log'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as Call);
-    } catch {
-      return [];
-    }
-  }
-
-  /** Invocations of the fake still running: the CLI children of the runtimes on this bed. */
-  running(): Call[] {
-    return this.calls().filter((c) => alive(c.pid));
-  }
-
-  async cleanup(): Promise<void> {
-    for (const rt of this.runtimes) rt.close();
-    await this.cli(['delete', '--all', '--force']);
-    rmSync(this.dir, { recursive: true, force: true });
-  }
-}
 
 describe('apple runtime (fake container CLI)', function () {
   this.timeout(30_000);
@@ -210,7 +136,7 @@ describe('apple runtime (fake container CLI)', function () {
         assert.match(e.hint ?? '', /github\.com\/apple\/container/);
         return true;
       });
-      rt.close();
+      await rt.close();
     });
 
     it('a hanging CLI call times out, and the hung process is killed', async () => {
@@ -559,11 +485,11 @@ describe('apple runtime (fake container CLI)', function () {
         const live = bed.running().map((c) => c.args[0]);
         return live.includes('logs') && live.includes('ls') ? true : undefined;
       });
-      rt.close();
-      hung.close();
+      const closed = Promise.all([rt.close(), hung.close()]);
       await Promise.all([logs.ended, events.ended, stats.ended]);
       await assert.rejects(hanging, /closed/);
-      await until('every CLI process gone', () => (bed.running().length ? undefined : true), 3000);
+      await closed;
+      assert.deepEqual(bed.running(), [], 'close() resolved once every CLI process had exited');
       const n = bed.calls().length;
       await sleep(1000);
       assert.equal(bed.calls().length, n, 'nothing spawned after close()');
@@ -572,6 +498,69 @@ describe('apple runtime (fake container CLI)', function () {
       await late.ended; // already over: a closed runtime does not poll
       await sleep(500);
       assert.equal(bed.calls().length, n);
+    });
+  });
+
+  describe('a CLI whose own child keeps the output pipes open', () => {
+    it('the call settles soon after the CLI exits, and the grandchild is killed', async () => {
+      const rt = bed.runtime({ CWS_FAKE_CONTAINER_GRANDCHILD: '1' });
+      const t0 = Date.now();
+      assert.deepEqual(await rt.listContainers(), []);
+      assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms (the grandchild sleeps 60 s)`);
+      const [grandchild] = fakeGrandchildren(bed.dir);
+      assert.ok(grandchild, 'the fake started a grandchild');
+      await until('the grandchild to be gone', () => (alive(grandchild) ? undefined : true), 5000);
+      assert.deepEqual(bed.running(), []);
+    });
+
+    it('a hanging CLI with such a grandchild: the time-out ends the call and the whole group', async () => {
+      const rt = bed.runtime({ CWS_FAKE_CONTAINER_GRANDCHILD: '1', CWS_FAKE_CONTAINER_HANG: '1' }, { timeoutMs: 4000 });
+      const t0 = Date.now();
+      await assert.rejects(rt.inspect('web'), isCode('timeout'));
+      assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms (the time-out is 4 s, the grandchild sleeps 60 s)`);
+      const [grandchild] = fakeGrandchildren(bed.dir);
+      assert.ok(grandchild, 'the fake started a grandchild');
+      await until('the CLI and its grandchild to be gone', () =>
+        bed.running().length || alive(grandchild) ? undefined : true,
+      );
+    });
+
+    it('close() resolves only once every child (and its group) has exited', async () => {
+      const rt = bed.runtime({ CWS_FAKE_CONTAINER_GRANDCHILD: '1', CWS_FAKE_CONTAINER_HANG: '1' });
+      const calls = [rt.listContainers(), rt.listImages(), rt.inspect('x')].map((p) =>
+        p.then(
+          () => 'answered',
+          (e: unknown) => String(e),
+        ),
+      );
+      await until('three hung calls', () => (bed.running().length === 3 ? true : undefined));
+      await rt.close();
+      assert.deepEqual(bed.running(), [], 'no CLI process left when close() resolves');
+      for (const outcome of await Promise.all(calls)) assert.match(outcome, /closed/);
+      const left = fakeGrandchildren(bed.dir).filter(alive);
+      assert.deepEqual(left, [], 'nor a grandchild');
+    });
+  });
+
+  describe('fan-out', () => {
+    it('one call per container runs at most 4 CLI processes at once', async () => {
+      const rt = bed.runtime({ CWS_FAKE_CONTAINER_HANG: '1' }, { timeoutMs: 2000 });
+      let most = 0;
+      const sampler = setInterval(() => {
+        most = Math.max(most, bed.running().length);
+      }, 20);
+      const t0 = Date.now();
+      try {
+        const ids = Array.from({ length: 10 }, (_, i) => `c${i}`);
+        const results = await Promise.allSettled(ids.map((id) => rt.inspect(id)));
+        for (const r of results)
+          assert.ok(r.status === 'rejected' && isCode('timeout')(r.reason), String((r as { reason?: unknown }).reason));
+      } finally {
+        clearInterval(sampler);
+      }
+      const took = Date.now() - t0;
+      assert.ok(most <= 4, `${most} CLI processes at once`);
+      assert.ok(took >= 2 * 2000, `10 calls in waves of 4 take three time-outs, not one (took ${took} ms)`);
     });
   });
 

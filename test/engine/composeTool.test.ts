@@ -157,7 +157,8 @@ for (const engine of ['docker', 'podman'] as const) {
       const r = await compose(['logs', '-f'], ac.signal);
       clearTimeout(timer);
       assert.equal(r.aborted, true);
-      assert.ok(Date.now() - t0 < 1_500 + 3_000, `took ${Date.now() - t0} ms`);
+      // Not aborted, `logs -f` runs for ever: any end well inside the test's time-out is the abort.
+      assert.ok(Date.now() - t0 < 1_500 + 20_000, `took ${Date.now() - t0} ms`);
     });
 
     it('down removes it', async () => {

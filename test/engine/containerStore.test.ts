@@ -2,7 +2,7 @@
 // proxy, so engine traffic is counted) and the fake Apple CLI: changes arrive without a refresh,
 // a released store makes no requests, and a dropped connection is re-established with back-off.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
@@ -22,6 +22,7 @@ import {
   type EngineId,
   runTestContainer,
 } from '../support/engines';
+import { removeFakeState } from '../support/appleFake';
 import { repoRoot } from '../support/paths';
 import { until } from '../support/until';
 
@@ -166,8 +167,8 @@ describe('live container store: apple (fake container CLI, polled)', function ()
   after(async () => {
     store?.dispose();
     await rt.remove('cws-apple-store', { force: true }).catch(() => undefined);
-    rt?.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    await rt?.close(); // resolves once its CLI children have exited…
+    await removeFakeState(stateDir); // …and this waits for the fake's own (supervisors) too
   });
 
   it('polls only while held: a container created with the CLI shows up; released, the CLI is not run', async () => {

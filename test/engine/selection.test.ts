@@ -5,11 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectRuntimes, resolveRuntimeId } from '../../src/core/runtime/select';
+import { fakeCalls, removeFakeState } from '../support/appleFake';
 import { ENGINE_SOCKETS, requireEngine } from '../support/engines';
 
 const NO_ENGINE = 'unix:///tmp/cws-no-engine.sock';
 /** No Apple CLI on this machine's PATH, whatever it has. */
 const noApple = { appleCliPath: '/nonexistent/container' };
+/** The fake is a Node script run two or three times per probe: on a busy machine 2 s is not enough. */
+const FAKE_DEADLINE_MS = 10_000;
+/** These tests are about the order of preference; a loaded Podman service may take over 2 s to answer. */
+const ENGINE_DEADLINE_MS = 10_000;
 
 describe('runtime selection (real engines)', function () {
   this.timeout(30_000);
@@ -17,7 +22,10 @@ describe('runtime selection (real engines)', function () {
   it('auto takes Docker when it answers', async function () {
     requireEngine(this, 'docker');
     assert.equal(
-      await resolveRuntimeId({ env: {}, platform: 'linux', dockerHost: `unix://${ENGINE_SOCKETS.docker}`, ...noApple }),
+      await resolveRuntimeId(
+        { env: {}, platform: 'linux', dockerHost: `unix://${ENGINE_SOCKETS.docker}`, ...noApple },
+        ENGINE_DEADLINE_MS,
+      ),
       'docker',
     );
   });
@@ -25,13 +33,16 @@ describe('runtime selection (real engines)', function () {
   it('auto falls back to Podman when Docker does not answer', async function () {
     requireEngine(this, 'podman');
     assert.equal(
-      await resolveRuntimeId({
-        env: {},
-        platform: 'linux',
-        dockerHost: NO_ENGINE,
-        podmanHost: `unix://${ENGINE_SOCKETS.podman}`,
-        ...noApple,
-      }),
+      await resolveRuntimeId(
+        {
+          env: {},
+          platform: 'linux',
+          dockerHost: NO_ENGINE,
+          podmanHost: `unix://${ENGINE_SOCKETS.podman}`,
+          ...noApple,
+        },
+        ENGINE_DEADLINE_MS,
+      ),
       'podman',
     );
   });
@@ -58,20 +69,24 @@ describe('runtime selection (real engines)', function () {
       saved = process.env.CWS_FAKE_CONTAINER_STATE;
       process.env.CWS_FAKE_CONTAINER_STATE = state;
     });
-    after(() => {
+    after(async () => {
       if (saved === undefined) delete process.env.CWS_FAKE_CONTAINER_STATE;
       else process.env.CWS_FAKE_CONTAINER_STATE = saved;
-      rmSync(state, { recursive: true, force: true });
+      await removeFakeState(state);
     });
 
-    it('auto prefers Apple on macOS when its CLI is there and its service runs', async () => {
+    it('auto prefers Apple on an Apple silicon Mac when its CLI is there and its service runs', async () => {
       assert.equal(
-        await resolveRuntimeId({
-          env: {},
-          platform: 'darwin',
-          appleCliPath: fake,
-          dockerHost: `unix://${ENGINE_SOCKETS.docker}`,
-        }),
+        await resolveRuntimeId(
+          {
+            env: {},
+            platform: 'darwin',
+            arch: 'arm64',
+            appleCliPath: fake,
+            dockerHost: `unix://${ENGINE_SOCKETS.docker}`,
+          },
+          FAKE_DEADLINE_MS,
+        ),
         'apple',
       );
     });
@@ -83,14 +98,20 @@ describe('runtime selection (real engines)', function () {
         podmanHost: 'unix:///tmp/cws-no-podman.sock',
         appleCliPath: fake,
       };
-      assert.equal(await resolveRuntimeId({ ...others, platform: 'linux' }), 'docker');
+      const before = fakeCalls(state).length;
+      assert.equal(await resolveRuntimeId({ ...others, platform: 'linux' }, FAKE_DEADLINE_MS), 'docker');
+      assert.equal(await resolveRuntimeId({ ...others, platform: 'darwin', arch: 'x64' }, FAKE_DEADLINE_MS), 'docker');
+      assert.equal(fakeCalls(state).length, before, 'auto did not even run the CLI where Apple Containers cannot be');
       process.env.CWS_FAKE_CONTAINER_DOWN = '1';
       try {
-        const found = await detectRuntimes({ ...others, platform: 'darwin' });
+        const found = await detectRuntimes({ ...others, platform: 'darwin', arch: 'arm64' }, FAKE_DEADLINE_MS);
         const apple = found.find((r) => r.id === 'apple')!;
         assert.equal(apple.available, false);
         assert.match(apple.error?.hint ?? '', /container system start/);
-        assert.equal(await resolveRuntimeId({ ...others, platform: 'darwin' }), 'docker');
+        assert.equal(
+          await resolveRuntimeId({ ...others, platform: 'darwin', arch: 'arm64' }, FAKE_DEADLINE_MS),
+          'docker',
+        );
       } finally {
         delete process.env.CWS_FAKE_CONTAINER_DOWN;
       }

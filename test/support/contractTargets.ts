@@ -1,12 +1,13 @@
 // The runtimes the one contract suite (test/engine/runtimeContract.test.ts) runs against.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
 import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
 import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
 import type { ContainerRuntime, RuntimeId } from '../../src/core/runtime/types';
+import { removeFakeState } from './appleFake';
 import { repoRoot } from './paths';
 import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, removeTestContainers, requireEngine } from './engines';
 
@@ -68,7 +69,7 @@ export const CONTRACT_TARGETS: ContractTarget[] = [
             () => done(),
           ),
         );
-        rmSync(dir, { recursive: true, force: true });
+        await removeFakeState(dir);
       },
     };
   })(),

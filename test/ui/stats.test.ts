@@ -85,12 +85,22 @@ describe('UI: Container Stats panel', function () {
       'the container it was opened from is selected',
     );
     await f.locator('.detail-name', { hasText: burner }).waitFor();
-    // A few samples in: the numbers settle.
-    await page.waitForTimeout(4_000);
-    const busy = await cpuOf(f, burner);
-    const quiet = await cpuOf(f, idle);
+    // A few samples in, the numbers settle: the burner is busy once it is scheduled (on a loaded
+    // 2-core machine it shares a core, so "busy" is a fifth of a core or more).
+    const deadline = Date.now() + 30_000;
+    let busy = NaN;
+    while (Date.now() < deadline && !(busy > 20)) {
+      busy = await cpuOf(f, burner).catch(() => NaN);
+      if (!(busy > 20)) await page.waitForTimeout(500);
+    }
+    // The idle one has a figure once its stream has had two samples.
+    let quiet = NaN;
+    while (Date.now() < deadline && Number.isNaN(quiet)) {
+      quiet = await cpuOf(f, idle).catch(() => NaN);
+      if (Number.isNaN(quiet)) await page.waitForTimeout(500);
+    }
     console.log(`      panel: ${burner} ${busy} %, ${idle} ${quiet} %`);
-    assert.ok(busy > 50, `burner ${busy} %`);
+    assert.ok(busy > 20, `burner ${busy} %`);
     assert.ok(quiet < 5, `idle ${quiet} %`);
 
     const shown = await row(f, hog).locator('.c-mem .num').first().innerText();
@@ -132,13 +142,13 @@ describe('UI: Container Stats panel', function () {
     await row(f, hog).waitFor({ timeout: 30_000 });
     await f.locator('.detail-name', { hasText: hog }).waitFor();
     assert.equal(await row(f, hog).getAttribute('aria-selected'), 'true');
-    const deadline = Date.now() + 15_000;
+    const deadline = Date.now() + 30_000;
     let busy = NaN;
-    while (Date.now() < deadline && !(busy > 50)) {
+    while (Date.now() < deadline && !(busy > 20)) {
       busy = await cpuOf(f, burner).catch(() => NaN);
       await page.waitForTimeout(500);
     }
-    assert.ok(busy > 50, `burner ${busy} % after the reload`);
+    assert.ok(busy > 20, `burner ${busy} % after the reload`);
     await wb!.screenshot('stats-4-restored-after-reload');
     // Another row picked in the panel, then the first one's menu entry again: that one is selected.
     await row(f, burner).click();

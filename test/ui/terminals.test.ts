@@ -62,7 +62,12 @@ describe('UI: terminals into containers', function () {
     await row.waitFor({ timeout: 20_000 });
     await runFromContextMenu(page, row, 'Open Shell in Container');
     await page.locator('.terminal-wrapper.active .xterm-rows').waitFor({ timeout: 20_000 });
-    await page.waitForTimeout(800);
+    // The shell is ready when it has printed its prompt (busybox sh: "/srv # ").
+    await page.waitForFunction(
+      () => /#\s*$/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent?.trim() + ' '),
+      undefined,
+      { timeout: 20_000 },
+    );
     await page.keyboard.type('echo "in $(pwd): $((6*7))"; cat /etc/hostname');
     await page.keyboard.press('Enter');
     await page.waitForFunction(
@@ -94,7 +99,8 @@ describe('UI: terminals into containers', function () {
     const last = async () =>
       Math.max(...[...(await terminalText(page)).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
     const first = await last();
-    await page.waitForTimeout(2_000);
+    const deadline = Date.now() + 20_000;
+    while ((await last()) <= first && Date.now() < deadline) await page.waitForTimeout(200);
     assert.ok((await last()) > first, 'new lines arrived');
     await wb!.screenshot('term-2-follow-logs');
   });

@@ -33,6 +33,8 @@ export async function openWorkbench(
     folder: o.folder ?? sampleWorkspace,
     env: o.env,
     settings: o.settings,
+    // Its logs stay for the secret scan at the end of `npm test` (which removes them next run).
+    keepData: true,
   });
   let browser: Browser | undefined;
   try {

@@ -9,7 +9,10 @@ import {
   cpuPercent,
   normalizeImageRef,
   parseAppleDate,
+  MAX_JSON_DEPTH,
+  MAX_LIST_ENTRIES,
   parseContainers,
+  parseJson,
   parseSize,
   parseStats,
   parseSystemStatus,
@@ -118,7 +121,7 @@ describe('apple: container JSON of every generation', () => {
     );
     assert.equal(toSummary({ ...base, status: { state: 'unknown' } }).state, 'unknown');
     assert.equal(toSummary({ ...base, status: 'weird' }).state, 'unknown');
-    assert.deepEqual(parseContainers(null), []);
+    assert.throws(() => parseContainers(null), /`container ls` answered with null where a list of containers/);
     assert.deepEqual(parseContainers([1, 'x', null]), []);
     assert.equal(toSummary({}).id, '');
   });
@@ -389,5 +392,146 @@ describe('apple: events from two lists', () => {
       actions([c('a', 'running', '2025-06-10T12:00:05Z')], [c('a', 'running', '2025-06-10T12:00:05Z')]),
       [],
     );
+  });
+});
+
+describe('apple: answers that are not what a command prints', () => {
+  /** A RuntimeError (never a TypeError) that names Apple's CLI and the command, and says what was wrong. */
+  const bad = (what: string, problem: RegExp) => (e: unknown) => {
+    assert.ok(e instanceof RuntimeError, `a RuntimeError, not ${String(e)}`);
+    assert.equal(e.code, 'internal');
+    assert.ok(e.message.startsWith(`Apple's container CLI: \`${what}\` answered with `), e.message);
+    assert.match(e.message, problem);
+    return true;
+  };
+  const ls = (text: string) => parseContainers(parseJson(text, 'container ls'));
+
+  it('garbage, HTML, NUL bytes and nothing at all', () => {
+    assert.throws(
+      () => ls('container: fatal error'),
+      bad('container ls', /something that is not JSON \(“container: fatal error”\)/),
+    );
+    assert.throws(() => ls('<html><body>502</body></html>'), bad('container ls', /an HTML page, not JSON/));
+    assert.throws(() => ls('[{"id":"a"}]\0\0'), bad('container ls', /NUL bytes/));
+    assert.throws(() => ls(''), bad('container ls', /nothing where JSON was expected/));
+    assert.throws(() => ls('  \n\t'), bad('container ls', /nothing/));
+  });
+
+  it('JSON cut short', () => {
+    const full = '[{"id":"web","status":{"state":"running"}}]';
+    for (const n of [1, 10, full.length - 1])
+      assert.throws(() => ls(full.slice(0, n)), bad('container ls', /JSON that is cut short/), String(n));
+  });
+
+  it('the wrong type at the top: a number, a string, true, null', () => {
+    assert.throws(() => ls('42'), bad('container ls', /a number where a list of containers was expected/));
+    assert.throws(() => ls('"web"'), bad('container ls', /a string where a list/));
+    assert.throws(() => ls('true'), bad('container ls', /a boolean where a list/));
+    assert.throws(() => ls('null'), bad('container ls', /null where a list/));
+    assert.throws(
+      () => parseStats(parseJson('"x"', 'container stats')),
+      bad('container stats', /a string where a list of snapshots/),
+    );
+    assert.throws(
+      () => toImageSummaries(parseJson('{"id":"x"}', 'container image ls')),
+      bad('container image ls', /an object where a list of images/),
+    );
+    // One container printed as a lone object is accepted (older CLIs' inspect).
+    assert.equal(toSummary(ls('{"id":"web","status":"running"}')[0]).state, 'running');
+  });
+
+  it('wrong types inside: every field tolerated, never a TypeError', () => {
+    const weird = [
+      { id: 5, configuration: 'x', status: 7 },
+      { id: 'a', configuration: { labels: ['x'], publishedPorts: 'p', mounts: {}, image: 3, initProcess: [] } },
+      {
+        id: 'b',
+        configuration: { publishedPorts: [{ containerPort: 'eighty' }, null, { containerPort: 1, count: 'x' }] },
+      },
+      { id: 'c', status: { state: 9, startedDate: { y: 1 }, networks: 'none' }, networks: [null, 4] },
+      { id: 'd', configuration: { creationDate: 1e308, labels: { ok: 'y', n: 1 } }, startedDate: -1e308 },
+    ];
+    const text = JSON.stringify(weird);
+    const summaries = ls(text).map((c) => toSummary(c));
+    const details = ls(text).map((c) => toDetails(c));
+    assert.deepEqual(
+      summaries.map((c) => c.id),
+      ['', 'a', 'b', 'c', 'd'],
+    );
+    assert.deepEqual(summaries[2].ports, [
+      { containerPort: 1, hostPort: undefined, hostIp: undefined, protocol: 'tcp' },
+    ]);
+    assert.equal(summaries[4].created, 0, 'a date no Date can hold is no date');
+    assert.deepEqual(summaries[4].labels, { ok: 'y' });
+    assert.ok(details.every((d) => Array.isArray(d.command) && Array.isArray(d.networks)));
+    assert.deepEqual(parseStats([{ id: 3 }, { id: 'x', cpuUsageUsec: 'lots' }]), [
+      {
+        id: 'x',
+        memoryUsageBytes: undefined,
+        memoryLimitBytes: undefined,
+        cpuUsageUsec: undefined,
+        networkRxBytes: undefined,
+        networkTxBytes: undefined,
+        blockReadBytes: undefined,
+        blockWriteBytes: undefined,
+        numProcesses: undefined,
+      },
+    ]);
+  });
+
+  it('deep nesting is refused before parsing; ordinary depth is not', () => {
+    const deep = `[${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}]`;
+    assert.throws(() => ls(deep), bad('container ls', /nested more than 64 levels deep/));
+    const veryDeep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    assert.throws(() => parseJson(veryDeep, 'container inspect'), bad('container inspect', /nested more than/));
+    // Brackets inside strings do not count.
+    assert.equal(ls(JSON.stringify([{ id: '[[[[' + '['.repeat(200), status: 'running' }])).length, 1);
+  });
+
+  it('huge arrays: more entries than accepted is an error, not minutes of work', () => {
+    const many = `[${Array.from({ length: MAX_LIST_ENTRIES + 1 }, () => '{}').join(',')}]`;
+    assert.throws(
+      () => ls(many),
+      bad('container ls', new RegExp(`${MAX_LIST_ENTRIES + 1} entries, more than the ${MAX_LIST_ENTRIES} accepted`)),
+    );
+    // A port range of a million is capped, not expanded.
+    const ports = [
+      {
+        id: 'p',
+        configuration: { publishedPorts: Array.from({ length: 100 }, () => ({ containerPort: 1, count: 1e6 })) },
+      },
+    ];
+    const t0 = Date.now();
+    assert.ok(toSummary(ls(JSON.stringify(ports))[0]).ports.length <= 4096);
+    assert.ok(Date.now() - t0 < 1000);
+  });
+
+  it('control characters: names kept as they are, the sample in a message escaped', () => {
+    const esc = ls(JSON.stringify([{ id: 'evil\u001b]0;pwned\u0007', status: 'running' }]));
+    assert.equal(toSummary(esc[0]).id, 'evil\u001b]0;pwned\u0007');
+    assert.throws(
+      () => ls('\u001b[31mError\u001b[0m \u009b not json'),
+      (e: unknown) =>
+        // eslint-disable-next-line no-control-regex -- what must not be in the message
+        e instanceof RuntimeError && !/[\u001b\u009b]/.test(e.message) && /\\x1b\[31mError/.test(e.message),
+    );
+  });
+
+  it('operations refuse an id with control characters clearly (a NUL could not even be passed on)', async () => {
+    const rt = new AppleRuntime({ cliPath: '/nonexistent/container' });
+    try {
+      for (const id of ['a\u0000b', 'evil\u001b[2J', 'x\ny', '\u009bz'])
+        await assert.rejects(
+          rt.inspect(id),
+          (e: unknown) =>
+            e instanceof RuntimeError &&
+            e.code === 'invalidArgument' &&
+            /Not a valid container id/.test(e.message) &&
+            // eslint-disable-next-line no-control-regex -- what must not be in the message
+            !/[\u0000\u001b\n\u009b]/.test(e.message),
+        );
+    } finally {
+      await rt.close();
+    }
   });
 });

@@ -213,7 +213,7 @@ describe("a folder's context", () => {
     assert.equal((await detectFolderContext(d, listFixture(d), read, {})).podmanLeaning, false);
   });
 
-  it('a detector that throws leaves its part empty; the rest is still detected', async () => {
+  it('a reader that throws is a warning on that file; the rest is still detected', async () => {
     const errors: string[] = [];
     const dir = join(fixturesDir, 'compose', 'basic');
     const flaky = async (p: string) => {
@@ -222,6 +222,13 @@ describe("a folder's context", () => {
     };
     const c = await detectFolderContext(dir, listFixture(dir), flaky, {}, (what) => errors.push(what));
     assert.ok(c.dockerfiles.length >= 2);
-    assert.deepEqual(errors, ['compose']);
+    assert.deepEqual(c.composeProjects, []);
+    assert.ok(
+      c.diagnostics.some(
+        (d) => d.file.endsWith('.yaml') && /was not read: it could not be read \(disk on fire\)/.test(d.message),
+      ),
+      JSON.stringify(c.diagnostics),
+    );
+    assert.deepEqual(errors, [], 'a failing read is no internal error');
   });
 });

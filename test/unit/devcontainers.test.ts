@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { detectDevcontainers } from '../../src/core/detection/devcontainers';
 import type { ContextDiagnostic, ReadText } from '../../src/core/detection/types';
 import { repoRoot } from '../support/paths';
@@ -260,7 +259,10 @@ describe('dev container detection (devcontainers.ts)', () => {
       ],
     );
     const thrown = await detectDevcontainers(folder, ['.devcontainer.json'], () => Promise.reject(new Error('EACCES')));
-    assert.deepEqual(thrown, { configs: [], diagnostics: [] });
+    assert.deepEqual(
+      [thrown.configs, thrown.diagnostics.map((d) => [d.file, d.severity, d.message])],
+      [[], [['/ws/.devcontainer.json', 'warning', '.devcontainer.json was not read: it could not be read (EACCES).']]],
+    );
   });
 
   it('a UTF-8 byte-order mark (as Windows editors write it) is not a syntax error', async () => {
@@ -270,7 +272,7 @@ describe('dev container detection (devcontainers.ts)', () => {
     assert.deepEqual([configs.map((c) => c.image), diagnostics], [['alpine:3.20'], []]);
   });
 
-  it('a 20,000-file listing with two configs costs well under 50 ms', async () => {
+  it('a 20,000-file listing with two configs reads only those two (speed: npm run bench:context)', async () => {
     const folder = '/big';
     const files: string[] = [];
     for (let i = 0; i < 20_000; i++) files.push(`src/feature${i % 300}/component${i}.tsx`);
@@ -280,15 +282,8 @@ describe('dev container detection (devcontainers.ts)', () => {
       reads++;
       return Promise.resolve('{ "image": "node:20", "forwardPorts": [3000] }');
     };
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const r = await detectDevcontainers(folder, files, read);
-      times.push(performance.now() - t0);
-      assert.equal(r.configs.length, 2);
-    }
-    assert.equal(reads, 10, 'only the two candidates are read');
-    const median = times.sort((a, b) => a - b)[2];
-    assert.ok(median < 50, `median ${median.toFixed(1)} ms`);
+    const r = await detectDevcontainers(folder, files, read);
+    assert.equal(r.configs.length, 2);
+    assert.equal(reads, 2, 'only the two candidates are read');
   });
 });

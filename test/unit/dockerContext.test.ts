@@ -305,11 +305,13 @@ describe('Docker contexts, TLS and DOCKER_CONFIG', () => {
       assert.equal(resolve({ ...env, DOCKER_HOST: 'ssh://me@box' }).protocol, 'ssh');
     });
 
-    it('DOCKER_TLS alone encrypts without verifying', () => {
+    it('DOCKER_TLS alone encrypts and still verifies (against the system CAs, or ca.pem when there is one)', () => {
       const ep = resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS: '1' });
       assert.equal(ep.protocol, 'https');
-      assert.equal(ep.skipTLSVerify, true);
+      assert.equal(ep.skipTLSVerify, undefined, 'DOCKER_TLS does not turn verification off for every host');
       assert.equal(ep.ca, undefined);
+      writeCerts(cfg, { 'ca.pem': CA });
+      assert.equal(resolve({ DOCKER_HOST: 'tcp://h:2376', DOCKER_TLS: '1' }).ca, CA);
     });
 
     it('a missing CA, or half a client key pair: RuntimeError with a hint', () => {

@@ -2,7 +2,6 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { detectDockerfiles } from '../../src/core/detection/dockerfiles';
 import type { ReadText } from '../../src/core/detection/types';
 import { repoRoot } from '../support/paths';
@@ -214,7 +213,7 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
     );
   });
 
-  it('a 20,000-file listing with three Dockerfiles costs well under 50 ms', async () => {
+  it('a 20,000-file listing with three Dockerfiles reads only those three (speed: npm run bench:context)', async () => {
     const folder = '/big';
     const files: string[] = [];
     for (let i = 0; i < 20_000; i++) files.push(`packages/p${i % 400}/src/module${i}.ts`);
@@ -224,15 +223,8 @@ describe('Dockerfile detection (dockerfiles.ts)', () => {
       reads++;
       return Promise.resolve('FROM node:20 AS build\nRUN make\nFROM gcr.io/distroless/nodejs20\n');
     };
-    const times: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      const r = await detectDockerfiles(folder, files, read);
-      times.push(performance.now() - t0);
-      assert.equal(r.dockerfiles.length, 3);
-    }
-    assert.equal(reads, 15, 'only the three candidates are read');
-    const median = times.sort((a, b) => a - b)[2];
-    assert.ok(median < 50, `median ${median.toFixed(1)} ms`);
+    const r = await detectDockerfiles(folder, files, read);
+    assert.equal(r.dockerfiles.length, 3);
+    assert.equal(reads, 3, 'only the three candidates are read');
   });
 });

@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import {
+  isInsecureHost,
   parseHost,
   resolveDockerEndpoint,
   resolvePodmanEndpoint,
@@ -118,6 +119,86 @@ function hashed(name: string): string {
   const salt = randomBytes(20);
   return `|1|${salt.toString('base64')}|${createHmac('sha1', salt).update(name).digest('base64')}`;
 }
+
+describe('malformed engine addresses', () => {
+  const bad: [string, RegExp][] = [
+    ['tcp://', /Not an engine address: "tcp:\/\/"/],
+    ['unix://', /no socket path/],
+    ['npipe://', /no pipe name/],
+    ['ftp://x', /Unsupported engine address scheme "ftp:\/\/"/],
+    ['tcp://host:99999', /Not an engine address/],
+    ['tcp://host:0', /port 0/],
+    ['unix:///tmp/a\u001b[2Jb.sock', /control characters/],
+    [`tcp://${'h'.repeat(300)}:2375`, /too long/],
+  ];
+  for (const [url, pattern] of bad) {
+    it(`${url.slice(0, 30)}: invalidArgument naming it, shortened and escaped`, () => {
+      assert.throws(
+        () => parseHost(url),
+        (e: unknown) => {
+          assert.ok(e instanceof RuntimeError);
+          assert.equal(e.code, 'invalidArgument');
+          assert.match(e.message, pattern);
+          assert.ok(e.message.length < 160, e.message);
+          // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+          assert.doesNotMatch(e.message, /\u001b/);
+          return true;
+        },
+      );
+    });
+  }
+
+  it('a unix socket path with spaces is an address (macOS "Application Support")', () => {
+    assert.equal(
+      parseHost('unix:///Users/me/Application Support/d.sock').socketPath,
+      '/Users/me/Application Support/d.sock',
+    );
+  });
+});
+
+describe('TLS verification for tcp engines stays on unless turned off for that host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cws-tls-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'ca.pem'), 'CA');
+  const env = { DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir };
+  const at = (url: string, insecureHosts?: string[], extra: NodeJS.ProcessEnv = env): DockerEndpoint =>
+    resolveDockerEndpoint(url, { env: extra, home: dir, exists: existsSync, insecureHosts });
+
+  it('DOCKER_TLS_VERIFY: verified, with the CA', () => {
+    const ep = at('tcp://build-box:2376');
+    assert.equal(ep.protocol, 'https');
+    assert.equal(ep.skipTLSVerify, undefined);
+    assert.equal(ep.ca, 'CA');
+  });
+
+  it('insecureHosts turns it off for exactly that host:port, no other', () => {
+    assert.equal(at('tcp://build-box:2376', ['build-box:2376']).skipTLSVerify, true);
+    assert.equal(at('tcp://BUILD-box:2376', ['build-box:2376']).skipTLSVerify, true, 'host names are case-insensitive');
+    assert.equal(at('tcp://build-box:2377', ['build-box:2376']).skipTLSVerify, undefined, 'another port');
+    assert.equal(at('tcp://other:2376', ['build-box:2376']).skipTLSVerify, undefined, 'another host');
+    assert.equal(at('tcp://build-box:2376', ['build-box']).skipTLSVerify, undefined, 'an entry without a port');
+    assert.equal(at('tcp://[fd00::5]:2376', ['[fd00::5]:2376']).skipTLSVerify, true, 'IPv6');
+    assert.equal(at('https://h:2376', ['h:2376'], {}).skipTLSVerify, true, 'https:// too');
+  });
+
+  it('insecureHosts does not make a plain tcp:// address use TLS, nor touch unix sockets', () => {
+    assert.equal(at('tcp://h:2375', ['h:2375'], {}).protocol, 'http');
+    assert.equal(at('tcp://h:2375', ['h:2375'], {}).skipTLSVerify, undefined);
+    assert.equal(at('unix:///var/run/docker.sock', ['localhost:2375']).skipTLSVerify, undefined);
+  });
+
+  it('DOCKER_TLS alone: encrypted and verified (not a global switch-off)', () => {
+    const ep = at('tcp://h:2376', undefined, { DOCKER_TLS: '1', DOCKER_CERT_PATH: dir });
+    assert.equal(ep.protocol, 'https');
+    assert.equal(ep.skipTLSVerify, undefined);
+  });
+
+  it('isInsecureHost: exact host:port, trimmed, case-insensitive', () => {
+    assert.equal(isInsecureHost('h', 2376, ['h:2376']), true);
+    assert.equal(isInsecureHost('h', 2376, [' H:2376 ']), true);
+    assert.equal(isInsecureHost('h', 2376, []), false);
+  });
+});
 
 describe('known_hosts checking', () => {
   const key = fakeKey();

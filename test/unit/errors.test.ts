@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { fromEngineError, startHint } from '../../src/core/runtime/errors';
-import { normalizeState, toSummary } from '../../src/core/runtime/docker/normalize';
+import { RuntimeError, fromEngineError, startHint } from '../../src/core/runtime/errors';
+import { normalizeState, toSummaries, toSummary } from '../../src/core/runtime/docker/normalize';
 
 describe('engine errors become actionable messages', () => {
   it('a refused or missing socket is "unavailable" with how to start the runtime', () => {
@@ -77,5 +77,30 @@ describe('container list normalisation', () => {
     assert.equal(s.created, 1700000000000);
     assert.deepEqual(s.ports, [{ containerPort: 80, hostPort: 8080, hostIp: '0.0.0.0', protocol: 'tcp' }]);
     assert.deepEqual([s.composeProject, s.composeService], ['shop', 'web']);
+  });
+});
+
+describe('engine documents of the wrong shape', () => {
+  it('a list entry whose field has another type is a RuntimeError naming the engine, path and field', () => {
+    const origin = { label: 'Podman', path: '/containers/json' };
+    assert.throws(
+      () => toSummaries([{ Id: 'a', Names: '/x' }], origin),
+      (e: unknown) =>
+        e instanceof RuntimeError && /^Podman answered \/containers\/json with a container whose Names/.test(e.message),
+    );
+    assert.throws(() => toSummaries({}, origin), /something that is not a container list/);
+    assert.equal(toSummaries([{ Id: 'a', Ports: null, Labels: null }], origin)[0].name, 'a');
+  });
+
+  it('an engine message that is not a string, or that carries escapes, is still one clear line', () => {
+    const e = fromEngineError({ statusCode: 500, json: { message: 7 } }, 'docker', 'x');
+    assert.equal(e.code, 'internal');
+    const esc = fromEngineError({ statusCode: 404, json: { message: 'no \u001b[31mred\nsecond' } }, 'docker', 'x');
+    assert.equal(esc.message, 'no \\x1b[31mred');
+    assert.equal(
+      fromEngineError({ code: 'HPE_INVALID_CONSTANT' }, 'docker', 'x').message,
+      'Docker sent an answer that is not valid HTTP (x).',
+    );
+    assert.equal(fromEngineError(null, 'docker', 'x').code, 'internal');
   });
 });

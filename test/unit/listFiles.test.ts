@@ -63,6 +63,6 @@ describe('listing a folder', () => {
   });
 
   it('a folder that does not exist lists nothing, without an error', async () => {
-    assert.deepEqual(await listFiles(join(root, 'nope')), { files: [], truncated: false });
+    assert.deepEqual(await listFiles(join(root, 'nope')), { files: [], truncated: false, special: [], unreadable: [] });
   });
 });

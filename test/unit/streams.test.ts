@@ -27,6 +27,36 @@ describe('streamed JSON is parsed by lines, not by chunks', () => {
     s.push('{"a":1}\nnot json\n{"b":2}\n');
     assert.deepEqual([got, bad], [[{ a: 1 }, { b: 2 }], ['not json']]);
   });
+
+  it('a line longer than the cap is dropped up to its newline, without being held; the next line parses', () => {
+    const got: unknown[] = [];
+    const bad: string[] = [];
+    const s = new JsonLineSplitter(
+      (v) => got.push(v),
+      (l) => bad.push(l),
+      100,
+    );
+    s.push('{"a":1}\n{"huge":"');
+    for (let i = 0; i < 50; i++) s.push('x'.repeat(30)); // 1500 characters, no newline yet
+    s.push('"}\n{"b":2}\n');
+    s.end();
+    assert.deepEqual(got, [{ a: 1 }, { b: 2 }]);
+    assert.equal(bad.length, 1);
+    assert.match(bad[0], /a line longer than 100 characters/);
+    assert.ok(bad[0].length < 200, 'the report is short');
+  });
+
+  it('a stream that never sends a newline does not grow without bound and ends cleanly', () => {
+    const bad: string[] = [];
+    const s = new JsonLineSplitter(
+      () => assert.fail('nothing is an object'),
+      (l) => bad.push(l),
+      1000,
+    );
+    for (let i = 0; i < 1000; i++) s.push('y'.repeat(100));
+    s.end();
+    assert.equal(bad.length, 1);
+  });
 });
 
 describe('multiplexed attach/log frames', () => {
@@ -50,6 +80,39 @@ describe('multiplexed attach/log frames', () => {
       d.end();
       assert.deepEqual(got, { stdout: 'out ü\nmore\n', stderr: 'err €\n' }, `cut at ${cut}`);
     }
+  });
+
+  it('bytes that are not frames (bad stream type, padding, a 4 GB size) are passed on as text, not waited on', () => {
+    for (const header of [
+      [7, 0, 0, 0, 0, 0, 0, 5],
+      [1, 9, 0, 0, 0, 0, 0, 5],
+      [1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff],
+    ]) {
+      let out = '';
+      const d = new FrameDemuxer((_s, t) => {
+        out += t;
+      });
+      d.push(Buffer.concat([frame(1, 'first\n'), Buffer.from(header), Buffer.from('plain text\n')]));
+      d.push(Buffer.from('more\n'));
+      d.end();
+      assert.match(out, /^first\n/);
+      assert.match(out, /plain text\nmore\n$/, `header ${header.join(',')}`);
+    }
+  });
+});
+
+describe('engine events of the wrong shape', () => {
+  it('are skipped, not thrown on: null, numbers, lists, an Action or Actor of the wrong type', () => {
+    for (const raw of [null, 42, 'start', [1], { Action: 5, Actor: { ID: 'a' } }, { Action: 'start', Actor: 'a' }]) {
+      assert.equal(toRuntimeEvent(raw), undefined, JSON.stringify(raw));
+    }
+    const e = toRuntimeEvent({
+      Action: 'die',
+      Actor: { ID: 'a', Attributes: { exitCode: 3, name: 'web' } },
+      time: 'x',
+    });
+    assert.equal(e?.name, 'web');
+    assert.equal(e?.attributes.exitCode, undefined, 'a number where the engine sends a string is left out');
   });
 });
 

@@ -1,12 +1,13 @@
-import { relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { detectDirectory } from '../../core/detection/detect';
-import { json, operands, type CliContext } from '../context';
+import { folderArg, json, operands, type CliContext } from '../context';
+import { safe, safeJson } from '../format';
 
 /** The container context detected in DIR (default: the current directory). Needs no runtime. */
 export async function context(ctx: CliContext): Promise<void> {
-  const dir = resolve(operands(ctx)[0] ?? '.');
+  const dir = folderArg(operands(ctx)[0] ?? '.');
   const c = await detectDirectory(dir, { env: process.env });
-  if (json(ctx)) return ctx.out(JSON.stringify(c, null, 2));
+  if (json(ctx)) return ctx.out(safeJson(c));
   const rel = (p: string) => relative(dir, p) || '.';
   const primary = c.primary ? `  (primary: ${c.primary})` : '  (no container files found)';
   const lines = [`${dir}${primary}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`];
@@ -33,5 +34,6 @@ export async function context(ctx: CliContext): Promise<void> {
     );
   }
   if (c.truncated) lines.push('  (the folder has more files than are listed; some may not have been looked at)');
-  ctx.out(lines.join('\n'));
+  // File names, image names and diagnostics come from the folder: escaped, line by line.
+  ctx.out(lines.map(safe).join('\n'));
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { detectDirectory } from '../../core/detection/detect';
 import { findComposeTool, type ComposeTool } from '../../core/compose/composeTool';
 import { RuntimeError } from '../../core/runtime/errors';
@@ -12,7 +11,8 @@ import {
   type WorkspaceSourceKind,
 } from '../../core/workspace';
 import { UsageError } from '../args';
-import { json, operands, type CliCommand, type CliContext } from '../context';
+import { folderArg, json, operands, type CliCommand, type CliContext } from '../context';
+import { safe, safeJson } from '../format';
 
 const KINDS: readonly WorkspaceSourceKind[] = ['devcontainer', 'dockerfile', 'compose', 'image'];
 
@@ -66,8 +66,9 @@ function pickSource(flags: SourceFlags, sources: WorkspaceSource[], dir: string)
 function postCreateRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSignal) {
   return async (commands: string[][], id: string, at: PostCreateTarget): Promise<void> => {
     for (const cmd of commands) {
-      ctx.err(`postCreateCommand: ${shown(cmd)}`);
+      ctx.err(`postCreateCommand: ${safe(shown(cmd))}`);
       const r = await rt.exec(id, { cmd, workingDir: at.workspaceFolder, user: at.user, signal });
+      // The command's own output, as a terminal would show it (like `cws exec`, by design).
       if (r.stdout) ctx.err(r.stdout.replace(/\n$/, ''));
       if (r.stderr) ctx.err(r.stderr.replace(/\n$/, ''));
       if (r.exitCode !== 0) {
@@ -88,7 +89,7 @@ function postCreateRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSi
  */
 export const create: CliCommand = async (ctx) => {
   const flags = sourceFlags(ctx);
-  const dir = resolve(operands(ctx)[0] ?? '.');
+  const dir = folderArg(operands(ctx)[0] ?? '.');
   const source =
     flags.image !== undefined
       ? imageSource(flags.image)
@@ -105,23 +106,21 @@ export const create: CliCommand = async (ctx) => {
   };
   process.once('SIGINT', onInterrupt);
   try {
-    ctx.err(`${source.label}`);
+    ctx.err(safe(source.label));
     const w = await createWorkspaceContainer(rt, {
       folder: dir,
       source,
       composeTool,
       endpointUrl: rt.endpoint,
       signal: ac.signal,
-      onProgress: (p) => ctx.err(p.message),
+      onProgress: (p) => ctx.err(safe(p.message)),
       runPostCreate: ctx.args.flags.has('no-post-create') ? undefined : postCreateRunner(ctx, rt, ac.signal),
     });
     if (json(ctx)) {
-      ctx.out(
-        JSON.stringify({ id: w.id, name: w.name, created: w.created, workspaceFolder: w.workspaceFolder }, null, 2),
-      );
+      ctx.out(safeJson({ id: w.id, name: w.name, created: w.created, workspaceFolder: w.workspaceFolder }));
     } else {
-      ctx.err(`${w.created ? 'Created' : 'Reused'} ${w.name}; the folder is at ${w.workspaceFolder}.`);
-      ctx.out(`${w.name} ${w.id}`);
+      ctx.err(`${w.created ? 'Created' : 'Reused'} ${safe(w.name)}; the folder is at ${safe(w.workspaceFolder)}.`);
+      ctx.out(`${safe(w.name)} ${safe(w.id)}`);
     }
   } finally {
     process.off('SIGINT', onInterrupt);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { RuntimeError } from '../../core/runtime/errors';
 import { LABELS } from '../../core/runtime/labels';
 import { findWorkspaceContainer } from '../../core/workspace/find';
 import { UsageError } from '../args';
-import { operands, type CliCommand, type CliContext } from '../context';
+import { folderArg, operands, type CliCommand, type CliContext } from '../context';
+import { safe } from '../format';
 
 /**
  * Runs a command in a container; its exit code becomes cws's. With a terminal on both ends it is
@@ -19,18 +19,19 @@ export const exec: CliCommand = async (ctx) => {
     throw new UsageError('usage: cws exec ID|--workspace DIR -- CMD [ARG...]');
   if (workspace && ctx.isHost) {
     // The host runtime: the command runs here, in the folder.
-    ctx.exitCode = await runHere(cmd, resolve(workspace));
+    ctx.exitCode = await runHere(cmd, folderArg(workspace));
     return;
   }
+  const folder = workspace === undefined ? undefined : folderArg(workspace);
   const rt = await ctx.runtime();
   let id = given;
   let defaultDir: string | undefined;
-  if (workspace) {
-    const c = await findWorkspaceContainer(rt, resolve(workspace));
+  if (folder) {
+    const c = await findWorkspaceContainer(rt, folder);
     if (!c)
       throw new RuntimeError(
         'notFound',
-        `${resolve(workspace)} has no workspace container.`,
+        `${folder} has no workspace container.`,
         `Create it first: cws create ${JSON.stringify(workspace)}`,
       );
     id = c.id;
@@ -74,7 +75,7 @@ function runHere(cmd: string[], cwd: string): Promise<number> {
   return new Promise((done) => {
     const child = spawn(cmd[0], cmd.slice(1), { cwd, stdio: 'inherit' });
     child.on('error', (e) => {
-      process.stderr.write(`cws: ${e.message}\n`);
+      process.stderr.write(`cws: ${safe(e.message)}\n`);
       done(127);
     });
     child.on('close', (code) => done(code ?? 1));

@@ -1,5 +1,6 @@
 import { UsageError } from '../args';
 import { operands, type CliCommand, type CliContext } from '../context';
+import { safe } from '../format';
 
 function each(verb: string, act: (ctx: CliContext, id: string) => Promise<void>): CliCommand {
   return async (ctx) => {
@@ -7,7 +8,7 @@ function each(verb: string, act: (ctx: CliContext, id: string) => Promise<void>)
     if (!ids.length) throw new UsageError(`${verb} needs at least one container id or name`);
     for (const id of ids) {
       await act(ctx, id);
-      ctx.out(id);
+      ctx.out(safe(id));
     }
   };
 }

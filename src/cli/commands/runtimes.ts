@@ -1,6 +1,7 @@
 import { detectRuntimes, resolveRuntimeId } from '../../core/runtime/select';
 import { formatTable } from '../table';
 import { json, type CliContext } from '../context';
+import { safe, safeJson } from '../format';
 import type { SelectionInput } from '../../core/runtime/select';
 
 /** Every runtime's availability, checked in parallel, and which one cws would use. */
@@ -8,7 +9,7 @@ export async function runtimes(ctx: CliContext, input: SelectionInput): Promise<
   const [found, active] = await Promise.all([detectRuntimes(input), resolveRuntimeId(input).catch(() => undefined)]);
   if (json(ctx)) {
     return ctx.out(
-      JSON.stringify(
+      safeJson(
         found.map((r) => ({
           id: r.id,
           label: r.label,
@@ -20,8 +21,6 @@ export async function runtimes(ctx: CliContext, input: SelectionInput): Promise<
           capabilities: r.info?.capabilities,
           error: r.error && { code: r.error.code, message: r.error.message, hint: r.error.hint },
         })),
-        null,
-        2,
       ),
     );
   }
@@ -32,8 +31,8 @@ export async function runtimes(ctx: CliContext, input: SelectionInput): Promise<
         r.id === active ? '*' : '',
         r.id,
         r.available ? 'running' : (r.error?.code ?? 'unavailable'),
-        r.info?.version ?? '',
-        r.endpoint ?? '',
+        safe(r.info?.version ?? ''),
+        safe(r.endpoint ?? ''),
       ]),
     ),
   );

@@ -1,6 +1,7 @@
-import { formatBytes, formatPercent } from '../format';
+import { formatBytes, formatPercent, safe, safeJson } from '../format';
 import { formatTable } from '../table';
 import { json, operands, type CliCommand } from '../context';
+import { ENGINE_FAN_OUT, mapLimit } from '../../core/util/mapLimit';
 
 /** One snapshot of the given containers, or of every running one. */
 export const stats: CliCommand = async (ctx) => {
@@ -12,13 +13,13 @@ export const stats: CliCommand = async (ctx) => {
     ids = running.map((c) => c.id);
     running.forEach((c) => names.set(c.id, c.name));
   }
-  const samples = await Promise.all(ids.map((id) => rt.stats(id)));
-  if (json(ctx)) return ctx.out(JSON.stringify(samples, null, 2));
+  const samples = await mapLimit(ids, ENGINE_FAN_OUT, (id) => rt.stats(id));
+  if (json(ctx)) return ctx.out(safeJson(samples));
   ctx.out(
     formatTable(
       ['CONTAINER', 'CPU %', 'MEM USAGE / LIMIT', 'MEM %', 'NET I/O', 'BLOCK I/O', 'PIDS'],
       samples.map((s, i) => [
-        names.get(s.id) ?? ids[i],
+        safe(names.get(s.id) ?? ids[i]),
         formatPercent(s.cpuPercent),
         `${formatBytes(s.memoryUsed)} / ${formatBytes(s.memoryLimit)}`,
         formatPercent(s.memoryPercent),

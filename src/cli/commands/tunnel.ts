@@ -9,6 +9,7 @@ import {
 } from '../../core/tunnels';
 import { UsageError } from '../args';
 import { json, operands, type CliCommand, type CliContext } from '../context';
+import { safe, safeJson } from '../format';
 
 const USAGE =
   'usage: cws tunnel start ID [--name=NAME] [-u USER] [-w DIR] | cws tunnel status ID [--json] | cws tunnel stop ID';
@@ -59,10 +60,11 @@ async function start(ctx: CliContext, id: string): Promise<void> {
   }
   const asJson = json(ctx);
   const started = await startTunnel(rt, id, { name, user, workingDir });
-  if (asJson) ctx.out(JSON.stringify({ kind: 'started', ...started }));
+  if (asJson) ctx.out(safeJson({ kind: 'started', ...started }, undefined));
   else
     ctx.out(
-      `Tunnel ${started.name} started in ${id} (pid ${started.pid ?? '?'}); waiting for its login prompt and address…`,
+      safe(`Tunnel ${started.name} started in ${id} (pid ${started.pid ?? '?'}); `) +
+        'waiting for its login prompt and address…',
     );
 
   const { onEvent, outcome, finished } = printEvents(ctx, asJson);
@@ -101,23 +103,23 @@ function printEvents(
     finished = r;
   });
   const onEvent = (e: TunnelEvent) => {
-    if (asJson && e.kind !== 'output') ctx.out(JSON.stringify(e));
+    if (asJson && e.kind !== 'output') ctx.out(safeJson(e, undefined));
     switch (e.kind) {
       case 'output':
         last.push(e.line);
         if (last.length > LAST_LINES) last.shift();
         break;
       case 'login':
-        if (!asJson) ctx.out(`Log in at ${e.url} with the code ${e.code}`);
+        if (!asJson) ctx.out(safe(`Log in at ${e.url} with the code ${e.code}`));
         break;
       case 'ready':
-        if (!asJson) ctx.out(`Tunnel ready: ${e.url}`);
+        if (!asJson) ctx.out(safe(`Tunnel ready: ${e.url}`));
         finished('ready');
         break;
       case 'ended':
         if (!asJson) {
           const exit = e.exitCode === undefined ? '' : ` (exit ${e.exitCode})`;
-          ctx.err(`The tunnel ended${exit}. Its last output:\n${last.map((l) => `  ${l}`).join('\n')}`);
+          ctx.err(`The tunnel ended${exit}. Its last output:\n${last.map((l) => `  ${safe(l)}`).join('\n')}`);
         }
         finished('ended');
         break;
@@ -129,10 +131,10 @@ function printEvents(
 async function status(ctx: CliContext, id: string): Promise<void> {
   const s = await tunnelStatus(await ctx.runtime(), id);
   if (json(ctx)) {
-    ctx.out(JSON.stringify(s));
+    ctx.out(safeJson(s, undefined));
     return;
   }
-  ctx.out(describe(s, id).join('\n'));
+  ctx.out(describe(s, id).map(safe).join('\n'));
 }
 
 export function describe(s: TunnelStatus, id: string): string[] {
@@ -152,6 +154,9 @@ async function stop(ctx: CliContext, id: string): Promise<void> {
   const rt = await ctx.runtime();
   const before = await tunnelStatus(rt, id);
   await stopTunnel(rt, id);
-  if (json(ctx)) ctx.out(JSON.stringify({ stopped: before.running, name: before.name }));
-  else ctx.out(before.running ? `Stopped tunnel ${before.name ?? '?'} in ${id}.` : `No tunnel was running in ${id}.`);
+  if (json(ctx)) ctx.out(safeJson({ stopped: before.running, name: before.name }, undefined));
+  else
+    ctx.out(
+      safe(before.running ? `Stopped tunnel ${before.name ?? '?'} in ${id}.` : `No tunnel was running in ${id}.`),
+    );
 }

@@ -1,29 +1,24 @@
-import { open } from 'node:fs/promises';
+import { relative } from 'node:path';
+import { readBounded } from '../io/readBounded';
 import { detectCompose } from './compose';
 import { detectDevcontainers } from './devcontainers';
 import { detectDockerfiles } from './dockerfiles';
 import { detectKubernetes } from './kubernetes';
-import { listFiles, type ListOptions } from './listFiles';
-import type { ContextKind, FolderContext, KubernetesInfo, ReadText } from './types';
+import { capDiagnostics, LIMITS } from './limits';
+import { listFiles, type ListOptions, type Listing } from './listFiles';
+import { pooled } from './reads';
+import type { ContextDiagnostic, ContextKind, FolderContext, KubernetesInfo, ReadText } from './types';
 
 /** Files larger than this are not read (a generated 50 MB YAML is nobody's compose file). */
-export const MAX_FILE_BYTES = 1024 * 1024;
+export const MAX_FILE_BYTES = LIMITS.maxBytes;
 
-/** Reads UTF-8 text, or undefined when the file is gone, unreadable or too large. */
+/**
+ * Reads UTF-8 text through readBounded: regular files only (a FIFO, socket, device or directory is
+ * refused without blocking), at most maxBytes actually read. Answers the outcome, so a file that
+ * was not read becomes a diagnostic saying why.
+ */
 export function fsReader(maxBytes = MAX_FILE_BYTES): ReadText {
-  return async (path) => {
-    let fh;
-    try {
-      fh = await open(path, 'r');
-      const { size } = await fh.stat();
-      if (size > maxBytes) return undefined;
-      return (await fh.readFile()).toString('utf8');
-    } catch {
-      return undefined;
-    } finally {
-      await fh?.close().catch(() => undefined);
-    }
-  };
+  return (path, signal) => readBounded(path, { maxBytes, signal });
 }
 
 const EMPTY_K8S: KubernetesInfo = { kustomizations: [], charts: [], resources: [] };
@@ -53,7 +48,10 @@ export async function detectFolderContext(
   read: ReadText,
   env: NodeJS.ProcessEnv = process.env,
   onInternalError?: (what: string, err: unknown) => void,
+  o: { signal?: AbortSignal } = {},
 ): Promise<FolderContext> {
+  // One pool for all detectors: the read limit holds for the folder, and each file is read once.
+  read = pooled(read, { signal: o.signal });
   const [compose, devcontainers, dockerfiles, kubernetes] = await Promise.all([
     safely(
       'compose',
@@ -99,13 +97,29 @@ export async function detectFolderContext(
     kubernetes: k8s,
     podmanLeaning,
     primary,
-    diagnostics: [
+    diagnostics: capDiagnostics([
       ...compose.diagnostics,
       ...devcontainers.diagnostics,
       ...dockerfiles.diagnostics,
       ...kubernetes.diagnostics,
-    ],
+    ]),
   };
+}
+
+/** Directories that could not be listed, as warnings (a permission-denied folder stays quiet). */
+function listingDiagnostics(dir: string, listing: Listing): ContextDiagnostic[] {
+  return listing.unreadable
+    .filter((u) => u.code !== 'EACCES' && u.code !== 'EPERM' && u.code !== 'ENOENT')
+    .map((u) => ({
+      file: u.path,
+      message:
+        `The folder ${relative(dir, u.path) || '.'} could not be listed (${u.code}` +
+        `${u.code === 'EMFILE' || u.code === 'ENFILE' ? ': too many files are open at once' : ''}); ` +
+        'container files in it were not looked at.',
+      severity: 'warning' as const,
+      source: 'compose' as const,
+      range: { line: 0, column: 0, endLine: 0, endColumn: 0 },
+    }));
 }
 
 /** Lists and detects a directory on disk (the CLI, and the extension for each workspace folder). */
@@ -113,8 +127,37 @@ export async function detectDirectory(
   dir: string,
   o: ListOptions & { env?: NodeJS.ProcessEnv; onInternalError?: (what: string, err: unknown) => void } = {},
 ): Promise<FolderContext & { truncated: boolean }> {
-  const { files, truncated } = await listFiles(dir, o);
-  return { ...(await detectFolderContext(dir, files, fsReader(), o.env, o.onInternalError)), truncated };
+  const listing = await listFiles(dir, { ...o, noteSpecial: isContainerFileName });
+  // Links and special files (FIFOs, sockets, devices, directories with a container file's name)
+  // are read like files: readBounded refuses what is not a regular file, and that is reported.
+  const files = listing.special.length ? [...listing.files, ...listing.special] : listing.files;
+  const ctx = await detectFolderContext(dir, files, fsReader(), o.env, o.onInternalError, { signal: o.signal });
+  const listed = listingDiagnostics(dir, listing);
+  return {
+    ...ctx,
+    diagnostics: listed.length ? [...ctx.diagnostics, ...listed] : ctx.diagnostics,
+    truncated: listing.truncated,
+  };
+}
+
+const EXACT_NAMES = new Set([
+  ...['compose', 'docker-compose', 'podman-compose'].flatMap((b) =>
+    ['yaml', 'yml', 'override.yaml', 'override.yml'].map((e) => `${b}.${e}`),
+  ),
+  '.env',
+  'devcontainer.json',
+  '.devcontainer.json',
+  'Dockerfile',
+  'Containerfile',
+]);
+
+/**
+ * A name some detector reads: worth reading (and reporting) when it is a link or a special file.
+ * A directory only counts under one of the exact names (a `docker-compose.yml/` where the file should be).
+ */
+function isContainerFileName(name: string, kind: 'link' | 'directory' | 'other'): boolean {
+  if (kind === 'directory') return EXACT_NAMES.has(name);
+  return EXACT_NAMES.has(name) || /\.ya?ml$/i.test(name) || /(^|\.)(docker|container)file(\.|$)/i.test(name);
 }
 
 /** Which parts differ between two detections of the same folder (for change listeners). */

@@ -1,7 +1,17 @@
 import { basename, dirname, resolve } from 'node:path';
 import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { readSafely } from './readSafely';
-import type { ContextDiagnostic, DevcontainerConfig, ReadText } from './types';
+import { jsonDepth, LIMITS, positionsOf, tooDeepMessage } from './limits';
+import { internalErrorDiagnostic, notReadDiagnostic, overBudgetDiagnostic, pooled, worthReporting } from './reads';
+import type { ContextDiagnostic, DevcontainerConfig, ReadText, SourceRange } from './types';
+
+/** A file a config names (a Compose file, a Dockerfile), and where it names it. */
+export interface ConfigReference {
+  path: string;
+  /** As written in the config. */
+  written: string;
+  property: string;
+  range: SourceRange;
+}
 
 /**
  * Where dev-container configs live, in the order the Dev Containers tooling offers them:
@@ -32,23 +42,6 @@ const SYNTAX_MESSAGES: Record<string, string> = {
   InvalidEscapeCharacter: 'Invalid escape character in string',
   InvalidCharacter: 'Invalid character in string',
 };
-
-/** Offsets to 0-based line/column, with the line starts computed once per file. */
-function positions(text: string): (offset: number) => { line: number; column: number } {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return (offset) => {
-    const o = Math.max(0, Math.min(offset, text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo, column: o - starts[lo] };
-  };
-}
 
 /** The last property named `key` (JSON.parse and the Dev Containers CLI keep the last duplicate). */
 function property(obj: JsonNode | undefined, key: string): { key: JsonNode; value?: JsonNode } | undefined {
@@ -150,8 +143,23 @@ export function parseDevcontainer(
   path: string,
   source: string,
   folder: string,
-): { config?: DevcontainerConfig; diagnostics: ContextDiagnostic[] } {
-  const { root, diagnostics, syntaxErrors, at, report } = parseJsonc(path, source);
+): { config?: DevcontainerConfig; diagnostics: ContextDiagnostic[]; references?: ConfigReference[] } {
+  const depth = jsonDepth(source);
+  if (depth.offset >= 0) {
+    const p = positionsOf(source)(depth.offset);
+    return {
+      diagnostics: [
+        {
+          file: path,
+          message: tooDeepMessage(basename(path), LIMITS.maxDepth),
+          severity: 'error',
+          source: 'devcontainer',
+          range: { line: p.line, column: p.column, endLine: p.line, endColumn: p.column + 1 },
+        },
+      ],
+    };
+  }
+  const { root, diagnostics, syntaxErrors, at, report, rangeOf } = parseJsonc(path, source);
   if (root?.type !== 'object') {
     if (root) report(root, 'devcontainer.json should hold a JSON object.', 'error');
     return { diagnostics };
@@ -194,7 +202,22 @@ export function parseDevcontainer(
   const containerUser = r.string(root, 'containerUser');
   if (containerUser !== undefined) config.containerUser = containerUser;
   diagnostics.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
-  return { config, diagnostics };
+  return { config, diagnostics, references: referencesOf(root, dir, rangeOf) };
+}
+
+/** The Compose files and the Dockerfile a config names, for the caller to check they can be read. */
+function referencesOf(root: JsonNode, dir: string, rangeOf: (n: JsonNode) => SourceRange): ConfigReference[] {
+  const out: ConfigReference[] = [];
+  const add = (node: JsonNode | undefined, property: string) => {
+    if (node?.type === 'string' && typeof node.value === 'string' && node.value)
+      out.push({ path: resolve(dir, node.value), written: node.value, property, range: rangeOf(node) });
+  };
+  const compose = property(root, 'dockerComposeFile')?.value;
+  if (compose?.type === 'array') for (const e of compose.children ?? []) add(e, 'dockerComposeFile');
+  else add(compose, 'dockerComposeFile');
+  const build = property(root, 'build')?.value;
+  add(property(build, 'dockerfile')?.value ?? property(root, 'dockerFile')?.value, 'build.dockerfile');
+  return out;
 }
 
 type At = (offset: number, length: number, message: string, severity: 'error' | 'warning') => void;
@@ -206,11 +229,18 @@ type At = (offset: number, length: number, message: string, severity: 'error' | 
 function parseJsonc(
   path: string,
   source: string,
-): { root?: JsonNode; diagnostics: ContextDiagnostic[]; syntaxErrors: boolean; at: At; report: Report } {
+): {
+  root?: JsonNode;
+  diagnostics: ContextDiagnostic[];
+  syntaxErrors: boolean;
+  at: At;
+  report: Report;
+  rangeOf: (n: JsonNode) => SourceRange;
+} {
   // A byte-order mark is not content (editors do not show it, so columns are counted without it).
   const text = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   const diagnostics: ContextDiagnostic[] = [];
-  const pos = positions(text);
+  const pos = positionsOf(text);
   const at: At = (offset, length, message, severity) => {
     const a = pos(offset);
     const b = pos(offset + Math.max(length, 1));
@@ -239,7 +269,12 @@ function parseJsonc(
   const report: Report = (node, message, severity = 'warning') => {
     if (!errors.length) at(node.offset, node.length, message, severity);
   };
-  return { root, diagnostics, syntaxErrors: errors.length > 0, at, report };
+  const rangeOf = (n: JsonNode): SourceRange => {
+    const a = pos(n.offset);
+    const b = pos(n.offset + Math.max(n.length, 1));
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
+  return { root, diagnostics, syntaxErrors: errors.length > 0, at, report, rangeOf };
 }
 
 /** `dockerComposeFile`: one file name or an array of them, as written (relative to the config). */
@@ -382,23 +417,39 @@ export async function detectDevcontainers(
     if (rel.endsWith('devcontainer.json') && configRank(rel) >= 0) candidates.push(rel);
   }
   candidates.sort((a, b) => configRank(a) - configRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  const reads = pooled(read);
   const parsed = await Promise.all(
     candidates.map(async (rel) => {
       const path = resolve(folder, rel);
-      const text = await readSafely(read, path);
-      if (text === undefined) return undefined;
+      const got = await reads.get(path);
+      if (!got.ok)
+        return worthReporting(got) ? { diagnostics: [notReadDiagnostic(path, got, 'devcontainer')] } : undefined;
+      if (reads.overBudget()) return { diagnostics: [overBudgetDiagnostic(path, 'devcontainer')] };
+      let p: ReturnType<typeof parseDevcontainer>;
       try {
-        return parseDevcontainer(path, text, folder);
-      } catch {
-        return undefined;
+        p = parseDevcontainer(path, got.text, folder);
+      } catch (err) {
+        return { diagnostics: [internalErrorDiagnostic(path, err, 'devcontainer')] };
       }
+      // The files it names must be readable too: a FIFO or a device there would hang a build.
+      for (const ref of p.references ?? []) {
+        const r = await reads.get(ref.path);
+        if (worthReporting(r))
+          p.diagnostics.push(
+            notReadDiagnostic(path, r, 'devcontainer', {
+              subject: `${ref.written} (in "${ref.property}")`,
+              range: ref.range,
+            }),
+          );
+      }
+      return p;
     }),
   );
   const configs: DevcontainerConfig[] = [];
   const diagnostics: ContextDiagnostic[] = [];
   for (const p of parsed) {
-    if (p?.config) configs.push(p.config);
-    if (p) diagnostics.push(...p.diagnostics);
+    if (p && 'config' in p && p.config) configs.push(p.config);
+    for (const d of p?.diagnostics ?? []) diagnostics.push(d);
   }
   return { configs, diagnostics };
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { readSafely } from './readSafely';
+import { internalErrorDiagnostic, notReadDiagnostic, overBudgetDiagnostic, pooled, worthReporting } from './reads';
 import type { ContextDiagnostic, DockerfileInfo, DockerfileStage, ReadText, SourceRange } from './types';
 
 /**
@@ -143,18 +143,24 @@ function instructions(text: string): Instruction[] {
     if (isBlank(lines[i]) || isComment(lines[i])) continue;
     const line = i;
     const column = lines[i].length - lines[i].trimStart().length;
-    let logical = lines[i];
-    while (continues(logical) && i + 1 < lines.length) {
-      logical = `${logical.trimEnd().slice(0, -1)} `;
+    // The pieces are joined once at the end: growing one string (and trimming it) per line would
+    // make a long continuation quadratic.
+    const parts: string[] = [];
+    let last = lines[i];
+    while (continues(last) && i + 1 < lines.length) {
+      parts.push(`${last.trimEnd().slice(0, -1)} `);
+      last = '';
       i++;
       while (i < lines.length && (isComment(lines[i]) || isBlank(lines[i]))) i++;
       if (i >= lines.length) {
         i = lines.length - 1;
         break;
       }
-      logical += lines[i];
+      last = lines[i];
     }
-    if (continues(logical)) logical = logical.trimEnd().slice(0, -1); // a continuation at the end of the file
+    if (continues(last)) last = last.trimEnd().slice(0, -1); // a continuation at the end of the file
+    parts.push(last);
+    const logical = parts.length === 1 ? parts[0] : parts.join('');
     const words = logical.trim().split(/\s+/);
     const keyword = words[0].toUpperCase();
     const endLine = i;
@@ -212,7 +218,7 @@ export function parseDockerfile(text: string): ParsedDockerfile {
 
 /**
  * Dockerfiles and Containerfiles of a folder (see isDockerfileName), each with its stages, sorted by
- * path. Never throws: unreadable files are left out, problems become diagnostics.
+ * path. Never throws: a file that cannot be read is a warning saying why, problems become diagnostics.
  */
 export async function detectDockerfiles(
   folder: string,
@@ -225,14 +231,25 @@ export async function detectDockerfiles(
   }
   const dockerfiles: DockerfileInfo[] = [];
   const diagnostics: ContextDiagnostic[] = [];
+  const reads = pooled(read);
+  // Promise.all over the candidates is bounded: the pooled reader runs a few reads at a time.
   const results = await Promise.all(
     candidates.map(async (rel) => {
       const path = resolve(folder, rel);
-      const text = await readSafely(read, path);
-      if (text === undefined) return undefined;
+      const got = await reads.get(path);
+      if (!got.ok) {
+        if (worthReporting(got)) diagnostics.push(notReadDiagnostic(path, got, 'dockerfile'));
+        return undefined;
+      }
+      const text = got.text;
+      if (reads.overBudget()) {
+        diagnostics.push(overBudgetDiagnostic(path, 'dockerfile'));
+        return undefined;
+      }
       try {
         return { path, rel, ...parseDockerfile(text) };
-      } catch {
+      } catch (err) {
+        diagnostics.push(internalErrorDiagnostic(path, err, 'dockerfile'));
         return { path, rel, stages: [], problems: [] };
       }
     }),

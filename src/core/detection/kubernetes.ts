@@ -1,12 +1,21 @@
 import { resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseAllDocuments, parseDocument, type Node as YamlNode } from 'yaml';
+import { isMap, isSeq, LineCounter, type Node as YamlNode } from 'yaml';
+import { LIMITS, positionsOf, tooDeepMessage, tooManyLines, tooManyLinesMessage, yamlDepth } from './limits';
+import {
+  internalErrorDiagnostic,
+  notReadDiagnostic,
+  overBudgetDiagnostic,
+  pooled,
+  worthReporting,
+  type Reads,
+} from './reads';
 import { yamlErrorDiagnostics } from './yamlErrors';
-import { readSafely } from './readSafely';
+import { parseYamlDocument, parseYamlDocuments } from './yamlParse';
 import type { ContextDiagnostic, KubernetesContainer, KubernetesInfo, KubernetesResource, ReadText } from './types';
 
 /** Manifests larger than this are not parsed (generated bundles, CRD dumps). */
-const MAX_MANIFEST_BYTES = 1024 * 1024;
-/** Reads in flight at once: a tree with thousands of YAML files must not run out of file handles. */
+const MAX_MANIFEST_BYTES = LIMITS.maxBytes;
+/** Files in flight at once (the reads themselves are pooled across all detectors). */
 const READ_CONCURRENCY = 16;
 
 const KUSTOMIZATION = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
@@ -91,28 +100,67 @@ export function parseManifest(
 ): { resources: KubernetesResource[]; diagnostics: ContextDiagnostic[] } {
   const resources: KubernetesResource[] = [];
   const diagnostics: ContextDiagnostic[] = [];
+  const problem = (message: string, line = 0) =>
+    diagnostics.push({
+      file,
+      message,
+      severity: 'warning',
+      source: 'kubernetes',
+      range: { line, column: 0, endLine: line, endColumn: 1 },
+    });
+  if (tooManyLines(text) >= 0) {
+    problem(tooManyLinesMessage('This manifest'));
+    return { resources, diagnostics };
+  }
+  if (yamlDepth(text).offset >= 0) {
+    problem(tooDeepMessage('This manifest'));
+    return { resources, diagnostics };
+  }
+  // Many thousands of `---` documents take seconds to parse: only the first maxDocuments are read.
+  const cut = nthDocumentStart(text, LIMITS.maxDocuments);
+  if (cut >= 0) {
+    const line = (text.slice(0, cut).match(/\n/g) ?? []).length;
+    problem(
+      `This file holds more than ${LIMITS.maxDocuments} YAML documents; ` +
+        `only the first ${LIMITS.maxDocuments} were read.`,
+      line,
+    );
+    text = text.slice(0, cut);
+  }
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc });
+  const docs = parseYamlDocuments(text, { lineCounter: lc });
   const lineOf = (offset: number) => lc.linePos(offset).line - 1;
   const broken = docs.some((d) => d.errors.length > 0);
   // A file that does not parse and holds `{{ … }}` is a template (Helm outside a chart, Go or
   // Jinja templating): not ours to judge.
   if (broken && text.includes('{{')) return { resources, diagnostics };
   const errorLines = new Set<number>();
+  let lineCol: ReturnType<typeof positionsOf> | undefined;
   for (const doc of docs) {
     if (doc.errors.length) {
+      lineCol ??= positionsOf(text);
       // One error per line: the parser often reports one mistake twice at the same place.
-      for (const d of yamlErrorDiagnostics(file, text, doc.errors, 'kubernetes')) {
-        if (!errorLines.has(d.range.line)) diagnostics.push(d);
+      yamlErrorDiagnostics(file, text, doc.errors, 'kubernetes', lineCol).forEach((d, i) => {
+        // Past the ones shown they are only counted: every one counts.
+        if (i > LIMITS.maxDiagnosticsPerFile || !errorLines.has(d.range.line)) diagnostics.push(d);
         errorLines.add(d.range.line);
-      }
+      });
       continue;
     }
     let js: unknown;
     try {
-      js = doc.toJS();
-    } catch {
-      continue; // e.g. too many aliases
+      js = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount });
+    } catch (err) {
+      // Most likely an alias bomb: yaml stops counting alias resolutions at the limit.
+      const m = (err as Error).message.split('\n')[0];
+      problem(
+        /alias/i.test(m)
+          ? 'This document cannot be read: its aliases expand too much ' +
+              `(more than ${LIMITS.maxAliasCount} alias resolutions).`
+          : `This document cannot be read: ${m}`,
+        lineOf(doc.range[0]),
+      );
+      continue;
     }
     const contents = doc.contents as YamlNode | null;
     // A List (kubectl get -o yaml, or written by hand) carries its resources in items.
@@ -139,11 +187,40 @@ export function parseManifest(
   return { resources, diagnostics };
 }
 
+/**
+ * The offset where document number `n` + 1 starts (a `---` line), or -1 when the text has no more
+ * than `n` documents. A document separator inside a block scalar counts too: this only decides
+ * where to stop reading, never what a document holds.
+ */
+function nthDocumentStart(text: string, n: number): number {
+  let count = /^---(\s|$)/.test(text) ? 0 : 1;
+  const re = /^---(?:[ \t]|$)/gm;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(text))) {
+    if (m.index === 0) {
+      count = 1;
+      continue;
+    }
+    if (++count > n) return m.index;
+  }
+  return -1;
+}
+
+const problemAt = (file: string, message: string): ContextDiagnostic => ({
+  file,
+  message,
+  severity: 'warning',
+  source: 'kubernetes',
+  range: { line: 0, column: 0, endLine: 0, endColumn: 1 },
+});
+
 /** A Chart.yaml: name and version as written (failsafe schema: `version: 1.10` stays "1.10"). */
 function parseChart(file: string, text: string): { name?: string; version?: string; diagnostics: ContextDiagnostic[] } {
-  const doc = parseDocument(text, { schema: 'failsafe' });
+  if (tooManyLines(text) >= 0) return { diagnostics: [problemAt(file, tooManyLinesMessage('Chart.yaml'))] };
+  if (yamlDepth(text).offset >= 0) return { diagnostics: [problemAt(file, tooDeepMessage('Chart.yaml'))] };
+  const doc = parseYamlDocument(text, { schema: 'failsafe' });
   const diagnostics = yamlErrorDiagnostics(file, text, doc.errors, 'kubernetes');
-  const js = doc.errors.length ? undefined : (doc.toJS() as unknown);
+  const js = doc.errors.length ? undefined : (doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as unknown);
   const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
   return { name: isObj(js) ? str(js.name) : undefined, version: isObj(js) ? str(js.version) : undefined, diagnostics };
 }
@@ -173,22 +250,47 @@ export async function detectKubernetes(
   const diagnostics: ContextDiagnostic[] = [];
   const { kustomizations, chartFiles, manifests } = sortFiles(folder, files);
   const info: KubernetesInfo = { kustomizations, charts: [], resources: [] };
+  const reads = pooled(read);
   await Promise.all([
     eachLimited(chartFiles, READ_CONCURRENCY, async (rel) => {
       const path = resolve(folder, rel);
-      const chart = await readChart(path, read);
+      const chart = await readChart(path, reads);
       info.charts.push({ path, name: chart.name, version: chart.version });
-      diagnostics.push(...chart.diagnostics);
+      for (const d of chart.diagnostics) diagnostics.push(d);
     }),
     eachLimited(manifests, READ_CONCURRENCY, async (rel) => {
       const file = resolve(folder, rel);
-      const text = await readSafely(read, file);
-      if (text === undefined || tooLarge(text) || !looksLikeManifest(text)) return;
+      const got = await reads.get(file);
+      // Any YAML file may be a manifest: one that could not be read is said so, not passed over.
+      if (!got.ok) {
+        if (worthReporting(got))
+          diagnostics.push(
+            notReadDiagnostic(file, got, 'kubernetes', {
+              why: 'Kubernetes resources in it, if any, are not shown',
+            }),
+          );
+        return;
+      }
+      const text = got.text;
+      if (tooLarge(text)) {
+        diagnostics.push(
+          notReadDiagnostic(file, { ok: false, reason: 'tooLarge', detail: '' }, 'kubernetes', {
+            why: 'Kubernetes resources in it, if any, are not shown',
+          }),
+        );
+        return;
+      }
+      if (!looksLikeManifest(text)) return;
+      if (reads.overBudget()) {
+        diagnostics.push(overBudgetDiagnostic(file, 'kubernetes'));
+        return;
+      }
       try {
         const m = parseManifest(file, text);
-        info.resources.push(...m.resources);
-        diagnostics.push(...m.diagnostics);
-      } catch {
+        for (const r of m.resources) info.resources.push(r);
+        for (const d of m.diagnostics) diagnostics.push(d);
+      } catch (err) {
+        diagnostics.push(internalErrorDiagnostic(file, err, 'kubernetes'));
         // A parser failure is not the user's problem to see; the file is left out.
       }
     }),
@@ -248,10 +350,12 @@ function helmOwned(rel: string, chartDirs: Set<string>): boolean {
 /** A Chart.yaml read and parsed; one that cannot be read (or is too large) is a chart without a name. */
 async function readChart(
   path: string,
-  read: ReadText,
+  reads: Reads,
 ): Promise<{ name?: string; version?: string; diagnostics: ContextDiagnostic[] }> {
-  const text = await readSafely(read, path);
-  if (text === undefined || tooLarge(text)) return { diagnostics: [] };
+  const got = await reads.get(path);
+  if (!got.ok) return { diagnostics: worthReporting(got) ? [notReadDiagnostic(path, got, 'kubernetes')] : [] };
+  const text = got.text;
+  if (tooLarge(text)) return { diagnostics: [] };
   try {
     return parseChart(path, text);
   } catch {

@@ -1,3 +1,5 @@
+import type { ReadOutcome } from '../io/readBounded';
+
 /**
  * The container context of a workspace folder. Plain Node (src/core):
  * detection gets a file listing and a file reader passed in, and works the same in the CLI.
@@ -135,5 +137,9 @@ export interface FolderContext {
   diagnostics: ContextDiagnostic[];
 }
 
-/** Reads a file as text; undefined when it cannot be read (gone, too large, not text). */
-export type ReadText = (absPath: string) => Promise<string | undefined>;
+/**
+ * Reads a file: its outcome (see readBounded: text, or why it was not read), or, for simple readers,
+ * the text or undefined when it cannot be read. Detection turns every failure but "missing" into a
+ * diagnostic on the file.
+ */
+export type ReadText = (absPath: string, signal?: AbortSignal) => Promise<string | undefined | ReadOutcome>;

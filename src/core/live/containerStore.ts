@@ -1,3 +1,4 @@
+import { RuntimeError } from '../runtime/errors';
 import type { ContainerRuntime, ContainerSummary, RuntimeEvent, Subscription } from '../runtime/types';
 import { Backoff } from './backoff';
 
@@ -17,9 +18,20 @@ export interface ContainerStoreOptions {
   pollMs?: number;
   backoffInitialMs?: number;
   backoffMaxMs?: number;
-  /** Called for each failure (a list, the event stream); the store retries with back-off by itself. */
-  log?: (message: string) => void;
+  /**
+   * While the engine does not answer at all, it is pinged (GET /_ping, cheap) at least this often,
+   * so the list is back within seconds of the engine answering again (default 1 s).
+   */
+  probeMs?: number;
+  /**
+   * Told once when an outage starts (`warn`: the first failure; the store retries by itself) and
+   * once when it ends (`info`: reconnected) — not at every retry.
+   */
+  log?: (message: string, level: 'warn' | 'info') => void;
 }
+
+/** The failures that mean the engine does not answer: worth a cheap ping soon rather than a long back-off. */
+const notAnswering = (e: Error) => e instanceof RuntimeError && (e.code === 'unavailable' || e.code === 'timeout');
 
 type Listener<T> = (v: T) => void;
 
@@ -85,12 +97,18 @@ export class ContainerStore {
   private readonly statusListeners = new Set<Listener<void>>();
   private readonly reconcileMs: number;
   private readonly pollMs: number;
+  private readonly probeMs: number;
+  /** When the outage under way began (the first failure since the last success). */
+  private outageSince: number | undefined;
   /** Requests made (lists), for diagnostics and tests. */
   requests = 0;
+  /** Outages seen (a failure after a success, or before the first): each is logged once. */
+  outages = 0;
 
   constructor(private readonly o: ContainerStoreOptions = {}) {
     this.reconcileMs = o.reconcileMs ?? 60_000;
     this.pollMs = o.pollMs ?? 3_000;
+    this.probeMs = o.probeMs ?? 1_000;
     this.backoff = new Backoff(o.backoffInitialMs ?? 500, o.backoffMaxMs ?? 30_000);
   }
 
@@ -108,6 +126,10 @@ export class ContainerStore {
   /** The last failure, cleared by the next success. */
   get error(): Error | undefined {
     return this._error;
+  }
+  /** A failure since the last success: the store is retrying (the contents may be stale). */
+  get outage(): boolean {
+    return this.outageSince !== undefined;
   }
   get containers(): ContainerSummary[] {
     return [...this.map.values()];
@@ -149,6 +171,7 @@ export class ContainerStore {
     this.pending.clear();
     this._loaded = false;
     this._error = undefined;
+    this.outageSince = undefined;
     this.backoff.reset();
     this.emit({ reset: true, added: [], updated: [], removed });
     this.emitStatus();
@@ -212,8 +235,13 @@ export class ContainerStore {
       );
       this.events = sub;
       void sub.ended.then(() => {
-        if (epoch === this.epoch && this.events === sub)
-          this.fail(epoch, new Error('the engine closed the event stream'), 'event stream');
+        if (epoch !== this.epoch || this.events !== sub) return;
+        // An engine that went away ends the stream before a request says so: ask it, so the
+        // failure is the engine's own ("not running") and the retry a cheap ping, not a back-off.
+        rt.ping().then(
+          () => this.fail(epoch, new Error('the engine closed the event stream'), 'event stream'),
+          (err) => this.fail(epoch, err, 'event stream'),
+        );
       });
     }
     void this.enqueue(epoch, () => this.fullList(epoch));
@@ -239,8 +267,18 @@ export class ContainerStore {
   private fail(epoch: number, err: unknown, what: string): void {
     if (epoch !== this.epoch) return;
     const error = err instanceof Error ? err : new Error(String(err));
-    const delay = this.backoff.next();
-    this.o.log?.(`Containers: ${what} failed (${error.message}); retrying in ${(delay / 1000).toFixed(1)} s`);
+    // Down: a ping at most every probeMs (a refused connection costs nothing). Answering but
+    // failing: the full back-off, so a broken engine is not asked again and again.
+    const down = notAnswering(error);
+    // After two minutes down, a little less often (still well within 5 s of the engine's return).
+    const cap =
+      this.outageSince !== undefined && Date.now() - this.outageSince > 120_000 ? 3 * this.probeMs : this.probeMs;
+    const delay = down ? Math.min(this.backoff.next(), cap) : this.backoff.next();
+    if (this.outageSince === undefined) {
+      this.outageSince = Date.now();
+      this.outages++;
+      this.o.log?.(`Containers: ${what} failed (${error.message}); retrying until the engine answers`, 'warn');
+    }
     this.disconnect();
     const changed = this._error?.message !== error.message;
     this._error = error;
@@ -248,13 +286,25 @@ export class ContainerStore {
     if (this.active) {
       const next = this.epoch;
       this.retryTimer = setTimeout(() => {
-        if (next === this.epoch) {
-          this.retryTimer = undefined;
-          this.connect();
-        }
+        if (next !== this.epoch) return;
+        this.retryTimer = undefined;
+        if (down) this.probe(next);
+        else this.connect();
       }, delay);
       this.retryTimer.unref?.();
     }
+  }
+
+  /** Pings the engine that did not answer: connects when it does, waits again when not. */
+  private probe(epoch: number): void {
+    const rt = this.rt;
+    if (!rt) return;
+    rt.ping().then(
+      () => {
+        if (epoch === this.epoch) this.connect();
+      },
+      (err) => this.fail(epoch, err, 'ping'),
+    );
   }
 
   private enqueue(epoch: number, job: () => Promise<void>): Promise<void> {
@@ -369,6 +419,11 @@ export class ContainerStore {
 
   private succeeded(): void {
     this.backoff.reset();
+    if (this.outageSince !== undefined) {
+      const s = ((Date.now() - this.outageSince) / 1000).toFixed(1);
+      this.o.log?.(`Containers: reconnected to ${this.rt?.label ?? 'the engine'} after ${s} s`, 'info');
+      this.outageSince = undefined;
+    }
     const was = this._loaded && !this._error;
     this._loaded = true;
     this._error = undefined;

@@ -1,5 +1,6 @@
 import type { RuntimeId } from './types';
 import { RUNTIME_LABELS } from './types';
+import { escapeControl } from '../text/escapeControl';
 
 /** `cancelled`: the caller aborted (an AbortSignal, a Cancel button); shown to nobody. */
 export type RuntimeErrorCode =
@@ -46,11 +47,26 @@ interface NodeLikeError {
 }
 
 /** Maps a dockerode / socket error to a RuntimeError. */
-export function fromEngineError(err: unknown, runtime: RuntimeId, endpoint: string): RuntimeError {
+export function fromEngineError(err: unknown, runtime: RuntimeId, rawEndpoint: string): RuntimeError {
   if (err instanceof RuntimeError) return err;
-  const e = (err ?? {}) as NodeLikeError;
+  const e = (typeof err === 'object' && err !== null ? err : {}) as NodeLikeError;
+  // The address as the user gave it may be long or hold control characters.
+  const endpoint = escapeControl(rawEndpoint, { maxLength: 120 });
   const label = RUNTIME_LABELS[runtime];
-  const engineMessage = e.json?.message ?? e.reason ?? e.message ?? String(err);
+  // Whatever the engine put in its message is text from outside: only strings, shortened, with
+  // terminal control characters made visible.
+  const engineMessage = shortText(
+    [e.json?.message, e.reason, e.message].find((m): m is string => typeof m === 'string' && m !== '') ?? String(err),
+  );
+  if (typeof e.code === 'string' && e.code.startsWith('HPE_')) {
+    // Node's HTTP parser refused the answer: garbage, a broken chunked encoding, another protocol.
+    return new RuntimeError(
+      'internal',
+      `${label} sent an answer that is not valid HTTP (${endpoint}).`,
+      'Check that the address is a Docker Engine API endpoint and not another service.',
+      { cause: err },
+    );
+  }
   switch (e.code) {
     case 'ENOENT':
     case 'ECONNREFUSED':
@@ -76,27 +92,51 @@ export function fromEngineError(err: unknown, runtime: RuntimeId, endpoint: stri
       return new RuntimeError('timeout', `${label} did not answer in time (${endpoint}).`, startHint(runtime), {
         cause: err,
       });
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'CERT_HAS_EXPIRED':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return new RuntimeError(
+        'permission',
+        `${label} at ${endpoint} presented a certificate that could not be verified (${e.code}).`,
+        "Give the CA that signed it (DOCKER_CERT_PATH/ca.pem, or the context's TLS files); only for an engine you " +
+          'trust, turn verification off for that one host with the `containerWorkspaces.docker.insecureHosts` setting.',
+        { cause: err },
+      );
     case 'ABORT_ERR':
       return new RuntimeError('cancelled', `${label} request was cancelled.`, undefined, { cause: err });
   }
   switch (e.statusCode) {
     case 404:
-      return new RuntimeError('notFound', firstLine(engineMessage), undefined, { cause: err });
+      return new RuntimeError('notFound', engineMessage, undefined, { cause: err });
     case 409:
-      return new RuntimeError('conflict', firstLine(engineMessage), undefined, { cause: err });
+      return new RuntimeError('conflict', engineMessage, undefined, { cause: err });
     case 400:
-      return new RuntimeError('invalidArgument', firstLine(engineMessage), undefined, { cause: err });
+      return new RuntimeError('invalidArgument', engineMessage, undefined, { cause: err });
     case 401:
     case 403:
-      return new RuntimeError('permission', firstLine(engineMessage), undefined, { cause: err });
+      return new RuntimeError('permission', engineMessage, undefined, { cause: err });
+  }
+  if (typeof e.statusCode === 'number' && typeof e.json?.message !== 'string') {
+    // An error answer without the engine's JSON message: a proxy's page, a crash, another service.
+    return new RuntimeError('internal', `${label} answered with ${engineMessage} (${endpoint}).`, undefined, {
+      cause: err,
+    });
   }
   // Podman answers some conflicts with 500 rather than 409.
   if (/already in use|is in use by|state improper/i.test(engineMessage)) {
-    return new RuntimeError('conflict', firstLine(engineMessage), undefined, { cause: err });
+    return new RuntimeError('conflict', engineMessage, undefined, { cause: err });
   }
-  return new RuntimeError('internal', firstLine(engineMessage), undefined, { cause: err });
+  return new RuntimeError('internal', engineMessage, undefined, { cause: err });
 }
 
 function firstLine(s: string): string {
   return s.split('\n')[0].trim();
+}
+
+/** An engine's message as one line of at most 300 characters, control characters made visible. */
+function shortText(s: string): string {
+  return escapeControl(firstLine(s), { maxLength: 300 });
 }

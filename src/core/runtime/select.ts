@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { AppleRuntime } from './apple/appleRuntime';
 import { DockerRuntime } from './docker/dockerRuntime';
-import { resolveDockerEndpoint, resolvePodmanEndpoint, type EndpointEnv } from './docker/endpoint';
+import { resolveDockerEndpoint, resolvePodmanEndpoint, type DockerEndpoint, type EndpointEnv } from './docker/endpoint';
 import { PodmanRuntime } from './docker/podmanRuntime';
 import { RuntimeError, startHint } from './errors';
 import type { ContainerRuntime, RuntimeId, RuntimeInfo } from './types';
@@ -23,8 +23,12 @@ export interface SelectionInput {
   /** Apple's `container` CLI (default: `container` on PATH). */
   appleCliPath?: string;
   platform?: NodeJS.Platform;
+  /** The machine's architecture (default process.arch): Apple Containers needs Apple silicon. */
+  arch?: string;
   home?: string;
   exists?: (path: string) => boolean;
+  /** `host:port` of tcp engines whose TLS certificate is not verified (the docker.insecureHosts setting). */
+  insecureHosts?: readonly string[];
 }
 
 function parseChoice(value: string, source: string): RuntimeChoice {
@@ -48,8 +52,38 @@ export function runtimeChoice(input: SelectionInput): RuntimeChoice {
   return 'auto';
 }
 
+/** Apple Containers exists only on macOS on Apple silicon. */
+export function appleCanExist(input: Pick<SelectionInput, 'platform' | 'arch'> = {}): boolean {
+  return (input.platform ?? process.platform) === 'darwin' && (input.arch ?? process.arch) === 'arm64';
+}
+
+/**
+ * Whether detection may run Apple's CLI: where Apple Containers can exist, or when the user asked
+ * for it (its path set, or the apple runtime chosen). Elsewhere a program that merely happens to be
+ * called `container` on PATH is never run.
+ */
+function mayProbeApple(input: SelectionInput): boolean {
+  if (appleCanExist(input) || input.appleCliPath) return true;
+  try {
+    return runtimeChoice(input) === 'apple';
+  } catch {
+    return false;
+  }
+}
+
 function endpointEnv(input: SelectionInput): EndpointEnv {
-  return { env: input.env, platform: input.platform, home: input.home, exists: input.exists ?? existsSync };
+  return {
+    env: input.env,
+    platform: input.platform,
+    home: input.home,
+    exists: input.exists ?? existsSync,
+    insecureHosts: input.insecureHosts,
+  };
+}
+
+/** Where the Docker runtime of these settings connects, and how (TLS, insecure hosts). */
+export function dockerEndpointFor(input: SelectionInput = {}): DockerEndpoint {
+  return resolveDockerEndpoint(input.dockerHost, endpointEnv(input));
 }
 
 /** Creates a runtime object; talks to nothing yet. */
@@ -57,7 +91,7 @@ export function createRuntime(id: RuntimeId, input: SelectionInput = {}): Contai
   const o = endpointEnv(input);
   switch (id) {
     case 'docker':
-      return new DockerRuntime('docker', resolveDockerEndpoint(input.dockerHost, o));
+      return new DockerRuntime('docker', dockerEndpointFor(input));
     case 'podman':
       return new PodmanRuntime(resolvePodmanEndpoint(input.podmanHost, o));
     case 'apple':
@@ -84,37 +118,71 @@ const AUTO_ORDER: readonly RuntimeId[] = ['apple', 'docker', 'podman'];
  * Asks every runtime whether it answers, all at once, each with a short time-out. For the picker,
  * `cws runtimes`, and `auto`. Never throws.
  */
-export async function detectRuntimes(input: SelectionInput = {}, timeoutMs = 2_000): Promise<RuntimeAvailability[]> {
-  return Promise.all(
-    AUTO_ORDER.map(async (id): Promise<RuntimeAvailability> => {
-      let rt: ContainerRuntime | undefined;
-      const deadline = AbortSignal.timeout(timeoutMs);
-      try {
-        rt = createRuntime(id, input);
-        const info = await rt.info(deadline);
-        return { id, label: RUNTIME_LABELS[id], available: true, info, endpoint: rt.endpoint };
-      } catch (err) {
-        let error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
-        // Our own deadline aborted the request: to the user that is a runtime that did not answer.
-        if (deadline.aborted && error.code === 'cancelled') {
-          const where = rt ? ` (${rt.endpoint})` : '';
-          const message = `${RUNTIME_LABELS[id]} did not answer within ${timeoutMs / 1000} s${where}.`;
-          error = new RuntimeError('timeout', message, startHint(id), { cause: err });
-        }
-        return { id, label: RUNTIME_LABELS[id], available: false, endpoint: rt?.endpoint, error };
-      } finally {
-        rt?.close();
+export function detectRuntimes(
+  input: SelectionInput = {},
+  timeoutMs = DETECT_TIMEOUT_MS,
+): Promise<RuntimeAvailability[]> {
+  return Promise.all(probes(AUTO_ORDER, input, timeoutMs, mayProbeApple(input)));
+}
+
+/**
+ * How long a runtime has to answer "are you there?". A refused connection or a missing socket
+ * fails at once; this bounds an engine that is there but slow (Podman's /version took 5–7 s on a
+ * loaded 2-core machine), so it is generous: `auto` does not wait for it when a runtime it prefers
+ * has already answered.
+ */
+export const DETECT_TIMEOUT_MS = 8_000;
+
+function appleNotHere(input: SelectionInput): RuntimeAvailability {
+  const where = `${input.platform ?? process.platform}/${input.arch ?? process.arch}`;
+  return {
+    id: 'apple',
+    label: RUNTIME_LABELS.apple,
+    available: false,
+    error: new RuntimeError(
+      'unavailable',
+      `Apple Containers runs only on macOS on Apple silicon (this is ${where}).`,
+      'To use a `container` CLI anyway, set containerWorkspaces.apple.cliPath or choose the apple runtime.',
+    ),
+  };
+}
+
+function probes(
+  ids: readonly RuntimeId[],
+  input: SelectionInput,
+  timeoutMs: number,
+  probeApple: boolean,
+): Promise<RuntimeAvailability>[] {
+  return ids.map(async (id): Promise<RuntimeAvailability> => {
+    if (id === 'apple' && !probeApple) return appleNotHere(input);
+    let rt: ContainerRuntime | undefined;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    try {
+      rt = createRuntime(id, input);
+      const info = await rt.info(deadline);
+      return { id, label: RUNTIME_LABELS[id], available: true, info, endpoint: rt.endpoint };
+    } catch (err) {
+      let error = err instanceof RuntimeError ? err : new RuntimeError('internal', String(err));
+      // Our own deadline aborted the request: to the user that is a runtime that did not answer.
+      if (deadline.aborted && error.code === 'cancelled') {
+        const where = rt ? ` (${rt.endpoint})` : '';
+        const message = `${RUNTIME_LABELS[id]} did not answer within ${timeoutMs / 1000} s${where}.`;
+        error = new RuntimeError('timeout', message, startHint(id), { cause: err });
       }
-    }),
-  );
+      return { id, label: RUNTIME_LABELS[id], available: false, endpoint: rt?.endpoint, error };
+    } finally {
+      // Apple's close() resolves once its CLI children have exited: none outlives detection.
+      await Promise.resolve(rt?.close());
+    }
+  });
 }
 
 /**
  * The runtime to use. An explicit choice is returned as is (even when it is not running: its
- * messages then say how to start it). `auto` takes the first that answers of Apple (on macOS only),
+ * messages then say how to start it). `auto` takes the first that answers of Apple (on macOS on Apple silicon only),
  * Docker, Podman; when none answers, Docker.
  */
-export async function resolveRuntimeId(input: SelectionInput = {}, timeoutMs = 2_000): Promise<RuntimeId> {
+export async function resolveRuntimeId(input: SelectionInput = {}, timeoutMs = DETECT_TIMEOUT_MS): Promise<RuntimeId> {
   const choice = runtimeChoice(input);
   if (choice === 'host') {
     throw new RuntimeError(
@@ -124,8 +192,13 @@ export async function resolveRuntimeId(input: SelectionInput = {}, timeoutMs = 2
     );
   }
   if (choice !== 'auto') return choice;
-  const platform = input.platform ?? process.platform;
-  const found = await detectRuntimes(input, timeoutMs);
-  const usable = found.filter((r) => r.available && (r.id !== 'apple' || platform === 'darwin'));
-  return usable[0]?.id ?? 'docker';
+  // Off Apple silicon Macs `auto` never picks Apple, so it does not even ask.
+  const apple = appleCanExist(input);
+  // All asked at once; the first in order of preference that answers wins as soon as those before
+  // it have said no (a slow Podman is not waited for once Docker has answered).
+  for (const probe of probes(AUTO_ORDER, input, timeoutMs, apple)) {
+    const r = await probe;
+    if (r.available && (r.id !== 'apple' || apple)) return r.id;
+  }
+  return 'docker';
 }

@@ -296,6 +296,10 @@ export interface ContainerRuntime {
    */
   readonly openStreams: number;
 
-  /** Ends every stream and socket this runtime opened. */
+  /**
+   * Ends every stream and socket this runtime opened. Fire-and-forget for callers; a runtime whose
+   * work runs in child processes (Apple's CLI) returns a promise resolved once they have exited, and
+   * callers that can wait do so with `await Promise.resolve(rt.close())`.
+   */
   close(): void;
 }

@@ -18,6 +18,7 @@ import { cancelledError, checkSignal } from './cancel';
 import { matchWorkspaceContainers } from './find';
 import type { ComposePlan, WorkspacePlan } from './plan';
 import type { WorkspaceProgress } from './types';
+import { ENGINE_FAN_OUT, mapLimit } from '../util/mapLimit';
 
 /** Compose reads `$` as interpolation: `$$` is a literal one. */
 const escape = (s: string) => s.replace(/\$/g, '$$$$');
@@ -209,7 +210,7 @@ export async function composeUp(
   if (r.aborted || o.signal?.aborted) {
     if (!o.noRecreate) {
       const made = serviceContainers(await rt.listContainers({ all: true }).catch(() => []), plan, o.folder);
-      await Promise.all(made.map((m) => rt.remove(m.id, { force: true }).catch(() => undefined)));
+      await mapLimit(made, ENGINE_FAN_OUT, (m) => rt.remove(m.id, { force: true }).catch(() => undefined));
     }
     throw cancelledError();
   }

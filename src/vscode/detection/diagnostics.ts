@@ -6,6 +6,8 @@ export class ContextDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('container-workspaces');
   /** Files with problems, per workspace folder, so a re-detection clears the ones that are fixed. */
   private readonly byFolder = new Map<string, Set<string>>();
+  /** Folders whose last detection was stopped (over budget, crashed): a warning on the folder itself. */
+  private readonly stopped = new Map<string, vscode.Uri>();
 
   set(folder: string, diagnostics: readonly ContextDiagnostic[]): void {
     const byFile = new Map<string, vscode.Diagnostic[]>();
@@ -25,9 +27,23 @@ export class ContextDiagnostics implements vscode.Disposable {
     this.byFolder.set(folder, new Set(byFile.keys()));
   }
 
+  /** Says on the folder that its detection was stopped (`message`), or takes that back (undefined). */
+  setStopped(folder: string, folderUri: vscode.Uri, message: string | undefined): void {
+    const before = this.stopped.get(folder);
+    if (before) this.collection.delete(before);
+    this.stopped.delete(folder);
+    if (message === undefined) return;
+    const diag = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), message, vscode.DiagnosticSeverity.Warning);
+    diag.source = 'Container Workspaces';
+    this.collection.set(folderUri, [diag]);
+    this.stopped.set(folder, folderUri);
+  }
+
   clear(folder: string): void {
     this.set(folder, []);
     this.byFolder.delete(folder);
+    const uri = this.stopped.get(folder);
+    if (uri) this.setStopped(folder, uri, undefined);
   }
 
   dispose(): void {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type * as Background from '../../core/background';
+import type * as DetectionHost from '../../core/detection/worker/bundle';
 
 let loaded: typeof Background | undefined;
 
@@ -10,4 +11,13 @@ let loaded: typeof Background | undefined;
 export function loadDetection(): typeof Background {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (loaded ??= require(join(__dirname, 'background.js')) as typeof Background);
+}
+
+/** The detection worker's bundle: the worker thread's script and, on this thread, its host side. */
+export const detectionHostPath = join(__dirname, 'detectionWorker.js');
+
+/** Loads the detection worker's host side (dist/detectionWorker.js, a few KB) on the first detection. */
+export function loadDetectionHost(): typeof DetectionHost {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(detectionHostPath) as typeof DetectionHost;
 }

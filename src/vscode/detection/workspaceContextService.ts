@@ -1,7 +1,9 @@
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ContextKind, FolderContext } from '../../core/detection/types';
+import type { DetectionClient, DetectionJob, DetectionResult } from '../../core/detection/worker/detectionClient';
 import { ContextDiagnostics } from './diagnostics';
-import { loadDetection } from './loadDetection';
+import { detectionHostPath, loadDetection, loadDetectionHost } from './loadDetection';
 
 export interface ContextChange {
   folder: vscode.WorkspaceFolder;
@@ -34,12 +36,23 @@ const KEYS: Record<ContextKind, string> = {
 
 /**
  * Knows each workspace folder's container context. Detection starts after activation returns and
- * runs in the background; file events re-run it (debounced) and listeners hear what changed.
+ * runs in a worker thread (dist/detectionWorker.js, started on the first detection), so a file that
+ * makes a parser slow cannot freeze the window: a detection over its budget is stopped, reported on
+ * the folder, and the last good context stays. File events re-run it (debounced) and listeners hear
+ * what changed.
  */
 export class WorkspaceContextService implements vscode.Disposable {
   private readonly contexts = new Map<string, FolderContext>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly running = new Map<string, AbortController>();
+  private readonly running = new Map<string, object>();
+  /**
+   * The worker's host side, created by the first detection (never at activation); undefined when
+   * its bundle could not be loaded (detection then runs on this thread). The tests lower its budget.
+   */
+  detection: DetectionClient | undefined;
+  private hostUnavailable = false;
+  /** Test-only hooks passed to the worker (busy-loop, crash); undefined in normal use. */
+  testHooks: DetectionJob['test'];
   private readonly changed = new vscode.EventEmitter<ContextChange>();
   readonly onDidChange = this.changed.event;
   private readonly diagnostics = new ContextDiagnostics();
@@ -107,38 +120,70 @@ export class WorkspaceContextService implements vscode.Disposable {
 
   private async detect(folder: vscode.WorkspaceFolder): Promise<void> {
     const key = folder.uri.toString();
-    this.running.get(key)?.abort(); // a newer detection supersedes a running one
-    const ctl = new AbortController();
-    this.running.set(key, ctl);
+    // A newer detection supersedes a running one (the client cancels it for the same folder).
+    const token = {};
+    this.running.set(key, token);
     const config = (section: string) =>
       vscode.workspace.getConfiguration(section, folder.uri).get<Record<string, unknown>>('exclude');
     const t0 = Date.now();
-    const { changedKinds, detectDirectory, excludeMatcher } = loadDetection();
-    const ctx = await detectDirectory(folder.uri.fsPath, {
-      exclude: excludeMatcher(config('files'), config('search')),
-      signal: ctl.signal,
+    const job: DetectionJob = {
+      label: folder.name,
+      exclude: enabledPatterns(config('files'), config('search')),
       env: process.env,
+      test: this.testHooks,
       onInternalError: (what, err) =>
         this.log.error(
           `Detecting ${what} in ${folder.name} failed: ${err instanceof Error ? err.message : String(err)}`,
         ),
-    });
-    if (ctl.signal.aborted || this.running.get(key) !== ctl) return;
+    };
+    const client = this.client();
+    const result = client ? await client.detect(folder.uri.fsPath, job) : await detectHere(folder.uri.fsPath, job);
+    if (this.running.get(key) !== token) return;
     this.running.delete(key);
+    if (!result.ok) {
+      if (result.reason === 'cancelled') return;
+      // The last good context stays; the folder says why it may be stale.
+      this.log.warn(result.message);
+      this.diagnostics.setStopped(key, folder.uri, result.message);
+      return;
+    }
+    const ctx = result.context;
     const before = this.contexts.get(key);
     this.contexts.set(key, ctx);
     this.diagnostics.set(key, ctx.diagnostics);
+    this.diagnostics.setStopped(key, folder.uri, undefined);
     this.updateContextKeys();
-    const changed = changedKinds(before, ctx);
+    const changed = loadDetection().changedKinds(before, ctx);
     this.log.info(`Context of ${folder.name} in ${Date.now() - t0} ms: ${summary(ctx)}`);
     if (ctx.truncated)
       this.log.warn(`${folder.name} has more files than are looked at; container files deep inside may be missed.`);
     if (changed.length || !before) this.changed.fire({ folder, context: ctx, changed });
   }
 
+  private client(): DetectionClient | undefined {
+    if (this.detection || this.hostUnavailable) return this.detection;
+    try {
+      const { DetectionClient } = loadDetectionHost();
+      this.detection = new DetectionClient({
+        workerFile: detectionHostPath,
+        detectionModule: join(__dirname, 'background.js'),
+        inProcess: loadDetection,
+        log: this.log,
+      });
+    } catch (err) {
+      this.hostUnavailable = true;
+      const why = err instanceof Error ? err.message : String(err);
+      this.log.warn(
+        `Context detection runs on the main thread of the extension host: ${detectionHostPath} did not load (${why}).`,
+      );
+    }
+    return this.detection;
+  }
+
   private forget(folder: vscode.WorkspaceFolder): void {
     const key = folder.uri.toString();
-    this.running.get(key)?.abort();
+    this.running.delete(key);
+    this.detection?.cancel(folder.uri.fsPath);
     this.contexts.delete(key);
     this.diagnostics.clear(key);
     this.updateContextKeys();
@@ -166,11 +211,36 @@ export class WorkspaceContextService implements vscode.Disposable {
 
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
-    for (const c of this.running.values()) c.abort();
+    this.running.clear();
+    this.detection?.dispose();
     for (const d of this.subs) d.dispose();
     this.diagnostics.dispose();
     this.changed.dispose();
   }
+}
+
+/** Detection on this thread, when the worker's bundle is missing (the sources run without a build). */
+async function detectHere(dir: string, job: DetectionJob): Promise<DetectionResult> {
+  try {
+    const { detectDirectory, excludeMatcher } = loadDetection();
+    const exclude = excludeMatcher(Object.fromEntries(job.exclude.map((p) => [p, true])));
+    return {
+      ok: true,
+      context: await detectDirectory(dir, { exclude, env: job.env, onInternalError: job.onInternalError }),
+    };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return {
+      ok: false,
+      reason: 'crashed',
+      message: `Detection of ${job.label ?? dir} failed (${why}); the container context may be incomplete.`,
+    };
+  }
+}
+
+/** The exclude patterns that are on; `{ when }` and false entries are left out, as excludeMatcher does. */
+function enabledPatterns(...settings: (Record<string, unknown> | undefined)[]): string[] {
+  return settings.flatMap((s) => Object.entries(s ?? {}).flatMap(([pattern, on]) => (on === true ? [pattern] : [])));
 }
 
 function summary(c: FolderContext): string {

@@ -21,7 +21,7 @@ export class LiveContainers implements vscode.Disposable {
     private readonly session: RuntimeSession,
     log: vscode.LogOutputChannel,
   ) {
-    this.store = new ContainerStore({ log: (m) => log.warn(m) });
+    this.store = new ContainerStore({ log: (m, level) => (level === 'info' ? log.info(m) : log.warn(m)) });
     this.offs.push(
       this.store.onDidChange((c) => this.changed.fire(c)),
       this.store.onDidChangeStatus(() => this.onStoreStatus()),

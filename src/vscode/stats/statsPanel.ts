@@ -10,12 +10,16 @@ import type { LiveContainers } from '../live/liveContainers';
 import { workspaceFolders } from '../workspaceFolders';
 import type { FromWebview, Row, ShownContainer, ToWebview } from '../../shared/statsProtocol';
 import { toRow } from './toRow';
+import { parseFromWebview } from './fromWebview';
+import { escapeControl } from '../../core/text/escapeControl';
 import { statsHtml } from './statsHtml';
 
 export const STATS_VIEW_TYPE = 'containerWorkspaces.stats';
 const WINDOW_MS = 5 * 60_000;
 /** The setting's maximum, also when settings.json says more. */
 const MAX_CAP = 200;
+/** Malformed webview messages logged per panel, one line each; the rest are ignored quietly. */
+const MAX_IGNORED_LOGGED = 20;
 
 export interface StatsPanelDeps {
   session: RuntimeSession;
@@ -54,6 +58,8 @@ export class StatsPanel implements vscode.Disposable {
   private readonly posted = new vscode.EventEmitter<ToWebview>();
   /** Every message sent to the webview (what it was told, for anyone watching the conversation). */
   readonly onDidPost = this.posted.event;
+  /** Malformed messages from the webview so far (the first MAX_IGNORED_LOGGED are logged). */
+  private ignored = 0;
   private readonly received = new vscode.EventEmitter<FromWebview>();
   /** Every message the webview sent. */
   readonly onDidReceive = this.received.event;
@@ -92,7 +98,7 @@ export class StatsPanel implements vscode.Disposable {
     this.subs.push(
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(() => this.followVisibility()),
-      this.panel.webview.onDidReceiveMessage((m: FromWebview) => this.onMessage(m)),
+      this.panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
       deps.session.onDidChange(() => this.followRuntime()),
       deps.live.onDidChange(() => this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -167,9 +173,19 @@ export class StatsPanel implements vscode.Disposable {
     this.lastState = '';
   }
 
-  private onMessage(m: FromWebview): void {
+  private onMessage(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      // One line each, up to a limit: a webview sending garbage in a loop must not flood the log.
+      if (this.ignored++ < MAX_IGNORED_LOGGED)
+        this.deps.log.warn(`Stats panel: ignored a message from the webview (${parsed.reason}).`);
+      else if (this.ignored === MAX_IGNORED_LOGGED + 1)
+        this.deps.log.warn('Stats panel: further malformed messages from the webview are ignored without a log line.');
+      return;
+    }
+    const m = parsed.message;
     this.received.fire(m);
-    switch (m?.type) {
+    switch (m.type) {
       case 'ready':
         // From a webview already discarded (the panel was hidden meanwhile): the next one says so itself.
         if (!this.panel.visible) break;
@@ -179,16 +195,16 @@ export class StatsPanel implements vscode.Disposable {
         this.update();
         break;
       case 'select':
-        if (typeof m.id === 'string') this._selected = m.id;
+        this._selected = m.id;
         break;
       case 'openSetting':
         void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.stats.maxContainers`);
         break;
-      case 'cspViolation':
-        this.deps.log.warn(
-          `Stats panel: the content security policy blocked ${String(m.blocked)} (${String(m.directive)}).`,
-        );
+      case 'cspViolation': {
+        const blocked = escapeControl(m.blocked, { maxLength: 200 }) || '(inline)';
+        this.deps.log.warn(`Stats panel: the content security policy blocked ${blocked} (${m.directive}).`);
         break;
+      }
     }
   }
 

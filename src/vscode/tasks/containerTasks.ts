@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RuntimeSession } from '../runtimeSession';
 import { ExecPty } from '../terminals/execPty';
 import { HostPty, hostShellArgv } from '../terminals/hostPty';
+import { requireTrust } from '../ui/notify';
 
 export const TASK_TYPE = 'container-workspaces';
 
@@ -51,8 +52,9 @@ export class ContainerTaskProvider implements vscode.TaskProvider {
   /** A task for a definition (also for running one made in code). */
   make(scope: vscode.WorkspaceFolder | vscode.TaskScope, name: string, d: ContainerTaskDefinition): vscode.Task {
     const exec = new vscode.CustomExecution(async () => {
-      if (!vscode.workspace.isTrusted)
-        return this.message(vscode.l10n.t('Tasks run only in a trusted workspace.'), name);
+      // A task's command comes from the folder's tasks.json: said in the terminal and as a notification.
+      const untrusted = vscode.l10n.t('Tasks run only in a trusted workspace.');
+      if (!requireTrust(untrusted)) return this.message(untrusted, name);
       const onExit = (exitCode: number) => this.finished.fire({ task: name, exitCode });
       if (this.session.isHost) {
         const cwd =

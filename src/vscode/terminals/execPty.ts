@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/escapeControl';
 import type { ContainerRuntime, InteractiveExec } from '../../core/runtime/types';
 
 export interface ExecPtyOptions {
@@ -47,7 +48,7 @@ export class ExecPty implements vscode.Pseudoterminal {
         rows: dims?.rows,
       });
     } catch (err) {
-      this.writer.fire(`\x1b[31m${err instanceof Error ? err.message : String(err)}\x1b[0m\r\n`);
+      this.writer.fire(`\x1b[31m${escapeControl(err instanceof Error ? err.message : String(err))}\x1b[0m\r\n`);
       this.finish(-1);
       return;
     }

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/escapeControl';
 
 /**
  * argv for running a command line with this machine's shell (never built from names or paths: the
@@ -37,7 +38,7 @@ export class HostPty implements vscode.Pseudoterminal {
       this.writer.fire(`\x1b[31m${b.toString().replace(/\r?\n/g, '\r\n')}\x1b[0m`),
     );
     child.on('error', (err) => {
-      this.writer.fire(`\x1b[31m${err.message}\x1b[0m\r\n`);
+      this.writer.fire(`\x1b[31m${escapeControl(err.message)}\x1b[0m\r\n`);
       this.finish(-1);
     });
     child.on('close', (code) => this.finish(code ?? -1));

@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { shownName } from '../ui/format';
 import { followTunnel, startTunnel, stopTunnel, tunnelStatus, type TunnelEvent } from '../../core/tunnels';
 import type { ContainerRuntime, Subscription } from '../../core/runtime/types';
 import type { RuntimeSession } from '../runtimeSession';
 import type { LiveContainers } from '../live/liveContainers';
 import { notify } from '../ui/notify';
+import { ENGINE_FAN_OUT, mapLimit } from '../../core/util/mapLimit';
 
 const STATE_KEY = 'containerWorkspaces.tunnels';
 
@@ -82,18 +84,16 @@ export class TunnelManager implements vscode.Disposable {
     const rt = this.session.runtime;
     if (this.restored || !rt || !this.tunnels.size) return;
     this.restored = true;
-    await Promise.all(
-      [...this.tunnels.keys()].map(async (id) => {
-        try {
-          const st = await tunnelStatus(rt, id);
-          if (!st.running) return this.forget(id);
-          this.set(id, { name: st.name ?? this.tunnels.get(id)!.name, url: st.url, login: st.login });
-          if (!st.url) await this.follow(rt, id, false);
-        } catch {
-          this.forget(id);
-        }
-      }),
-    );
+    await mapLimit([...this.tunnels.keys()], ENGINE_FAN_OUT, async (id) => {
+      try {
+        const st = await tunnelStatus(rt, id);
+        if (!st.running) return this.forget(id);
+        this.set(id, { name: st.name ?? this.tunnels.get(id)!.name, url: st.url, login: st.login });
+        if (!st.url) await this.follow(rt, id, false);
+      } catch {
+        this.forget(id);
+      }
+    });
   }
 
   /** Starts a tunnel and follows it until its address is printed. */
@@ -132,8 +132,8 @@ export class TunnelManager implements vscode.Disposable {
         this.forget(id);
         void vscode.window.showWarningMessage(
           e.exitCode !== undefined
-            ? vscode.l10n.t('Tunnel “{0}” ended (exit code {1}).', info.name, e.exitCode)
-            : vscode.l10n.t('Tunnel “{0}” ended.', info.name),
+            ? vscode.l10n.t('Tunnel “{0}” ended (exit code {1}).', shownName(info.name), e.exitCode)
+            : vscode.l10n.t('Tunnel “{0}” ended.', shownName(info.name)),
         );
       }
     });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../core/text/escapeControl';
 
 /** A button on a notification, and what choosing it does. */
 export interface NotificationAction extends vscode.MessageItem {
@@ -52,7 +53,13 @@ export async function notify(
   actions: NotificationAction[] = [],
   options: vscode.MessageOptions = {},
 ): Promise<void> {
-  const choice = await show(severity, message, options, actions);
+  // Notifications show names, labels and engine messages: a bidi override or a control character
+  // in them must not reorder or hide what the user reads (newlines stay: VS Code shows them as spaces).
+  const shown = message
+    .split('\n')
+    .map((l) => escapeControl(l))
+    .join('\n');
+  const choice = await show(severity, shown, options, actions);
   await choice?.run();
 }
 

@@ -2,13 +2,14 @@
 // real one runs only on macOS): its containers in the view, polled while visible, and no Pause.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode } from '../../../src/vscode/views/containers/containersTree';
+import { fakeSupervisors, removeFakeState } from '../../support/appleFake';
 import { repoRoot } from '../../support/paths';
 import { extensionInternals, setSetting, waitFor } from './helpers';
 
@@ -40,10 +41,18 @@ describe('Apple Containers (fake container CLI)', function () {
   after(async () => {
     await setSetting('runtime', undefined);
     await setSetting('apple.cliPath', undefined);
+    // The session closes the Apple runtime and waits for its CLI children before it looks again;
+    // once it has settled elsewhere nothing of the extension runs the fake any more.
+    await waitFor(
+      'the session to leave Apple',
+      () => (ext.session.runtimeId !== 'apple' && ext.session.state !== 'checking') || undefined,
+    );
+    const known = fakeSupervisors(state);
     await cli(['delete', '--all', '--force']).catch(() => undefined);
     if (savedState === undefined) delete process.env.CWS_FAKE_CONTAINER_STATE;
     else process.env.CWS_FAKE_CONTAINER_STATE = savedState;
-    rmSync(state, { recursive: true, force: true });
+    // Removing the folder while one of the fake's processes still writes in it fails (ENOTEMPTY).
+    await removeFakeState(state, known);
   });
 
   it("lists the CLI's containers; Pause is not offered; a new one shows up by polling", async () => {
@@ -98,14 +107,20 @@ describe('Apple Containers (fake container CLI)', function () {
     };
     const p = ext.stats.show(web.id);
     try {
-      await waitFor('three points', () => (p.history(web.id).length >= 3 ? true : undefined), 20_000);
+      await waitFor('five points', () => (p.history(web.id).length >= 5 ? true : undefined), 40_000);
       const h = p.history(web.id);
-      for (const pt of h) assert.ok(Math.abs(pt.cpu - 25) < 6, `CPU ${pt.cpu.toFixed(1)} % (the fake burns 25 %)`);
+      // A sample is stamped when its CLI call returns: on a busy machine one call takes a second
+      // longer than the next, so single gaps (and the CPU % over them) jitter by that much; over
+      // four gaps the cadence and the CPU use show through.
       const gaps = h.slice(1).map((pt, k) => pt.t - h[k].t);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+      assert.ok(mean(gaps) >= 1700 && mean(gaps) < 3000, `about 0.5 Hz: gaps ${gaps.join(', ')} ms`);
       assert.ok(
-        gaps.every((g) => g >= 1500 && g < 4000),
-        `about 0.5 Hz: gaps ${gaps.join(', ')} ms`,
+        gaps.every((g) => g >= 500),
+        `no burst: gaps ${gaps.join(', ')} ms`,
       );
+      const cpu = mean(h.slice(1).map((pt) => pt.cpu));
+      assert.ok(Math.abs(cpu - 25) < 5, `CPU ${cpu.toFixed(1)} % on average (the fake burns 25 %)`);
       assert.ok(h.every((pt) => pt.memLimit > 0 && pt.pids >= 1));
     } finally {
       p.dispose();

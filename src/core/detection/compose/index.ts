@@ -4,6 +4,16 @@
  * `.env`, and the override merge. Plain Node: no `vscode` import.
  */
 import { basename, dirname, resolve } from 'node:path';
+import { LIMITS } from '../limits';
+import {
+  failureReason,
+  internalErrorDiagnostic,
+  notReadDiagnostic,
+  overBudgetDiagnostic,
+  pooled,
+  worthReporting,
+  type Reads,
+} from '../reads';
 import type { ComposeProject, ComposeService, ContextDiagnostic, ReadText } from '../types';
 import { findProjects, type ProjectFiles } from './files';
 import { parseDotEnv, type DotEnv, type Lookup } from './interpolate';
@@ -28,11 +38,22 @@ interface EnvSource {
   dotenvPath: string;
 }
 
-async function loadEnv(dir: string, read: ReadText, env: NodeJS.ProcessEnv): Promise<EnvSource> {
+async function loadEnv(
+  dir: string,
+  reads: Reads,
+  env: NodeJS.ProcessEnv,
+  diagnostics: ContextDiagnostic[],
+): Promise<EnvSource> {
   const dotenvPath = resolve(dir, '.env');
   const outer: Lookup = (name) => env[name];
-  const text = await read(dotenvPath);
-  const dotenv = text === undefined ? EMPTY_ENV : parseDotEnv(text, outer);
+  const got = await reads.get(dotenvPath);
+  if (worthReporting(got))
+    diagnostics.push(
+      notReadDiagnostic(dotenvPath, got, 'compose', { why: 'Compose variables in this folder are taken as unset' }),
+    );
+  const dotenv = got.ok ? parseDotEnv(got.text, outer) : EMPTY_ENV;
+  for (const p of dotenv.problems ?? [])
+    diagnostics.push(diagnostic(dotenvPath, p.message, 'warning', lineRange(p.line, 0, p.key.length)));
   return { lookup: (name) => env[name] ?? dotenv.values.get(name), dotenv, dotenvPath };
 }
 
@@ -96,10 +117,11 @@ interface Plan {
 
 async function detectProject(
   plan: Plan,
-  read: ReadText,
+  reads: Reads,
   diagnostics: ContextDiagnostic[],
 ): Promise<ComposeProject | undefined> {
-  const layers = await readLayers(plan, read, diagnostics);
+  const layers = await readLayers(plan, reads, diagnostics);
+  await checkReferences(layers, reads, diagnostics);
   if (!layers.length) return undefined;
   const { drafts, topName } = mergeLayers(layers);
   const services = [...drafts.values()].map((d) => toService(d, plan.workingDir, diagnostics));
@@ -113,21 +135,48 @@ async function detectProject(
 }
 
 /** The project's files that can be read and parsed, in order. */
-async function readLayers(plan: Plan, read: ReadText, diagnostics: ContextDiagnostic[]): Promise<FileLayer[]> {
+async function readLayers(plan: Plan, reads: Reads, diagnostics: ContextDiagnostic[]): Promise<FileLayer[]> {
   const layers: FileLayer[] = [];
   for (const file of plan.files) {
-    const text = await read(file);
-    if (text === undefined) continue;
+    const got = await reads.get(file);
+    if (!got.ok) {
+      if (worthReporting(got)) diagnostics.push(notReadDiagnostic(file, got, 'compose'));
+      continue;
+    }
+    if (reads.overBudget()) {
+      diagnostics.push(overBudgetDiagnostic(file, 'compose'));
+      continue;
+    }
     let layer: FileLayer | undefined;
     try {
-      layer = parseComposeFile(file, text, plan.env.lookup, diagnostics);
-    } catch {
-      // A bug of ours on this input, not a problem in the user's file: the file counts for nothing.
+      layer = parseComposeFile(file, got.text, plan.env.lookup, diagnostics);
+    } catch (err) {
+      // A bug of ours on this input, not a problem in the user's file: the file counts for nothing, and says so.
+      diagnostics.push(internalErrorDiagnostic(file, err, 'compose'));
       layer = undefined;
     }
     if (layer) layers.push(layer);
   }
   return layers;
+}
+
+/**
+ * The files the layers name (include, extends.file, env_file) that exist but cannot be read: a FIFO,
+ * a device or a directory there would make Compose hang or fail, so each is a warning where it is named.
+ */
+async function checkReferences(layers: FileLayer[], reads: Reads, diagnostics: ContextDiagnostic[]): Promise<void> {
+  for (const layer of layers) {
+    const dir = dirname(layer.file);
+    await Promise.all(
+      (layer.references ?? []).map(async (ref) => {
+        const got = await reads.get(resolve(dir, ref.written));
+        if (worthReporting(got))
+          diagnostics.push(
+            notReadDiagnostic(layer.file, got, 'compose', { subject: `${ref.written} (${ref.key})`, range: ref.range }),
+          );
+      }),
+    );
+  }
 }
 
 /** Each service merged across the files (in the order first seen), and the last top-level `name:`. */
@@ -224,17 +273,17 @@ export async function detectCompose(
   env: NodeJS.ProcessEnv,
 ): Promise<{ projects: ComposeProject[]; diagnostics: ContextDiagnostic[] }> {
   const diagnostics: ContextDiagnostic[] = [];
-  // Each file once per detection (COMPOSE_FILE entries are checked, then parsed).
-  const cache = new Map<string, Promise<string | undefined>>();
-  const read: ReadText = (p) => cache.get(p) ?? (cache.set(p, readText(p)), cache.get(p)!);
+  // Each file once per detection (COMPOSE_FILE entries are checked, then parsed), a few at a time.
+  const reads = pooled(readText);
   const { projects: found, rootDotEnv } = findProjects(files);
   // The folder's .env matters to its projects and may set COMPOSE_FILE; otherwise it is not read.
   if (!found.length && !rootDotEnv && !env.COMPOSE_FILE) return { projects: [], diagnostics };
-  const rootEnv = await loadEnv(folder, read, env);
-  const envFor = async (p: ProjectFiles) => (p.dir === '' ? rootEnv : loadEnv(resolve(folder, p.dir), read, env));
+  const rootEnv = await loadEnv(folder, reads, env, diagnostics);
+  const envFor = async (p: ProjectFiles) =>
+    p.dir === '' ? rootEnv : loadEnv(resolve(folder, p.dir), reads, env, diagnostics);
   const plans: Plan[] = [];
 
-  const fromComposeFile = await composeFilePlan(folder, rootEnv, env, read, diagnostics);
+  const fromComposeFile = await composeFilePlan(folder, rootEnv, env, reads, diagnostics);
   const listed = fromComposeFile?.listed;
   if (fromComposeFile?.plan) plans.push(fromComposeFile.plan);
 
@@ -247,7 +296,7 @@ export async function detectCompose(
 
   const projects: ComposeProject[] = [];
   for (const plan of plans) {
-    const project = await detectProject(plan, read, diagnostics);
+    const project = await detectProject(plan, reads, diagnostics);
     if (project) projects.push(project);
   }
   return { projects, diagnostics };
@@ -261,7 +310,7 @@ async function composeFilePlan(
   folder: string,
   rootEnv: EnvSource,
   env: NodeJS.ProcessEnv,
-  read: ReadText,
+  reads: Reads,
   diagnostics: ContextDiagnostic[],
 ): Promise<{ plan?: Plan; listed: Set<string> } | undefined> {
   const composeFile = rootEnv.lookup('COMPOSE_FILE');
@@ -272,21 +321,40 @@ async function composeFilePlan(
     .map((f) => f.trim())
     .filter(Boolean)
     .map((f) => resolve(folder, f));
+  if (paths.length > LIMITS.maxComposeFiles) {
+    const fromDotEnv = env.COMPOSE_FILE === undefined;
+    diagnostics.push(
+      diagnostic(
+        fromDotEnv ? rootEnv.dotenvPath : folder,
+        `COMPOSE_FILE lists ${paths.length} files, more than the ${LIMITS.maxComposeFiles} detection reads; ` +
+          'only the first ones are looked at.',
+        'warning',
+        lineRange(fromDotEnv ? (rootEnv.dotenv.lines.get('COMPOSE_FILE') ?? 0) : 0, 0, 'COMPOSE_FILE'.length),
+      ),
+    );
+    paths.length = LIMITS.maxComposeFiles;
+  }
   const readable: string[] = [];
+  // COMPOSE_FILE may list many paths: read a few at a time (the pool), keep their order.
+  const outcomes = await Promise.all(paths.map((p) => reads.get(p)));
   for (const [i, p] of paths.entries()) {
-    if ((await read(p)) !== undefined) readable.push(p);
+    const got = outcomes[i];
+    if (got.ok) readable.push(p);
     else if (env.COMPOSE_FILE === undefined) {
       // Pointed out in the .env file the setting comes from; by position, not by the path it holds.
       const line = rootEnv.dotenv.lines.get('COMPOSE_FILE') ?? 0;
       diagnostics.push(
         diagnostic(
           rootEnv.dotenvPath,
-          `COMPOSE_FILE lists a file that cannot be read (entry ${i + 1} of ${paths.length}); ` +
-            'Compose will not start this project.',
+          `COMPOSE_FILE lists a file that cannot be read (entry ${i + 1} of ${paths.length}` +
+            `${got.reason === 'missing' ? '' : `: ${failureReason(got)}`}); Compose will not start this project.`,
           'warning',
           lineRange(line, 0, 'COMPOSE_FILE'.length),
         ),
       );
+    } else if (worthReporting(got)) {
+      // Set outside the folder: shown on the file itself, which is there but cannot be read.
+      diagnostics.push(notReadDiagnostic(p, got, 'compose', { why: 'COMPOSE_FILE in the environment lists it' }));
     }
   }
   const listed = new Set(paths);

@@ -4,7 +4,12 @@
  * Supported: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `${VAR:?err}`, `${VAR?err}`,
  * `${VAR:+alt}`, `${VAR+alt}` (defaults and alternatives may hold interpolations themselves), and
  * `$$` for a literal `$`. Problems are reported with variable names only, never with values.
+ *
+ * Bounded: defaults nest at most LIMITS.maxInterpolationDepth deep, one result grows to at most
+ * LIMITS.maxExpandedLength characters, and a shared budget caps what a whole file may produce
+ * (so `.env` values that double each other, or a file that repeats a long value, stay small).
  */
+import { LIMITS } from '../limits';
 
 export type Lookup = (name: string) => string | undefined;
 
@@ -12,7 +17,20 @@ export type InterpolationProblem =
   /** `${VAR:?err}` / `${VAR?err}` with VAR unset (or empty, with the colon). `message` is the file's own text. */
   | { kind: 'required'; name: string; message: string }
   /** A `$` that starts nothing Compose understands (`$1`, `${}`, an unclosed `${`). */
-  | { kind: 'invalid'; text: string };
+  | { kind: 'invalid'; text: string }
+  /** Defaults nested deeper than the limit: the inner ones are left as written. */
+  | { kind: 'tooDeep'; limit: number }
+  /** The result (or the file's interpolation as a whole) grew past its limit: cut short. */
+  | { kind: 'tooLong'; limit: number };
+
+/** Characters a file's interpolation may still produce; shared by all its strings. */
+export interface ExpansionBudget {
+  left: number;
+}
+
+export function expansionBudget(chars = LIMITS.maxExpandedPerFile): ExpansionBudget {
+  return { left: chars };
+}
 
 const NAME_START = /[A-Za-z_]/;
 const NAME_CHAR = /[A-Za-z0-9_]/;
@@ -22,11 +40,39 @@ export function interpolate(
   text: string,
   lookup: Lookup,
   report: (p: InterpolationProblem) => void = () => undefined,
+  budget: ExpansionBudget = expansionBudget(),
 ): string {
   if (!text.includes('$')) return text;
+  if (budget.left <= 0) {
+    report({ kind: 'tooLong', limit: LIMITS.maxExpandedPerFile });
+    return text;
+  }
+  const out = expand(text, lookup, report, budget, 0);
+  budget.left -= out.length;
+  if (out.length > LIMITS.maxExpandedLength) {
+    report({ kind: 'tooLong', limit: LIMITS.maxExpandedLength });
+    return out.slice(0, LIMITS.maxExpandedLength);
+  }
+  return out;
+}
+
+function expand(
+  text: string,
+  lookup: Lookup,
+  report: (p: InterpolationProblem) => void,
+  budget: ExpansionBudget,
+  depth: number,
+): string {
+  if (!text.includes('$')) return text;
+  if (depth > LIMITS.maxInterpolationDepth) {
+    report({ kind: 'tooDeep', limit: LIMITS.maxInterpolationDepth });
+    return text;
+  }
   let out = '';
   let i = 0;
   while (i < text.length) {
+    // One result never grows past the limit (a value repeated many times is cut short, not built).
+    if (out.length > LIMITS.maxExpandedLength) break;
     const dollar = text.indexOf('$', i);
     if (dollar < 0) {
       out += text.slice(i);
@@ -47,7 +93,7 @@ export function interpolate(
         break;
       }
       const inner = text.slice(dollar + 2, close);
-      const value = expandBraced(inner, lookup, report);
+      const value = expandBraced(inner, lookup, report, budget, depth);
       if (value === undefined) {
         report({ kind: 'invalid', text: text.slice(dollar, close + 1) });
         out += text.slice(dollar, close + 1);
@@ -91,7 +137,13 @@ function matchingBrace(text: string, from: number): number {
   return -1;
 }
 
-function expandBraced(inner: string, lookup: Lookup, report: (p: InterpolationProblem) => void): string | undefined {
+function expandBraced(
+  inner: string,
+  lookup: Lookup,
+  report: (p: InterpolationProblem) => void,
+  budget: ExpansionBudget,
+  depth: number,
+): string | undefined {
   let n = 0;
   if (!inner.length || !NAME_START.test(inner[0])) return undefined;
   while (n < inner.length && NAME_CHAR.test(inner[n])) n++;
@@ -104,9 +156,9 @@ function expandBraced(inner: string, lookup: Lookup, report: (p: InterpolationPr
   const unset = value === undefined || (colon && value === '');
   switch (op) {
     case '-':
-      return unset ? interpolate(arg, lookup, report) : value;
+      return unset ? expand(arg, lookup, report, budget, depth + 1) : value;
     case '+':
-      return unset ? '' : interpolate(arg, lookup, report);
+      return unset ? '' : expand(arg, lookup, report, budget, depth + 1);
     case '?':
       if (unset) report({ kind: 'required', name, message: arg });
       return value ?? '';
@@ -119,6 +171,23 @@ export interface DotEnv {
   values: Map<string, string>;
   /** 0-based line of each key, for diagnostics that point into the .env file. */
   lines: Map<string, number>;
+  /** Values cut short or left as written because a limit was reached (one per key). */
+  problems?: { key: string; line: number; message: string }[];
+}
+
+/** What a limit reached while interpolating means, for a diagnostic. */
+export function limitMessage(p: Extract<InterpolationProblem, { kind: 'tooDeep' | 'tooLong' }>): string {
+  if (p.kind === 'tooDeep')
+    return (
+      `Interpolation is nested too deep (more than ${p.limit} levels of \${…:-…} defaults); ` +
+      'the inner ones are left as written.'
+    );
+  if (p.limit === LIMITS.maxExpandedPerFile)
+    return (
+      `Interpolation in this file produces too much text (more than ${Math.round(p.limit / (1024 * 1024))} MiB); ` +
+      'the remaining values are left as written.'
+    );
+  return `Interpolation makes this value too large (more than ${Math.round(p.limit / 1024)} KiB); it was cut short.`;
 }
 
 /**
@@ -130,7 +199,14 @@ export interface DotEnv {
 export function parseDotEnv(text: string, outer: Lookup = () => undefined): DotEnv {
   const values = new Map<string, string>();
   const lines = new Map<string, number>();
+  const problems: NonNullable<DotEnv['problems']> = [];
   const lookup: Lookup = (name) => outer(name) ?? values.get(name);
+  // One budget for the whole file: values that expand into each other cannot grow it past the limit.
+  const budget = expansionBudget();
+  let problem: string | undefined;
+  const report = (p: InterpolationProblem) => {
+    if (p.kind === 'tooDeep' || p.kind === 'tooLong') problem ??= limitMessage(p);
+  };
   const src = text.replace(/\r\n?/g, '\n');
   let i = 0;
   let line = 0;
@@ -164,19 +240,21 @@ export function parseDotEnv(text: string, outer: Lookup = () => undefined): DotE
       } // unterminated: not a value Compose would accept
       line += (raw.match(/\n/g) ?? []).length;
       i += raw.length + 2;
-      value = q === "'" ? raw : interpolate(unescape(raw), lookup);
+      value = q === "'" ? raw : interpolate(unescape(raw), lookup, report, budget);
     } else {
       const nl = src.indexOf('\n', i);
       let raw = src.slice(i, nl < 0 ? src.length : nl);
       const hash = raw.search(/\s#/);
       if (hash >= 0) raw = raw.slice(0, hash);
-      value = interpolate(raw.trim(), lookup);
+      value = interpolate(raw.trim(), lookup, report, budget);
     }
     nextLine();
     values.set(key, value);
     lines.set(key, keyLine);
+    if (problem !== undefined) problems.push({ key, line: keyLine, message: `${key}: ${problem}` });
+    problem = undefined;
   }
-  return { values, lines };
+  return problems.length ? { values, lines, problems } : { values, lines };
 }
 
 /**

@@ -9,7 +9,6 @@ import {
   isScalar,
   isSeq,
   LineCounter,
-  parseDocument,
   visit,
   type Document,
   type Node,
@@ -17,8 +16,10 @@ import {
   type YAMLMap,
 } from 'yaml';
 import type { ComposePort, ContextDiagnostic, SourceRange } from '../types';
+import { LIMITS, tooDeepMessage, tooManyLines, tooManyLinesMessage, yamlDepth } from '../limits';
 import { yamlErrorDiagnostics } from '../yamlErrors';
-import { interpolate, type Lookup } from './interpolate';
+import { parseYamlDocument } from '../yamlParse';
+import { expansionBudget, interpolate, limitMessage, type Lookup } from './interpolate';
 import { parsePort, portKey } from './ports';
 
 /** How a file's value for a mergeable field combines with what earlier files said. */
@@ -49,6 +50,16 @@ export interface FileLayer {
   /** Top-level `name:`, interpolated, as written (not yet normalised). */
   name?: string;
   services: ServiceLayer[];
+  /** Other files this one names (include, extends.file, env_file), to be checked they can be read. */
+  references?: FileReference[];
+}
+
+export interface FileReference {
+  /** As written (interpolated). */
+  written: string;
+  /** Which key names it: `include`, `extends.file`, `env_file`. */
+  key: string;
+  range: SourceRange;
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -153,12 +164,17 @@ export function parseComposeFile(
 
   let model: Json;
   try {
-    model = doc.toJS({ maxAliasCount: 1000 }) as Json;
+    // yaml counts alias resolutions: an alias bomb (billion laughs, merge keys of merge keys) stops here.
+    model = doc.toJS({ maxAliasCount: LIMITS.maxAliasCount }) as Json;
   } catch (err) {
+    const message = (err as Error).message.split('\n')[0];
     diagnostics.push(
       diagnostic(
         file,
-        `This file cannot be read: ${(err as Error).message.split('\n')[0]}`,
+        /alias/i.test(message)
+          ? 'This file cannot be read: its aliases expand too much ' +
+              `(more than ${LIMITS.maxAliasCount} alias resolutions).`
+          : `This file cannot be read: ${message}`,
         'error',
         pos.of(doc.contents, top),
       ),
@@ -181,7 +197,60 @@ export function parseComposeFile(
     diagnostics.push(diagnostic(file, message, 'warning', pos.of(node, fallback)));
   const layer: FileLayer = { file, services: [], name: typeof model.name === 'string' ? model.name : undefined };
   layer.services = readServices(doc, model, pos, warn);
+  const references = referencesOf(doc, model, pos);
+  if (references.length) layer.references = references;
   return layer;
+}
+
+/** Paths in a value that may be one path, a list of them, or mappings holding them under `key`. */
+function pathsIn(v: Json | undefined, key: string): string[] {
+  const one = (x: Json): string[] => (typeof x === 'string' ? [x] : isObj(x) ? pathsIn(x[key], key) : []);
+  if (Array.isArray(v)) return v.flatMap(one);
+  return v === undefined || v === null ? [] : one(v);
+}
+
+/** The files a Compose file names: `include` paths and env files, `extends.file`, services' `env_file`. */
+function referencesOf(doc: Document, model: Obj, pos: Positions): FileReference[] {
+  const out: FileReference[] = [];
+  const root = doc.contents as YAMLMap;
+  const top = lineRange(0);
+  const add = (written: string[], key: string, node: Node | undefined, fallback: SourceRange) => {
+    for (const w of written) if (w) out.push({ written: w, key, range: pos.of(node, fallback) });
+  };
+  if (model.include !== undefined) {
+    const node = valueNode(root, 'include', doc);
+    const entries = Array.isArray(model.include) ? model.include : [model.include];
+    add(
+      entries.flatMap((e) => pathsIn(e, 'path')),
+      'include',
+      node,
+      top,
+    );
+    add(
+      entries.flatMap((e) => (isObj(e) ? pathsIn(e.env_file, 'path') : [])),
+      'include env_file',
+      node,
+      top,
+    );
+  }
+  if (isObj(model.services)) {
+    const servicesNode = valueNode(root, 'services', doc);
+    // Each service's node by name, found once (a lookup per service would be quadratic in their number).
+    const nodes = new Map<string, Node>();
+    if (isMap(servicesNode))
+      for (const item of servicesNode.items)
+        if (isScalar(item.key) && item.value) nodes.set(String(item.key.value), item.value as Node);
+    for (const [name, def] of Object.entries(model.services)) {
+      if (!isObj(def) || (def.extends === undefined && def.env_file === undefined)) continue;
+      const node = nodes.get(name);
+      const at = (key: string) => (isMap(node) ? valueNode(node, key, doc) : undefined);
+      const range = pos.of(node, top);
+      if (isObj(def.extends) && typeof def.extends.file === 'string')
+        add([def.extends.file], 'extends.file', at('extends'), range);
+      add(pathsIn(def.env_file, 'path'), 'env_file', at('env_file'), range);
+    }
+  }
+  return out;
 }
 
 type Warn = (message: string, node: Node | Pair | null | undefined, fallback: SourceRange) => void;
@@ -192,11 +261,21 @@ function parseYaml(
   text: string,
   diagnostics: ContextDiagnostic[],
 ): { doc: Document; pos: Positions } | undefined {
+  // yaml guards its own recursion, but reaching that guard takes seconds on a 1 MiB file of brackets.
+  if (tooManyLines(text) >= 0) {
+    diagnostics.push(diagnostic(file, tooManyLinesMessage('This Compose file'), 'error', lineRange(0)));
+    return undefined;
+  }
+  const depth = yamlDepth(text);
+  if (depth.offset >= 0) {
+    diagnostics.push(diagnostic(file, tooDeepMessage('This Compose file'), 'error', lineRange(0)));
+    return undefined;
+  }
   const lc = new LineCounter();
   let doc: Document;
   try {
     // logLevel 'error': problems are collected here, not printed as process warnings.
-    doc = parseDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, logLevel: 'error' });
+    doc = parseYamlDocument(text, { lineCounter: lc, merge: true, prettyErrors: false, logLevel: 'error' });
   } catch (err) {
     diagnostics.push(
       diagnostic(
@@ -209,10 +288,10 @@ function parseYaml(
     return undefined;
   }
   if (doc.errors.length) {
-    diagnostics.push(
-      ...yamlErrorDiagnostics(file, text, doc.errors, 'compose').map((d, i) =>
-        pointAtContent(d, doc.errors[i].code, text),
-      ),
+    // Pointing at a line's content needs that line: only for the errors that are shown. One push
+    // per item: spreading 100,000 errors into push() overflows the stack.
+    yamlErrorDiagnostics(file, text, doc.errors, 'compose').forEach((d, i) =>
+      diagnostics.push(i < LIMITS.maxDiagnosticsPerFile ? pointAtContent(d, doc.errors[i].code, text) : d),
     );
     return undefined;
   }
@@ -228,22 +307,37 @@ function interpolateValues(
   lookup: Lookup,
   report: (message: string, severity: 'error' | 'warning', node: Node) => void,
 ): void {
+  // One budget for the file: a long value repeated in many places cannot make it grow without end.
+  const budget = expansionBudget();
+  let budgetReported = false;
   visit(doc, {
     Scalar(key, node) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('$')) return;
       const problems = new Map<string, 'error' | 'warning'>();
-      node.value = interpolate(node.value, lookup, (p) => {
-        if (p.kind === 'required')
-          problems.set(
-            `Required variable ${p.name} is not set in the environment or .env${p.message ? `: ${p.message}` : '.'}`,
-            'warning',
-          );
-        else
-          problems.set(
-            'Invalid interpolation: a $ must start $NAME or ${NAME...}, or be doubled ($$) for a literal $.',
-            'error',
-          );
-      });
+      node.value = interpolate(
+        node.value,
+        lookup,
+        (p) => {
+          if (p.kind === 'tooDeep' || p.kind === 'tooLong') {
+            // The file-wide budget once per file; a value's own limit at that value.
+            if (p.kind === 'tooLong' && p.limit === LIMITS.maxExpandedPerFile) {
+              if (budgetReported) return;
+              budgetReported = true;
+            }
+            problems.set(limitMessage(p), 'warning');
+          } else if (p.kind === 'required')
+            problems.set(
+              `Required variable ${p.name} is not set in the environment or .env${p.message ? `: ${p.message}` : '.'}`,
+              'warning',
+            );
+          else
+            problems.set(
+              'Invalid interpolation: a $ must start $NAME or ${NAME...}, or be doubled ($$) for a literal $.',
+              'error',
+            );
+        },
+        budget,
+      );
       for (const [message, severity] of problems) report(message, severity, node);
     },
   });

@@ -6,6 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { escapeControl } from '../../text/escapeControl';
 import { RuntimeError } from '../errors';
 import { ManagedSubscription } from '../streams/subscription';
 import type {
@@ -34,6 +35,7 @@ import { RUNTIME_LABELS } from '../types';
 import { AppleCli, terminate, type CliResult } from './cli';
 import { fromCliFailure, isCliError, serviceDown, USAGE_EXIT_CODE } from './errors';
 import { ContainerPoller } from './events';
+import { Pool } from './pool';
 import {
   cpuPercent,
   exitCodeOf,
@@ -91,6 +93,8 @@ const BUILD_TIMEOUT_MS = 2 * 3600_000;
 const STATS_REUSE_MS = 30_000;
 /** …when it is at least this much older than the new one (a shorter window is mostly noise). */
 const MIN_CPU_WINDOW_MS = 250;
+/** CLI calls about one container (inspect, stats, stop, …) at once: a selection of 50 starts 4 processes, not 50. */
+const PER_CONTAINER_CALLS = 4;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
@@ -126,10 +130,17 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Ids and names go to the CLI as positional arguments: one that starts with "-" would be read as an option. */
+/**
+ * Ids and names go to the CLI as positional arguments: one that starts with "-" would be read as an
+ * option, and no container id has control characters (a NUL could not even be passed).
+ */
 function checkId(id: string): string {
-  if (!id || id.startsWith('-') || /[\0\n]/.test(id))
-    throw new RuntimeError('invalidArgument', `Not a valid container id: "${id}".`);
+  // eslint-disable-next-line no-control-regex
+  if (typeof id !== 'string' || !id || id.startsWith('-') || /[\u0000-\u001f\u007f-\u009f]/.test(id))
+    throw new RuntimeError(
+      'invalidArgument',
+      `Not a valid container id: "${escapeControl(String(id), { maxLength: 80 })}".`,
+    );
   return id;
 }
 
@@ -167,6 +178,8 @@ export class AppleRuntime implements ContainerRuntime {
   private readonly poller: ContainerPoller;
   private readonly lastStats = new Map<string, StatsPoint>();
   private readonly o: Required<Omit<AppleRuntimeOptions, 'cliPath' | 'env'>>;
+  private readonly perContainer = new Pool(PER_CONTAINER_CALLS);
+  private closing: Promise<void> | undefined;
 
   constructor(options: AppleRuntimeOptions = {}) {
     const cliPath = options.cliPath || findOnPath('container') || 'container';
@@ -198,9 +211,13 @@ export class AppleRuntime implements ContainerRuntime {
       allowFailure?: boolean;
       what?: string;
       onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+      /** A call about one container: waits for one of the PER_CONTAINER_CALLS slots. */
+      perContainer?: boolean;
     } = {},
   ): Promise<CliResult> {
-    return this.cli.run(args, { ...o, signal: this.signal(o.signal) });
+    const signal = this.signal(o.signal);
+    const call = () => this.cli.run(args, { ...o, signal });
+    return o.perContainer ? this.perContainer.run(call, signal) : call();
   }
 
   /** After a change made through this runtime, event subscribers hear of it at once (one extra list). */
@@ -215,8 +232,8 @@ export class AppleRuntime implements ContainerRuntime {
   }
 
   private async inspectRaw(id: string, signal?: AbortSignal): Promise<unknown> {
-    const r = await this.run(['inspect', checkId(id)], { signal, what: `inspect ${id}` });
-    const list = parseContainers(parseJson(r.stdout, 'container inspect'));
+    const r = await this.run(['inspect', checkId(id)], { signal, what: `inspect ${id}`, perContainer: true });
+    const list = parseContainers(parseJson(r.stdout, 'container inspect'), 'container inspect');
     const found = list.find((c) => toSummary(c).id === id) ?? list[0];
     if (!found) throw new RuntimeError('notFound', `No such container: ${id}.`);
     return found;
@@ -362,6 +379,7 @@ export class AppleRuntime implements ContainerRuntime {
       allowFailure: true,
       what: `start ${id}`,
       timeoutMs: Math.max(this.o.timeoutMs, 60_000),
+      perContainer: true,
     });
     if (r.exitCode !== 0 && !/already running/i.test(r.stderr)) throw fromCliFailure(r, `start ${id}`);
     await this.changed();
@@ -372,6 +390,7 @@ export class AppleRuntime implements ContainerRuntime {
     await this.run(['stop', ...t, checkId(id)], {
       what: `stop ${id}`,
       timeoutMs: this.o.timeoutMs + (timeoutSeconds ?? 5) * 1000,
+      perContainer: true,
     });
     await this.changed();
   }
@@ -392,7 +411,7 @@ export class AppleRuntime implements ContainerRuntime {
 
   async kill(id: string, signal?: string): Promise<void> {
     const s = signal ? ['-s', signal] : [];
-    await this.run(['kill', ...s, checkId(id)], { what: `kill ${id}` });
+    await this.run(['kill', ...s, checkId(id)], { what: `kill ${id}`, perContainer: true });
     await this.changed();
   }
 
@@ -401,6 +420,7 @@ export class AppleRuntime implements ContainerRuntime {
     await this.run(['delete', ...(options.force ? ['-f'] : []), checkId(id)], {
       what: `delete ${id}`,
       timeoutMs: this.o.timeoutMs + 10_000,
+      perContainer: true,
     });
     this.lastStats.delete(id);
     await this.changed();
@@ -447,6 +467,7 @@ export class AppleRuntime implements ContainerRuntime {
         signal: o.signal,
         what: `logs ${id}`,
         timeoutMs: Math.max(this.o.timeoutMs, 60_000),
+        perContainer: true,
       });
       if (r.stdout) onChunk({ stream: 'stdout', text: r.stdout });
       const done = new ManagedSubscription(this.subs, () => undefined);
@@ -538,6 +559,7 @@ export class AppleRuntime implements ContainerRuntime {
     const r = await this.run(['stats', '--format', 'json', '--no-stream', checkId(id)], {
       signal,
       what: `stats ${id}`,
+      perContainer: true,
     });
     const stats = parseStats(parseJson(r.stdout, 'container stats')).find((s) => s.id === id);
     if (!stats) return undefined;
@@ -699,13 +721,22 @@ export class AppleRuntime implements ContainerRuntime {
     return built?.id ?? o.tag;
   }
 
-  /** Ends every subscription, timer and child process this runtime started. */
-  close(): void {
-    if (this.lifetime.signal.aborted) return;
-    this.cli.close(); // first: calls cut short by the abort below then say "closed"
-    this.lifetime.abort();
-    this.poller.close();
-    for (const s of [...this.subs]) s.close();
+  /**
+   * Ends every subscription, timer and child process this runtime started. Resolves once every
+   * child has exited (with its process group and pipes), so nothing of ours still writes anywhere.
+   * ContainerRuntime.close() is fire-and-forget; callers that can wait (switching runtimes,
+   * detection) await what this returns.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above: waiting is optional
+  close(): Promise<void> {
+    if (!this.closing) {
+      const exited = this.cli.close(); // first: calls cut short by the abort below then say "closed"
+      this.lifetime.abort();
+      this.poller.close();
+      for (const s of [...this.subs]) s.close();
+      this.closing = exited;
+    }
+    return this.closing;
   }
 
   /** Open subscriptions: events and stats polling, logs -f, exec sessions (ContainerRuntime.openStreams). */

@@ -1,9 +1,15 @@
 /**
  * Runs Apple's `container` CLI: always an argument array (never a shell), always with a time-out and
- * an AbortSignal, and every child tracked so the runtime's close() can end it.
+ * an AbortSignal, and every child tracked so the runtime's close() can end it and wait for it.
+ *
+ * Each child gets its own process group (detached): when the CLI has to go, so does anything it
+ * started that shares its output pipes. A call settles once the CLI has exited and its pipes have
+ * closed; a pipe still held open a moment after the exit (a grandchild inherited it) gets the group
+ * killed, and if even that does not close it the pipes are destroyed — a call never waits forever.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
+import { escapeControl } from '../../text/escapeControl';
 import { RuntimeError } from '../errors';
 import { fromCliFailure, fromSpawnError } from './errors';
 
@@ -33,17 +39,42 @@ export interface CliStreamOptions {
 
 /** Grace between SIGTERM and SIGKILL when a child has to go. */
 const KILL_GRACE_MS = 1_000;
-const MAX_OUTPUT = 32 << 20;
+/** How long after the CLI's exit its pipes may stay open before the group is killed… */
+const STDIO_GRACE_MS = 500;
+/** …and how long after that before the pipes are destroyed (held by something outside the group). */
+const STDIO_GIVE_UP_MS = 1_000;
+/** Output kept per stream of a call: ls / inspect of hundreds of containers is well below it. */
+export const MAX_OUTPUT_BYTES = 8 << 20;
 
-/** Hard-stops a child: SIGTERM, then SIGKILL if it is still there after a grace period. */
+/** Children that have exited with every pipe closed. */
+const finished = new WeakSet<ChildProcess>();
+
+/** Signals the child's process group (it leads one: spawned detached), else the child alone. */
+function killGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    try {
+      child.kill(sig);
+    } catch {
+      // gone
+    }
+  }
+}
+
+/**
+ * Hard-stops a child and its process group: SIGTERM, then SIGKILL if the child has not exited with
+ * its pipes closed after a grace period.
+ */
 export function terminate(child: ChildProcess): void {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  if (finished.has(child)) return;
+  killGroup(child, 'SIGTERM');
   const t = setTimeout(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (!finished.has(child)) killGroup(child, 'SIGKILL');
   }, KILL_GRACE_MS);
   t.unref();
-  child.once('exit', () => clearTimeout(t));
+  child.once('close', () => clearTimeout(t));
 }
 
 /** Splits text chunks into lines, keeping a partial last line until more arrives. */
@@ -67,23 +98,41 @@ class LineBuffer {
 
 const closedError = () => new RuntimeError('internal', 'The Apple Containers runtime was closed.');
 const cancelledError = () => new RuntimeError('cancelled', 'The request was cancelled.');
+const mib = (bytes: number) => Math.round(bytes / (1 << 20));
 
 /**
- * A child's output, kept (up to MAX_OUTPUT a stream) and, with onLine, passed on line by line as it
- * arrives. Complete once both streams have ended.
+ * A child's output, kept and, with onLine, passed on line by line as it arrives. More than
+ * MAX_OUTPUT_BYTES on a stream calls `tooMuch` once and keeps nothing more: an answer cut short
+ * would only fail to parse later with a worse message. With onLine (progress of a long pull or
+ * build) the lines are what matters: only the last part is kept, for the error message.
  */
-function collectOutput(child: ChildProcess, onLine: CliRunOptions['onLine']): { stdout: string; stderr: string } {
+function collectOutput(
+  child: ChildProcess,
+  onLine: CliRunOptions['onLine'],
+  tooMuch: () => void,
+): { stdout: string; stderr: string } {
   const out = { stdout: '', stderr: '' };
+  let over = false;
   for (const stream of ['stdout', 'stderr'] as const) {
     const decoder = new StringDecoder('utf8');
     const lines = onLine ? new LineBuffer((l) => onLine(l, stream)) : undefined;
+    let bytes = 0;
     const src = child[stream]!;
     src.on('data', (b: Buffer) => {
+      if (over) return;
+      bytes += b.length;
+      if (bytes > MAX_OUTPUT_BYTES && !lines) {
+        over = true;
+        tooMuch();
+        return;
+      }
       const text = decoder.write(b);
-      if (out[stream].length < MAX_OUTPUT) out[stream] += text;
+      out[stream] += text;
+      if (out[stream].length > MAX_OUTPUT_BYTES) out[stream] = out[stream].slice(-(MAX_OUTPUT_BYTES >> 1));
       lines?.push(text);
     });
     src.on('end', () => {
+      if (over) return;
       const rest = decoder.end();
       out[stream] += rest;
       lines?.push(rest);
@@ -94,7 +143,8 @@ function collectOutput(child: ChildProcess, onLine: CliRunOptions['onLine']): { 
 }
 
 export class AppleCli {
-  private readonly children = new Set<ChildProcess>();
+  /** Every child started and not yet finished, with a promise of its end. */
+  private readonly children = new Map<ChildProcess, Promise<void>>();
   private closed = false;
 
   constructor(
@@ -109,18 +159,67 @@ export class AppleCli {
     if (this.closed) throw closedError();
   }
 
+  /** Children not yet finished (exited with their pipes closed). */
+  get running(): number {
+    return this.children.size;
+  }
+
   private start(args: string[], stdin: boolean): ChildProcess {
     this.assertOpen();
-    const child = spawn(this.path, args, {
-      stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
-      env: this.env ? { ...process.env, ...this.env } : process.env,
-      shell: false,
-      windowsHide: true,
+    let child: ChildProcess;
+    try {
+      child = spawn(this.path, args, {
+        stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+        env: this.env ? { ...process.env, ...this.env } : process.env,
+        shell: false,
+        windowsHide: true,
+        detached: true, // its own process group, killed as one
+      });
+    } catch (err) {
+      // Node refuses some arguments outright (a NUL byte in a value): a clear error, not a TypeError.
+      const why = escapeControl(String((err as Error)?.message ?? err), { maxLength: 200 });
+      throw new RuntimeError(
+        'invalidArgument',
+        `Cannot run Apple's container CLI (${args[0] ?? ''}): ${why}`,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+    const done = new Promise<void>((resolve) => {
+      const end = () => {
+        finished.add(child);
+        this.children.delete(child);
+        resolve();
+      };
+      child.once('close', end);
+      child.once('error', () => {
+        // spawn failed: 'close' follows, unless there never was a process
+        if (child.pid === undefined) setImmediate(end);
+      });
     });
-    this.children.add(child);
-    child.once('close', () => this.children.delete(child));
-    child.once('error', () => this.children.delete(child));
+    this.children.set(child, done);
+    child.once('exit', () => this.drainAfterExit(child));
     return child;
+  }
+
+  /**
+   * The CLI has exited; its pipes normally close at once. One still open after STDIO_GRACE_MS is held
+   * by something it started: the group is killed, and the pipes destroyed if even that did not help.
+   */
+  private drainAfterExit(child: ChildProcess): void {
+    const streams = [child.stdin, child.stdout, child.stderr];
+    const first = setTimeout(() => {
+      if (finished.has(child)) return;
+      killGroup(child, 'SIGKILL');
+      const second = setTimeout(() => {
+        if (finished.has(child)) return;
+        for (const s of streams) s?.destroy();
+      }, STDIO_GIVE_UP_MS);
+      child.once('close', () => clearTimeout(second));
+    }, STDIO_GRACE_MS);
+    child.once('close', () => clearTimeout(first));
   }
 
   /** Runs one command to its end; a non-zero exit becomes a RuntimeError unless allowFailure. */
@@ -143,12 +242,25 @@ export class AppleCli {
       }
       const what = o.what ?? args.slice(0, 2).join(' ');
       const guard = this.guard(child, what, o);
-      const out = collectOutput(child, o.onLine);
+      const out = collectOutput(child, o.onLine, () =>
+        guard.stop(
+          new RuntimeError(
+            'internal',
+            `Apple's container CLI answered \`container ${what}\` with more than ${mib(MAX_OUTPUT_BYTES)} MiB; ` +
+              'it was stopped.',
+          ),
+        ),
+      );
+      let settled = false;
       child.once('error', (err: NodeJS.ErrnoException) => {
+        if (settled) return;
+        settled = true;
         guard.finish();
         reject(guard.outcome() ?? fromSpawnError(err, this.path));
       });
       child.once('close', (code, sig) => {
+        if (settled) return;
+        settled = true;
         guard.finish();
         const outcome = guard.outcome() ?? (sig && this.closed ? closedError() : undefined);
         if (outcome) {
@@ -170,7 +282,7 @@ export class AppleCli {
     child: ChildProcess,
     what: string,
     o: CliRunOptions,
-  ): { outcome: () => RuntimeError | undefined; finish: () => void } {
+  ): { outcome: () => RuntimeError | undefined; stop: (err: RuntimeError) => void; finish: () => void } {
     const timeoutMs = o.timeoutMs ?? this.timeoutMs;
     let outcome: RuntimeError | undefined;
     const stop = (err: RuntimeError) => {
@@ -193,6 +305,7 @@ export class AppleCli {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     return {
       outcome: () => outcome,
+      stop,
       finish: () => {
         clearTimeout(timer);
         o.signal?.removeEventListener('abort', onAbort);
@@ -216,9 +329,13 @@ export class AppleCli {
     return child;
   }
 
-  /** Kills every child this CLI started; later calls fail. */
-  close(): void {
+  /**
+   * Kills every child this CLI started (and their process groups); later calls fail. Resolves once
+   * every one has exited with its pipes closed, so nothing it started still writes anywhere.
+   */
+  close(): Promise<void> {
     this.closed = true;
-    for (const c of [...this.children]) terminate(c);
+    for (const c of this.children.keys()) terminate(c);
+    return Promise.all(this.children.values()).then(() => undefined);
   }
 }

@@ -4,8 +4,11 @@
  *  - 0.8–0.12: `status` is a plain string, `networks` and `startedDate` sit at the top level and
  *    dates are seconds since 2001-01-01 (Apple's reference date);
  *  - ≤0.7: like 0.8, but a network attachment carries `address` / `gateway`, not `ipv4Address`.
- * Anything missing is tolerated: the CLI omits nil values.
+ * Anything missing is tolerated: the CLI omits nil values. What is not JSON, nests deeper than any
+ * generation does, or is not the list a command prints is a RuntimeError that names the command.
  */
+import { escapeControl } from '../../text/escapeControl';
+import { RuntimeError } from '../errors';
 import type {
   ContainerDetails,
   ContainerState,
@@ -17,6 +20,8 @@ import type {
 
 /** Seconds between 1970-01-01 and 2001-01-01 (Foundation's reference date). */
 export const APPLE_EPOCH_OFFSET_S = 978_307_200;
+/** The largest time a JavaScript Date holds (ms either side of 1970). */
+const MAX_DATE_MS = 8.64e15;
 
 type Obj = Record<string, unknown>;
 
@@ -35,19 +40,94 @@ function num(v: unknown): number | undefined {
   return undefined;
 }
 
-/** Parses CLI output that should be JSON; a clear error when it is not. */
+/** No generation nests deeper than about 8; raw snapshots are kept and shown, so depth stays bounded. */
+export const MAX_JSON_DEPTH = 64;
+/** Entries accepted in one list (containers, images, stats): Apple runs a VM per container. */
+export const MAX_LIST_ENTRIES = 10_000;
+/** Port mappings made from one container's publishedPorts (ranges included). */
+const MAX_PORTS = 4_096;
+
+const BAD_ANSWER_HINT =
+  'Check what the CLI prints itself (`container --version`, then the command with `--format json`).';
+
+/** "`container ls` answered with …": the CLI's bad answer, named, with a short, escaped sample. */
+export function badAnswer(what: string, problem: string, sample?: string): RuntimeError {
+  const shown = sample?.trim() ? ` (“${escapeControl(sample.trim().slice(0, 200), { maxLength: 60 })}”)` : '';
+  return new RuntimeError(
+    'internal',
+    `Apple's container CLI: \`${what}\` answered with ${problem}${shown}.`,
+    BAD_ANSWER_HINT,
+  );
+}
+
+/**
+ * How deeply arrays and objects nest in JSON text (strings skipped), stopping once past `limit`;
+ * `open` says whether the text ends inside a string or an unclosed bracket (it was cut short).
+ */
+function nesting(text: string, limit: number): { depth: number; open: boolean } {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max && (max = depth) > limit) return { depth: max, open: true };
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return { depth: max, open: inString || depth > 0 };
+}
+
+/**
+ * Parses CLI output that should be JSON. `what` is the command ("container ls"). Empty output,
+ * NUL bytes, text that is not JSON or is cut short, and nesting deeper than MAX_JSON_DEPTH are each
+ * a RuntimeError that says so.
+ */
 export function parseJson(text: string, what: string): unknown {
   const t = text.trim();
+  if (t === '') throw badAnswer(what, 'nothing where JSON was expected');
+  if (t.includes('\0')) throw badAnswer(what, 'NUL bytes, not JSON', t);
+  const shape = nesting(t, MAX_JSON_DEPTH);
+  if (shape.depth > MAX_JSON_DEPTH) throw badAnswer(what, `JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
   try {
-    return JSON.parse(t === '' ? 'null' : t);
+    return JSON.parse(t) as unknown;
   } catch {
-    throw new SyntaxError(`The container CLI printed something that is not JSON for ${what}: ${t.slice(0, 80)}`);
+    const problem = /^</.test(t)
+      ? 'an HTML page, not JSON'
+      : shape.open && /^[[{"]/.test(t)
+        ? 'JSON that is cut short'
+        : 'something that is not JSON';
+    throw badAnswer(what, problem, t);
   }
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** The list a command prints; a lone object when `lone` (older CLIs printed one for one container). */
+function listOf(json: unknown, what: string, expected: string, lone: boolean): unknown[] {
+  if (Array.isArray(json)) {
+    if (json.length > MAX_LIST_ENTRIES)
+      throw badAnswer(what, `${json.length} entries, more than the ${MAX_LIST_ENTRIES} accepted`);
+    return json;
+  }
+  if (lone && obj(json)) return [json];
+  throw badAnswer(what, `${kindOf(json)} where ${expected} was expected`);
 }
 
 /** ms since the Unix epoch from an ISO-8601 string or from seconds since 2001-01-01; undefined when absent. */
 export function parseAppleDate(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return Math.round((v + APPLE_EPOCH_OFFSET_S) * 1000);
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    const ms = Math.round((v + APPLE_EPOCH_OFFSET_S) * 1000);
+    return Math.abs(ms) <= MAX_DATE_MS ? ms : undefined; // beyond what a Date can hold
+  }
   if (typeof v === 'string' && v) {
     if (/^-?\d+(\.\d+)?$/.test(v)) return parseAppleDate(Number(v));
     const ms = Date.parse(v);
@@ -119,6 +199,7 @@ function labelsOf(config: Obj): Record<string, string> {
 function portsOf(config: Obj): PortMapping[] {
   const out: PortMapping[] = [];
   for (const p of arr(config.publishedPorts)) {
+    if (out.length >= MAX_PORTS) break;
     const o = obj(p);
     const containerPort = num(o?.containerPort);
     if (!o || containerPort === undefined) continue;
@@ -126,7 +207,7 @@ function portsOf(config: Obj): PortMapping[] {
     const count = Math.min(Math.max(1, num(o.count) ?? 1), 1024);
     const protocol = (str(o.proto) ?? str(o.protocol) ?? 'tcp').toLowerCase();
     const hostIp = str(o.hostAddress) || undefined;
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < count && out.length < MAX_PORTS; i++) {
       out.push({
         containerPort: containerPort + i,
         hostPort: hostPort === undefined ? undefined : hostPort + i,
@@ -275,10 +356,12 @@ export function toDetails(raw: unknown, now = Date.now()): ContainerDetails {
   };
 }
 
-/** `ls --format json` / `inspect`: an array of containers (a lone object is accepted too). */
-export function parseContainers(json: unknown): unknown[] {
-  if (Array.isArray(json)) return json.filter((x) => obj(x) !== undefined);
-  return obj(json) ? [json] : [];
+/**
+ * `ls --format json` / `inspect`: an array of containers (a lone object is accepted too); entries
+ * that are not objects are passed over. Anything else is a RuntimeError naming `what`.
+ */
+export function parseContainers(json: unknown, what = 'container ls'): unknown[] {
+  return listOf(json, what, 'a list of containers', true).filter((x) => obj(x) !== undefined);
 }
 
 /** The exit code a snapshot reports, when its generation has one. */
@@ -308,9 +391,9 @@ export function parseSize(v: unknown): number {
  * `image ls --format json`: 1.x `{ id, configuration{name, creationDate, descriptor}, variants[] }`,
  * 0.9–0.12 `{ reference, fullSize, descriptor }`.
  */
-export function toImageSummaries(json: unknown): ImageSummary[] {
+export function toImageSummaries(json: unknown, what = 'container image ls'): ImageSummary[] {
   const out: ImageSummary[] = [];
-  for (const item of arr(json)) {
+  for (const item of listOf(json, what, 'a list of images', false)) {
     const o = obj(item);
     if (!o) continue;
     const config = obj(o.configuration);
@@ -361,9 +444,9 @@ export interface AppleStats {
 }
 
 /** `stats --format json --no-stream`: one snapshot per running container (stopped ones are skipped). */
-export function parseStats(json: unknown): AppleStats[] {
+export function parseStats(json: unknown, what = 'container stats'): AppleStats[] {
   const out: AppleStats[] = [];
-  for (const item of arr(json)) {
+  for (const item of listOf(json, what, 'a list of snapshots', true)) {
     const o = obj(item);
     const id = str(o?.id);
     if (!o || !id) continue;

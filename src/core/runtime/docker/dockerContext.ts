@@ -4,6 +4,7 @@
 // functions passed in, so tests work on temporary directories.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { escapeControl } from '../../text/escapeControl';
 import { RuntimeError } from '../errors';
 
 export interface ConfigFiles {
@@ -85,14 +86,16 @@ export function selectedContext(f: ConfigFiles): ContextChoice | undefined {
 /** Reads a named context's endpoint and TLS files, as the docker CLI's context store keeps them. */
 export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContext {
   const { name } = choice;
+  // The name as it may appear in a message: it comes from the environment or a file.
+  const shownName = escapeControl(name, { maxLength: 80 });
   const store = join(dockerConfigDir(f), 'contexts');
   const id = contextId(name);
   const metaPath = join(store, 'meta', id, 'meta.json');
   const meta = readJson(
     f,
     metaPath,
-    `Docker context "${name}"`,
-    `Recreate the context (\`docker context rm ${name}\`, then \`docker context create\`), ` +
+    `Docker context "${shownName}"`,
+    `Recreate the context (\`docker context rm ${shownName}\`, then \`docker context create\`), ` +
       'or run `docker context use default`.',
   );
   if (meta === undefined) {
@@ -103,7 +106,7 @@ export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContex
         : 'run `docker context use default`';
     throw new RuntimeError(
       'invalidArgument',
-      `Docker context "${name}" (from ${via}) does not exist.`,
+      `Docker context "${shownName}" (from ${via}) does not exist.`,
       `Run \`docker context ls\` to see the contexts there are, then ${unset}.`,
     );
   }
@@ -111,7 +114,7 @@ export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContex
   if (!isObject(endpoint) || typeof endpoint.Host !== 'string' || !endpoint.Host) {
     throw new RuntimeError(
       'invalidArgument',
-      `Docker context "${name}" has no Docker endpoint (${metaPath}).`,
+      `Docker context "${shownName}" has no Docker endpoint (${metaPath}).`,
       'Check it with `docker context inspect`, or run `docker context use default`.',
     );
   }
@@ -119,7 +122,7 @@ export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContex
   const tls: TlsFiles = {};
   for (const file of ['ca', 'cert', 'key'] as const) {
     const p = join(tlsDir, `${file}.pem`);
-    const text = readOptional(f, p, `Docker context "${name}"`);
+    const text = readOptional(f, p, `Docker context "${shownName}"`);
     if (text !== undefined) tls[file] = text;
   }
   return { name, host: endpoint.Host, skipTLSVerify: endpoint.SkipTLSVerify === true, tls, metaPath };
@@ -128,7 +131,8 @@ export function loadContext(f: ConfigFiles, choice: ContextChoice): DockerContex
 /**
  * TLS for a tcp:// address set by the setting or DOCKER_HOST, as the docker CLI takes it from the
  * environment: DOCKER_TLS_VERIFY (any non-empty value) verifies the engine against ca.pem;
- * DOCKER_TLS alone encrypts without verifying. Files come from DOCKER_CERT_PATH, else the config
+ * DOCKER_TLS alone encrypts, checked against the system's CAs or ca.pem when there is one (no
+ * verification is turned off here: see endpoint.ts). Files come from DOCKER_CERT_PATH, else the config
  * dir. cert.pem and key.pem go together and are optional (as for the docker CLI). Undefined when
  * neither variable is set.
  */
@@ -147,7 +151,7 @@ export function envTls(f: ConfigFiles): (TlsFiles & { verify: boolean }) | undef
   if (verify && ca === undefined) {
     throw new RuntimeError('invalidArgument', `${why} but there is no CA certificate at ${join(dir, 'ca.pem')}.`, fix);
   }
-  if (ca !== undefined && verify) tls.ca = ca;
+  if (ca !== undefined) tls.ca = ca;
   const cert = read('cert.pem');
   const key = read('key.pem');
   if ((cert === undefined) !== (key === undefined)) {
@@ -179,6 +183,14 @@ function readOptional(f: ConfigFiles, path: string, what: string): string | unde
   } catch (err) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (code === 'ENOTFILE' || code === 'ETOOLARGE') {
+      throw new RuntimeError(
+        'invalidArgument',
+        `${what}: ${path} ${(err as Error).message}.`,
+        'Replace it with the file the docker CLI writes there, or move it away.',
+        { cause: err },
+      );
+    }
     if (code === 'EACCES' || code === 'EPERM') {
       throw new RuntimeError('permission', `${what}: no permission to read ${path}.`, "Fix the file's owner or mode.", {
         cause: err,

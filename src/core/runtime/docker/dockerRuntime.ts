@@ -31,14 +31,40 @@ import type {
 import { RUNTIME_LABELS } from '../types';
 import { FrameDemuxer, RawText } from './demux';
 import type { DockerEndpoint } from './endpoint';
+import {
+  BodyError,
+  boundedRequest,
+  httpError,
+  openStreamRequest,
+  type BoundedRequest,
+  type Dialer,
+} from './boundedRequest';
 import { toRuntimeEvent } from './events';
-import { toDetails, toSummary } from './normalize';
-import { toStatsSample, type RawStats } from './stats';
+import { toDetails, toSummaries } from './normalize';
+import { MalformedAnswer, Shape, topList, topObject, type Origin } from './shape';
+import { toRawStats, toStatsSample } from './stats';
 
 /** Idle keep-alive connections are closed after this long: nothing stays open while nobody looks. */
 const IDLE_SOCKET_MS = 4_000;
-/** Short requests give up after this long; streams are not subject to it. */
+/**
+ * Short requests give up after this long, also when the engine sent its headers and then stalls in
+ * the body; streams are subject to it only until the engine has answered.
+ */
 const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * Requests that make the engine do work (create, start, remove, kill…): slower on a busy machine
+ * (Podman starting a container under load takes seconds), still bounded.
+ */
+const LIFECYCLE_TIMEOUT_MS = 60_000;
+/** Output of a captured exec (not an interactive one) kept in memory at most. */
+const MAX_EXEC_OUTPUT_CHARS = 64 * 1024 * 1024;
+/** ping and version: what detection and the status bar wait for. */
+const PING_TIMEOUT_MS = 5_000;
+
+export interface DockerRuntimeOptions {
+  /** Overrides the request time-outs, reads and lifecycle alike (tests against an engine that never answers). */
+  requestTimeoutMs?: number;
+}
 const CAPABILITIES: RuntimeCapabilities = {
   pause: true,
   eventsPushed: true,
@@ -46,9 +72,6 @@ const CAPABILITIES: RuntimeCapabilities = {
   build: true,
   exitCodes: true,
 };
-
-/** dockerode takes an abortSignal on these calls; its type definitions do not say so. */
-type WithSignal = { abortSignal?: AbortSignal };
 
 /**
  * Docker Engine API runtime over dockerode; serves Docker and Podman's Docker-compatible socket.
@@ -79,10 +102,16 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly subs = new Set<ManagedSubscription>();
   private readonly lifetime = new AbortController();
 
+  private readonly requestTimeoutMs: number;
+  private readonly lifecycleTimeoutMs: number;
+
   constructor(
     readonly id: 'docker' | 'podman',
     private readonly ep: DockerEndpoint,
+    o: DockerRuntimeOptions = {},
   ) {
+    this.requestTimeoutMs = o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+    this.lifecycleTimeoutMs = o.requestTimeoutMs ?? LIFECYCLE_TIMEOUT_MS;
     // (PodmanRuntime, a subclass, is what select.ts creates for 'podman'.)
     this.label = RUNTIME_LABELS[id];
     this.endpoint = ep.url;
@@ -131,12 +160,15 @@ export class DockerRuntime implements ContainerRuntime {
   protected async call<T>(
     fn: (signal: AbortSignal) => Promise<T>,
     signal?: AbortSignal,
-    timeoutMs = REQUEST_TIMEOUT_MS,
+    timeoutMs = this.requestTimeoutMs,
   ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signals = [timeout, this.lifetime.signal, ...(signal ? [signal] : [])];
+    const combined = AbortSignal.any(signals);
     try {
-      return await fn(AbortSignal.any(signals));
+      // Raced against the signal too: a call that does not pass it on (or a library that does not
+      // honour it) still ends at the time-out instead of waiting on a silent engine forever.
+      return await untilAborted(fn(combined), combined);
     } catch (err) {
       if (timeout.aborted && !signal?.aborted && !this.lifetime.signal.aborted)
         (err as { code?: string }).code = 'ETIMEDOUT';
@@ -144,8 +176,87 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /** Where an answer came from, for messages. */
+  protected origin(path: string): Origin {
+    return { label: this.label, path };
+  }
+
+  /**
+   * A GET (or a POST without a body) whose JSON answer is read bounded (boundedRequest.ts), under
+   * the request time-out and the caller's signal. Error answers become EngineHttpErrors (mapped by
+   * fromEngineError like dockerode's); a body that is too large, cut short or not JSON becomes a
+   * RuntimeError that names the engine and the path.
+   */
+  protected async getJson(
+    path: string,
+    o: { query?: BoundedRequest['query']; signal?: AbortSignal; timeoutMs?: number; text?: boolean } = {},
+  ): Promise<unknown> {
+    return this.call(
+      async (signal) => {
+        let a;
+        try {
+          a = await boundedRequest(this.docker.modem as unknown as Dialer, { path, query: o.query, signal });
+        } catch (err) {
+          throw err instanceof BodyError ? this.bodyFailure(path, err) : err;
+        }
+        if (a.status >= 300) throw httpError(a);
+        if (o.text) return a.body.toString('utf8');
+        const text = a.body.toString('utf8');
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          const what = /^\s*</.test(text)
+            ? 'an HTML page, not JSON'
+            : text.trim()
+              ? 'something that is not JSON'
+              : 'an empty answer';
+          throw new MalformedAnswer(this.origin(path), what);
+        }
+      },
+      o.signal,
+      o.timeoutMs,
+    );
+  }
+
+  private bodyFailure(path: string, err: BodyError): RuntimeError {
+    if (err.kind === 'tooLarge')
+      return new RuntimeError(
+        'internal',
+        `${this.label} answered ${path} with ${err.message}, more than is accepted (${this.endpoint}).`,
+        'No engine sends that much for this request; check what listens at the address.',
+        { cause: err },
+      );
+    return new RuntimeError(
+      'unavailable',
+      `${this.label} closed the connection in the middle of its answer to ${path} (${this.endpoint}).`,
+      'The engine may have stopped or restarted; try again.',
+      { cause: err },
+    );
+  }
+
+  /**
+   * Opens a long-lived answer (events, logs, stats) with a time-out on the open only (`openTimeoutMs`
+   * 0: none, the caller having just had an answer from the engine).
+   */
+  protected openStreamAt(
+    path: string,
+    query: BoundedRequest['query'],
+    signal?: AbortSignal,
+    openTimeoutMs = this.requestTimeoutMs,
+  ): Promise<Readable> {
+    const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
+    return openStreamRequest(this.streamer.modem as unknown as Dialer, {
+      path,
+      query,
+      signal: AbortSignal.any(signals),
+      openTimeoutMs,
+    });
+  }
+
   private container(id: string): Docker.Container {
-    return this.docker.getContainer(id);
+    // dockerode puts the id into the request path as it is: a name with spaces, `;` or `/` must
+    // reach the engine as one path segment (and be "no such container"), not break or bend the URL.
+    return this.docker.getContainer(encodeURIComponent(id));
   }
 
   /** Opens a stream and ties it to a subscription: closing one ends the other. */
@@ -177,27 +288,25 @@ export class DockerRuntime implements ContainerRuntime {
   // ---- queries ----
 
   async ping(signal?: AbortSignal): Promise<void> {
-    await this.call(
-      (abortSignal) => (this.docker.ping as (o: WithSignal) => Promise<unknown>)({ abortSignal }),
-      signal,
-      5_000,
-    );
+    await this.getJson('/_ping', { signal, timeoutMs: Math.min(PING_TIMEOUT_MS, this.requestTimeoutMs), text: true });
   }
 
   async info(signal?: AbortSignal): Promise<RuntimeInfo> {
-    const v = await this.call(
-      (abortSignal) => (this.docker.version as (o: WithSignal) => Promise<Docker.DockerVersion>)({ abortSignal }),
-      signal,
-      5_000,
+    const origin = this.origin('/version');
+    const v = topObject(
+      await this.getJson('/version', { signal, timeoutMs: Math.min(PING_TIMEOUT_MS, this.requestTimeoutMs) }),
+      origin,
+      'a version document',
     );
-    const podman = (v.Components ?? []).some((c) => /podman/i.test(c.Name));
+    const f = new Shape(origin, 'a version document');
+    const podman = f.objects(v, 'Components').some((c) => /podman/i.test(f.str(c, 'Name') ?? ''));
     return {
       runtime: this.id,
-      name: podman ? 'Podman Engine' : (v as { Platform?: { Name?: string } }).Platform?.Name || 'Docker Engine',
-      version: v.Version,
-      apiVersion: v.ApiVersion,
-      os: v.Os,
-      arch: v.Arch,
+      name: podman ? 'Podman Engine' : f.str(f.obj(v, 'Platform') ?? {}, 'Name') || 'Docker Engine',
+      version: f.str(v, 'Version') ?? '',
+      apiVersion: f.str(v, 'ApiVersion') ?? '',
+      os: f.str(v, 'Os') ?? '',
+      arch: f.str(v, 'Arch') ?? '',
       endpoint: this.endpoint,
       capabilities: CAPABILITIES,
     };
@@ -207,15 +316,13 @@ export class DockerRuntime implements ContainerRuntime {
     if (options.ids?.length === 0) return [];
     // An absent filter must be left out: `filters=` alone is a JSON error to Podman.
     const query = { all: options.all ?? true, ...(options.ids ? { filters: { id: options.ids } } : {}) };
-    const list = await this.call(
-      (abortSignal) => this.docker.listContainers({ ...query, abortSignal } as Docker.ContainerListOptions),
-      options.signal,
-    );
-    return list.map(toSummary);
+    const list = await this.getJson('/containers/json', { query, signal: options.signal });
+    return toSummaries(list, this.origin('/containers/json'));
   }
 
   async inspect(id: string, signal?: AbortSignal): Promise<ContainerDetails> {
-    return toDetails(await this.call((abortSignal) => this.container(id).inspect({ abortSignal } as object), signal));
+    const path = `/containers/${encodeURIComponent(id)}/json`;
+    return toDetails(await this.getJson(path, { signal }), this.origin(path));
   }
 
   // ---- lifecycle ----
@@ -228,25 +335,29 @@ export class DockerRuntime implements ContainerRuntime {
       exposed[key] = {};
       (bindings[key] ??= []).push({ HostPort: p.hostPort ? String(p.hostPort) : '', HostIp: p.hostIp });
     }
-    const c = await this.call(() =>
-      this.docker.createContainer({
-        Image: o.image,
-        name: o.name,
-        Cmd: o.cmd,
-        Entrypoint: o.entrypoint,
-        Env: o.env ? Object.entries(o.env).map(([k, v]) => `${k}=${v}`) : undefined,
-        Labels: o.labels,
-        WorkingDir: o.workingDir,
-        User: o.user,
-        Tty: o.tty ?? false,
-        OpenStdin: o.openStdin ?? false,
-        ExposedPorts: o.ports?.length ? exposed : undefined,
-        HostConfig: {
-          ...this.mountConfig(o.mounts),
-          PortBindings: o.ports?.length ? bindings : undefined,
-          AutoRemove: o.autoRemove ?? false,
-        },
-      }),
+    const c = await this.call(
+      (abortSignal) =>
+        this.docker.createContainer({
+          abortSignal,
+          Image: o.image,
+          name: o.name,
+          Cmd: o.cmd,
+          Entrypoint: o.entrypoint,
+          Env: o.env ? Object.entries(o.env).map(([k, v]) => `${k}=${v}`) : undefined,
+          Labels: o.labels,
+          WorkingDir: o.workingDir,
+          User: o.user,
+          Tty: o.tty ?? false,
+          OpenStdin: o.openStdin ?? false,
+          ExposedPorts: o.ports?.length ? exposed : undefined,
+          HostConfig: {
+            ...this.mountConfig(o.mounts),
+            PortBindings: o.ports?.length ? bindings : undefined,
+            AutoRemove: o.autoRemove ?? false,
+          },
+        }),
+      undefined,
+      this.lifecycleTimeoutMs,
     );
     return c.id;
   }
@@ -259,46 +370,68 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async start(id: string): Promise<void> {
-    await this.call(() => this.container(id).start()).catch(ignoreNotModified);
+    await this.call(
+      (abortSignal) => this.container(id).start({ abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    ).catch(ignoreNotModified);
   }
 
   async stop(id: string, timeoutSeconds?: number): Promise<void> {
     const t = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
     await this.call(
-      () => this.container(id).stop(t),
+      (abortSignal) => this.container(id).stop({ ...t, abortSignal }),
       undefined,
-      REQUEST_TIMEOUT_MS + (timeoutSeconds ?? 10) * 1000,
+      this.lifecycleTimeoutMs + (timeoutSeconds ?? 10) * 1000,
     ).catch(ignoreNotModified);
   }
 
   async restart(id: string, timeoutSeconds?: number): Promise<void> {
     const t = timeoutSeconds === undefined ? {} : { t: timeoutSeconds };
-    await this.call(() => this.container(id).restart(t), undefined, REQUEST_TIMEOUT_MS + (timeoutSeconds ?? 10) * 1000);
+    await this.call(
+      (abortSignal) => this.container(id).restart({ ...t, abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs + (timeoutSeconds ?? 10) * 1000,
+    );
   }
 
   async pause(id: string): Promise<void> {
-    await this.call(() => this.container(id).pause());
+    await this.call((abortSignal) => this.container(id).pause({ abortSignal }), undefined, this.lifecycleTimeoutMs);
   }
 
   async unpause(id: string): Promise<void> {
-    await this.call(() => this.container(id).unpause());
+    await this.call((abortSignal) => this.container(id).unpause({ abortSignal }), undefined, this.lifecycleTimeoutMs);
   }
 
   async kill(id: string, signal?: string): Promise<void> {
-    await this.call(() => this.container(id).kill(signal ? { signal } : {}));
+    await this.call(
+      (abortSignal) => this.container(id).kill({ ...(signal ? { signal } : {}), abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
   }
 
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
-    await this.call(() => this.container(id).remove({ force: options.force ?? false, v: options.volumes ?? false }));
+    await this.call(
+      (abortSignal) =>
+        this.container(id).remove({ force: options.force ?? false, v: options.volumes ?? false, abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
   }
 
   async wait(id: string, signal?: AbortSignal): Promise<number> {
     const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
     try {
-      const r = (await this.streamer.getContainer(id).wait({ abortSignal: AbortSignal.any(signals) } as object)) as {
-        StatusCode: number;
-      };
-      return r.StatusCode;
+      const r: unknown = await this.streamer
+        .getContainer(encodeURIComponent(id))
+        .wait({ abortSignal: AbortSignal.any(signals) } as object);
+      const path = `/containers/${id}/wait`;
+      const code = new Shape(this.origin(path), 'a wait result').num(
+        topObject(r, this.origin(path), 'a wait result'),
+        'StatusCode',
+      );
+      return code ?? -1;
     } catch (err) {
       throw this.fail(err);
     }
@@ -317,18 +450,15 @@ export class DockerRuntime implements ContainerRuntime {
       timestamps: o.timestamps ?? false,
       tail: o.tail ?? 'all',
     };
-    const out = await this.call(
-      (abortSignal) =>
-        (this.streamer.getContainer(id).logs as (o: object) => Promise<Readable | Buffer>)({ ...opts, abortSignal }),
-      o.signal,
-      o.follow ? 24 * 3600_000 : REQUEST_TIMEOUT_MS,
-    );
-    if (Buffer.isBuffer(out)) {
-      parser.push(out);
-      parser.end();
-      const done = new ManagedSubscription(this.subs, () => undefined);
-      done.finish();
-      return done;
+    // Always read as a stream (dockerode would buffer a whole non-following answer, however large).
+    let out: Readable;
+    try {
+      // Following, Podman holds its headers back until the container writes a line: the inspect
+      // above has just shown the engine and the container there, so no open time-out then.
+      const openTimeoutMs = opts.follow ? 0 : this.requestTimeoutMs;
+      out = await this.openStreamAt(`/containers/${encodeURIComponent(id)}/logs`, opts, o.signal, openTimeoutMs);
+    } catch (err) {
+      throw this.fail(err);
     }
     const sub = this.track(
       out,
@@ -356,10 +486,23 @@ export class DockerRuntime implements ContainerRuntime {
     );
     const stream = await this.call(() => exec.start({ hijack: true, stdin: false }), o.signal);
     const out = { stdout: '', stderr: '' };
+    let tooMuch: (() => void) | undefined;
     const demux = new FrameDemuxer((s, text) => {
       out[s] += text;
+      // Captured output is held in memory: a command that prints without end is stopped, not buffered.
+      if (out.stdout.length + out.stderr.length > MAX_EXEC_OUTPUT_CHARS) tooMuch?.();
     });
     await new Promise<void>((resolve, reject) => {
+      tooMuch = () => {
+        sub.close();
+        reject(
+          new RuntimeError(
+            'internal',
+            `The command printed more than ${MAX_EXEC_OUTPUT_CHARS / 1024 / 1024} MiB; its output was not kept.`,
+            'Redirect its output to a file in the container, or run it in a terminal.',
+          ),
+        );
+      };
       const onCancel = () => {
         sub.close();
         reject(new RuntimeError('cancelled', 'The command was cancelled.'));
@@ -387,9 +530,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** The exec's exit code; the engine may report it a moment after the stream ends. */
   private async execExitCode(exec: Docker.Exec): Promise<number> {
+    const path = `/exec/${encodeURIComponent(exec.id)}/json`;
     for (let i = 0; i < 50; i++) {
-      const r = await this.call(() => exec.inspect());
-      if (!r.Running && r.ExitCode !== null) return r.ExitCode ?? -1;
+      const r = topObject(await this.getJson(path), this.origin(path), 'an exec document');
+      const f = new Shape(this.origin(path), 'an exec document');
+      const code = f.num(r, 'ExitCode');
+      if (!f.bool(r, 'Running') && code !== undefined) return code;
       await new Promise((res) => setTimeout(res, 20));
     }
     return -1;
@@ -447,18 +593,21 @@ export class DockerRuntime implements ContainerRuntime {
 
   async stats(id: string, signal?: AbortSignal): Promise<StatsSample> {
     // stream=false without one-shot: the engine waits for a second sample, so precpu is filled in.
-    const raw = await this.call(
-      (abortSignal) => this.container(id).stats({ stream: false, abortSignal } as object) as Promise<RawStats>,
-      signal,
-    );
-    return toStatsSample(id, raw);
+    const path = `/containers/${encodeURIComponent(id)}/stats`;
+    const raw = await this.getJson(path, { query: { stream: false }, signal });
+    return toStatsSample(id, toRawStats(raw, this.origin(path)));
   }
 
   subscribeStats(id: string, onSample: (s: StatsSample) => void, onError?: (err: Error) => void): Subscription {
     return this.openStream(
-      () => this.streamer.getContainer(id).stats({ stream: true }) as Promise<Readable>,
+      (signal) => this.openStreamAt(`/containers/${encodeURIComponent(id)}/stats`, { stream: true }, signal),
       (raw) => {
-        const s = raw as RawStats;
+        let s;
+        try {
+          s = toRawStats(raw, this.origin('/containers/{id}/stats'));
+        } catch {
+          return; // a sample that is not one is skipped; the next one may be
+        }
         // A stopped container's stream keeps sending empty samples: skip them. The first sample of
         // a stream has no previous one (precpu is empty), so its CPU % would be wrong: skip it too.
         if (!s.read || s.read.startsWith('0001-') || s.preread?.startsWith('0001-')) return;
@@ -470,7 +619,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   subscribeEvents(onEvent: (e: RuntimeEvent) => void, onError?: (err: Error) => void): Subscription {
     return this.openStream(
-      () => this.streamer.getEvents({ filters: { type: ['container'] } }) as Promise<Readable>,
+      (signal) => this.openStreamAt('/events', { filters: { type: ['container'] } }, signal),
       (raw) => {
         const e = toRuntimeEvent(raw);
         if (e) onEvent(e);
@@ -481,13 +630,18 @@ export class DockerRuntime implements ContainerRuntime {
 
   /** A subscription over a JSON-lines stream that is being opened; closing it early cancels the open. */
   protected openStream(
-    open: () => Promise<Readable>,
+    open: (signal: AbortSignal) => Promise<Readable>,
     onObject: (v: unknown) => void,
     onError?: (err: Error) => void,
   ): Subscription {
     let inner: ManagedSubscription | undefined;
-    const outer = new ManagedSubscription(this.subs, () => inner?.close());
-    open().then(
+    // Closed before the engine has answered: the request itself is abandoned (its socket freed).
+    const opening = new AbortController();
+    const outer = new ManagedSubscription(this.subs, () => {
+      opening.abort();
+      inner?.close();
+    });
+    open(opening.signal).then(
       (stream) => {
         if (outer.isEnded) {
           stream.destroy();
@@ -515,18 +669,20 @@ export class DockerRuntime implements ContainerRuntime {
   // ---- images ----
 
   async listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
-    const list = await this.call((abortSignal) => this.docker.listImages({ abortSignal } as object), signal);
+    const origin = this.origin('/images/json');
+    const list = topList(await this.getJson('/images/json', { signal }), origin, 'an image list');
+    const f = new Shape(origin, 'an image');
     return list.map((i) => ({
-      id: i.Id,
-      tags: (i.RepoTags ?? []).filter((t) => t !== '<none>:<none>'),
-      size: i.Size,
-      created: i.Created * 1000,
+      id: f.str(i, 'Id') ?? '',
+      tags: f.strings(i, 'RepoTags').filter((t) => t !== '<none>:<none>'),
+      size: f.num(i, 'Size') ?? 0,
+      created: (f.num(i, 'Created') ?? 0) * 1000,
     }));
   }
 
   async imageExists(ref: string, signal?: AbortSignal): Promise<boolean> {
     try {
-      await this.call((abortSignal) => this.docker.getImage(ref).inspect({ abortSignal } as object), signal);
+      await this.getJson(`/images/${ref.split('/').map(encodeURIComponent).join('/')}/json`, { signal });
       return true;
     } catch (err) {
       if (err instanceof RuntimeError && err.code === 'notFound') return false;
@@ -602,6 +758,7 @@ export class DockerRuntime implements ContainerRuntime {
     return new Promise((resolve, reject) => {
       let failed: RuntimeError | undefined;
       const lines = new JsonLineSplitter((v) => {
+        if (typeof v !== 'object' || v === null || Array.isArray(v)) return; // not a progress message
         const m = v as ProgressMessage;
         if (m.error) failed ??= new RuntimeError('internal', String(m.error).split('\n')[0].trim());
         else onMessage(m);
@@ -655,4 +812,28 @@ function ignoreNotModified(err: unknown): void {
   const cause = (err as { cause?: { statusCode?: number } }).cause;
   if (cause?.statusCode === 304) return;
   throw err;
+}
+
+/** Rejects with an AbortError when the signal fires first (the promise itself is left to settle). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as it came
+        reject(e);
+      },
+    );
+  });
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR' });
 }

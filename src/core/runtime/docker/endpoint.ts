@@ -1,10 +1,12 @@
 // Where the engine is: a Docker/Podman address (setting, DOCKER_HOST, docker context, default
 // sockets) parsed into what dockerode's modem takes, with its TLS material. ssh:// addresses get
 // their login and host key checking from sshAuth.ts.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { readBoundedSync } from '../../io/readBounded';
+import { escapeControl } from '../../text/escapeControl';
 import { RuntimeError } from '../errors';
 import {
   envTls,
@@ -29,7 +31,11 @@ export interface DockerEndpoint {
   ca?: string;
   cert?: string;
   key?: string;
-  /** https without checking the engine's certificate (DOCKER_TLS without DOCKER_TLS_VERIFY, or SkipTLSVerify). */
+  /**
+   * https without checking the engine's certificate: only for a host the user named in
+   * `containerWorkspaces.docker.insecureHosts`, or a docker context created with SkipTLSVerify
+   * (a context is one host).
+   */
   skipTLSVerify?: boolean;
   /** Passed to ssh2 for ssh:// endpoints (agent, privateKey, hostVerifier, …). */
   sshOptions?: Record<string, unknown>;
@@ -52,22 +58,81 @@ export interface EndpointEnv {
   readFile?: (path: string) => string;
   /** The machine-wide known_hosts ssh also reads (default /etc/ssh/ssh_known_hosts). */
   systemKnownHosts?: string;
+  /**
+   * `host:port` entries (the `containerWorkspaces.docker.insecureHosts` setting) whose TLS
+   * certificate is not checked. Nothing else turns verification off for an address given directly.
+   */
+  insecureHosts?: readonly string[];
+}
+
+/** Config and context files larger than this are refused (the docker CLI's are a few KiB). */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** A value from outside (an address, a context name) as it may appear in a message. */
+export function shown(s: string): string {
+  return escapeControl(s, { maxLength: 80 });
+}
+
+/**
+ * Reads a config or context file bounded (readBounded.ts): a FIFO, a directory or a huge file is
+ * refused without blocking. Throws as fs does (code ENOENT, EACCES…), or with code ENOTFILE /
+ * ETOOLARGE and a message that says what the file is.
+ */
+export function readConfigFile(path: string): string {
+  const r = readBoundedSync(path, { maxBytes: MAX_CONFIG_BYTES });
+  if (r.ok) return r.text;
+  const code =
+    r.reason === 'missing'
+      ? 'ENOENT'
+      : r.reason === 'notFile'
+        ? 'ENOTFILE'
+        : r.reason === 'tooLarge'
+          ? 'ETOOLARGE'
+          : r.reason === 'tooManyOpen'
+            ? 'EMFILE'
+            : /EACCES|EPERM/.test(r.detail)
+              ? 'EACCES'
+              : 'EIO';
+  const what =
+    r.reason === 'notFile'
+      ? `is not a regular file (${r.detail})`
+      : r.reason === 'tooLarge'
+        ? `is larger than ${MAX_CONFIG_BYTES / 1024} KiB`
+        : r.detail;
+  throw Object.assign(new Error(what), { code });
 }
 
 /** Parses a DOCKER_HOST-style address. */
 export function parseHost(url: string): DockerEndpoint {
   const m = /^([a-z]+):\/\/(.*)$/i.exec(url.trim());
-  const notAnAddress = () =>
+  const notAnAddress = (why = '') =>
     new RuntimeError(
       'invalidArgument',
-      `Not an engine address: "${url}".`,
+      `Not an engine address: "${shown(url)}"${why}.`,
       'Use unix:///path, npipe:////./pipe/name, tcp://host:port or ssh://user@host.',
     );
   if (!m) throw notAnAddress();
   const scheme = m[1].toLowerCase();
   const rest = m[2];
-  if (scheme === 'unix') return { url, socketPath: rest };
-  if (scheme === 'npipe') return { url, socketPath: rest.replace(/\//g, '\\') };
+  // Control characters are in no socket path or host name a user means (spaces are: macOS's
+  // "Application Support"); URL below refuses spaces in host names.
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(rest)) throw notAnAddress(' (it holds control characters)');
+  if (scheme === 'unix') {
+    if (!rest) throw notAnAddress(' (no socket path)');
+    return { url, socketPath: rest };
+  }
+  if (scheme === 'npipe') {
+    if (!rest) throw notAnAddress(' (no pipe name)');
+    return { url, socketPath: rest.replace(/\//g, '\\') };
+  }
+  if (!['tcp', 'http', 'https', 'ssh'].includes(scheme)) {
+    throw new RuntimeError(
+      'invalidArgument',
+      `Unsupported engine address scheme "${shown(scheme)}://" in "${shown(url)}".`,
+      'Use unix://, npipe://, tcp:// or ssh://.',
+    );
+  }
   let u: URL;
   try {
     u = new URL(`${scheme === 'ssh' ? 'ssh' : 'http'}://${rest}`);
@@ -76,7 +141,12 @@ export function parseHost(url: string): DockerEndpoint {
   }
   // URL drops a scheme's default port (http://h:80), so read the port from the text.
   const explicitPort = portOf(rest);
+  if (explicitPort === 0) throw notAnAddress(' (port 0)');
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (!host) throw notAnAddress(' (no host)');
+  // DNS limits: 253 characters, 63 per label (an IPv6 address has no dots and is short anyway).
+  if (host.length > 253 || host.split('.').some((l) => l.length > 63))
+    throw notAnAddress(' (the host name is too long)');
   if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
     const tls = scheme === 'https';
     return { url, protocol: tls ? 'https' : 'http', host, port: explicitPort ?? (tls ? 2376 : 2375) };
@@ -90,11 +160,7 @@ export function parseHost(url: string): DockerEndpoint {
       username: u.username ? decodeURIComponent(u.username) : undefined,
     };
   }
-  throw new RuntimeError(
-    'invalidArgument',
-    `Unsupported engine address scheme "${scheme}://".`,
-    'Use unix://, npipe://, tcp:// or ssh://.',
-  );
+  throw notAnAddress();
 }
 
 /** The port written in an address's authority (after any user@), if there is one. */
@@ -119,7 +185,7 @@ function resolveEnv(o: EndpointEnv): Resolved {
     platform: o.platform ?? process.platform,
     home: o.home ?? homedir(),
     exists: o.exists ?? existsSync,
-    readFile: o.readFile ?? ((p) => readFileSync(p, 'utf8')),
+    readFile: o.readFile ?? readConfigFile,
     systemKnownHosts: o.systemKnownHosts ?? '/etc/ssh/ssh_known_hosts',
   };
 }
@@ -143,7 +209,19 @@ export function resolveDockerEndpoint(explicit: string | undefined, o: EndpointE
     ep = choice && choice.name !== 'default' ? contextEndpoint(r, choice) : defaultDockerSocket(r);
   }
   if (ep.protocol === 'ssh') ep = { ...ep, ...sshSetup(ep, r) };
+  if (ep.protocol === 'https' && ep.host !== undefined && isInsecureHost(ep.host, ep.port, o.insecureHosts))
+    ep = { ...ep, skipTLSVerify: true };
   return redacted(ep);
+}
+
+/**
+ * Whether host:port is one of the user's insecure hosts. Entries are `host:port` (`[v6]:port` for
+ * IPv6 addresses); an entry without a port matches no address, so one entry never covers a whole
+ * machine's ports by accident.
+ */
+export function isInsecureHost(host: string, port: number | undefined, entries: readonly string[] = []): boolean {
+  const want = `${host.includes(':') ? `[${host}]` : host}:${port ?? ''}`.toLowerCase();
+  return entries.some((e) => typeof e === 'string' && e.trim().toLowerCase() === want);
 }
 
 /** A docker context's endpoint, with the TLS files from the context store. */
@@ -155,12 +233,12 @@ function contextEndpoint(r: Resolved, choice: ContextChoice): DockerEndpoint {
   } catch (err) {
     throw new RuntimeError(
       'invalidArgument',
-      `Docker context "${ctx.name}" has an engine address that is not one (${ctx.metaPath}).`,
+      `Docker context "${shown(ctx.name)}" has an engine address that is not one (${ctx.metaPath}).`,
       'Check it with `docker context inspect`, or run `docker context use default`.',
       { cause: err },
     );
   }
-  const ep: DockerEndpoint = { ...parsed, source: `context "${ctx.name}"` };
+  const ep: DockerEndpoint = { ...parsed, source: `context "${shown(ctx.name)}"` };
   if (ep.protocol === 'http' || ep.protocol === 'https') {
     const hasTls = ctx.tls.ca !== undefined || ctx.tls.cert !== undefined || ctx.tls.key !== undefined;
     if (hasTls || ctx.skipTLSVerify) return withTls(ep, ctx.tls, ctx.skipTLSVerify);
@@ -212,11 +290,16 @@ function defaultDockerSocket(r: Resolved): DockerEndpoint {
   return { url: `unix://${found}`, socketPath: found, source: 'default socket' };
 }
 
-/** DOCKER_TLS_VERIFY / DOCKER_TLS apply to tcp:// (and http(s)://) addresses given directly. */
+/**
+ * DOCKER_TLS_VERIFY / DOCKER_TLS apply to tcp:// (and http(s)://) addresses given directly. Both
+ * verify the engine's certificate (DOCKER_TLS alone against the system's CAs, or ca.pem when there
+ * is one): unlike the docker CLI, DOCKER_TLS is not a way to turn verification off for every host;
+ * `containerWorkspaces.docker.insecureHosts` does that for the hosts it names.
+ */
 function withEnvTls(ep: DockerEndpoint, r: Resolved): DockerEndpoint {
   if (ep.protocol !== 'http' && ep.protocol !== 'https') return ep;
   const tls = envTls(r);
-  return tls ? withTls(ep, tls, !tls.verify) : ep;
+  return tls ? withTls(ep, tls, false) : ep;
 }
 
 function withTls(ep: DockerEndpoint, tls: TlsFiles, skipVerify: boolean): DockerEndpoint {

@@ -27,7 +27,10 @@ interface RawEvent {
 
 /** GET /events message → RuntimeEvent, or undefined for what the views do not use (exec_*, attach, …). */
 export function toRuntimeEvent(raw: unknown): RuntimeEvent | undefined {
-  const e = raw as RawEvent;
+  // A line that is not an event object (garbage from the engine, a wrong type) is skipped: the
+  // stream goes on, and the views re-list on the next event that is one.
+  const e = cleanEvent(raw);
+  if (!e) return undefined;
   if ((e.Type ?? 'container') !== 'container') return undefined;
   const full = e.Action ?? e.status ?? '';
   // "health_status: healthy", "exec_start: sh -c …"
@@ -37,7 +40,7 @@ export function toRuntimeEvent(raw: unknown): RuntimeEvent | undefined {
   if (!ACTIONS.has(action)) return undefined;
   const id = e.Actor?.ID ?? e.id;
   if (!id) return undefined;
-  const attrs = { ...(e.Actor?.Attributes ?? {}) };
+  const attrs: Record<string, string | undefined> = { ...(e.Actor?.Attributes ?? {}) };
   const attributes: Record<string, string> = {};
   if (attrs.exitCode !== undefined) attributes.exitCode = attrs.exitCode;
   if (attrs.signal !== undefined) attributes.signal = attrs.signal;
@@ -52,5 +55,32 @@ export function toRuntimeEvent(raw: unknown): RuntimeEvent | undefined {
     image: attrs.image,
     time,
     attributes,
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/** The fields of an event that have the types we use; undefined when it is not an object at all. */
+function cleanEvent(raw: unknown): RawEvent | undefined {
+  const e = obj(raw);
+  if (!e) return undefined;
+  const actor = obj(e.Actor);
+  const attrs = obj(actor?.Attributes);
+  return {
+    Type: str(e.Type),
+    Action: str(e.Action),
+    status: str(e.status),
+    id: str(e.id),
+    Actor: actor && {
+      ID: str(actor.ID),
+      Attributes: attrs
+        ? Object.fromEntries(Object.entries(attrs).filter((kv): kv is [string, string] => typeof kv[1] === 'string'))
+        : undefined,
+    },
+    time: num(e.time),
+    timeNano: num(e.timeNano),
   };
 }

@@ -1,5 +1,8 @@
-import type { ContainerInfo, ContainerInspectInfo } from 'dockerode';
+// The Engine API's container documents (list entries, inspect) in the runtime's shape. Nothing is
+// trusted: every field is checked for its type (shape.ts), so an engine that answers with something
+// else is reported by name instead of surfacing later as a TypeError.
 import type { ContainerDetails, ContainerState, ContainerSummary, HealthState, MountInfo, PortMapping } from '../types';
+import { Shape, isObject, topList, topObject, type Json, type Origin } from './shape';
 
 const STATES: ReadonlySet<string> = new Set([
   'created',
@@ -11,6 +14,9 @@ const STATES: ReadonlySet<string> = new Set([
   'dead',
 ]);
 
+/** For callers (tests, tools) that normalise a document without saying where it came from. */
+const SOMEWHERE: Origin = { label: 'The engine', path: 'a request' };
+
 export function normalizeState(s: string | undefined): ContainerState {
   const v = (s ?? '').toLowerCase();
   // Podman reports "configured"/"stopped" where Docker says "created"/"exited", and "stopping"
@@ -21,32 +27,42 @@ export function normalizeState(s: string | undefined): ContainerState {
   return STATES.has(v) ? (v as ContainerState) : 'unknown';
 }
 
-/** GET /containers/json entry → the normalised summary. */
-export function toSummary(c: ContainerInfo): ContainerSummary {
-  const names = (c.Names ?? []).map((n) => n.replace(/^\//, ''));
-  const labels = c.Labels ?? {};
-  const ports: PortMapping[] = (c.Ports ?? []).map((p) => ({
-    containerPort: p.PrivatePort,
-    hostPort: p.PublicPort || undefined,
-    hostIp: p.IP || undefined,
-    protocol: p.Type || 'tcp',
+/** GET /containers/json → the normalised list. */
+export function toSummaries(raw: unknown, origin: Origin): ContainerSummary[] {
+  return topList(raw, origin, 'a container list').map((c) => toSummary(c, origin));
+}
+
+/** One entry of GET /containers/json → the normalised summary. */
+export function toSummary(raw: unknown, origin: Origin = SOMEWHERE): ContainerSummary {
+  const c = topObject(raw, origin, 'a container');
+  const f = new Shape(origin, 'a container');
+  const id = f.str(c, 'Id') || f.fail('Id', 'a non-empty string');
+  const names = f.strings(c, 'Names').map((n) => n.replace(/^\//, ''));
+  const labels = f.strMap(c, 'Labels');
+  const ports: PortMapping[] = f.objects(c, 'Ports').map((p) => ({
+    containerPort: f.num(p, 'PrivatePort') ?? 0,
+    hostPort: f.num(p, 'PublicPort') || undefined,
+    hostIp: f.str(p, 'IP') || undefined,
+    protocol: f.str(p, 'Type') || 'tcp',
   }));
+  const status = f.str(c, 'Status') ?? '';
+  const networks = f.obj(f.obj(c, 'NetworkSettings') ?? {}, 'Networks') ?? {};
   return {
-    id: c.Id,
-    name: names[0] ?? c.Id.slice(0, 12),
+    id,
+    name: names[0] ?? id.slice(0, 12),
     names,
-    image: c.Image,
-    state: normalizeState(c.State),
-    status: c.Status ?? '',
-    created: (c.Created ?? 0) * 1000,
+    image: f.str(c, 'Image') ?? '',
+    state: normalizeState(f.str(c, 'State')),
+    status,
+    created: (f.num(c, 'Created') ?? 0) * 1000,
     labels,
     ports,
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
-    health: healthFromStatus(c.Status),
-    exitCode: exitCodeFromStatus(c.Status),
-    mounts: toMounts(c.Mounts),
-    networkNames: Object.keys(c.NetworkSettings?.Networks ?? {}),
+    health: healthFromStatus(status),
+    exitCode: exitCodeFromStatus(status),
+    mounts: toMounts(f, c),
+    networkNames: Object.keys(networks),
   };
 }
 
@@ -70,64 +86,73 @@ function ms(iso: string | undefined): number | undefined {
 }
 
 /** GET /containers/{id}/json → the normalised details (the raw document is kept for display). */
-export function toDetails(c: ContainerInspectInfo): ContainerDetails {
-  const labels = c.Config?.Labels ?? {};
-  const name = (c.Name ?? '').replace(/^\//, '');
+export function toDetails(raw: unknown, origin: Origin = SOMEWHERE): ContainerDetails {
+  const c = topObject(raw, origin, 'a container document');
+  const f = new Shape(origin, 'a container document');
+  const id = f.str(c, 'Id') || f.fail('Id', 'a non-empty string');
+  const config = f.obj(c, 'Config') ?? {};
+  const state = f.obj(c, 'State') ?? {};
+  const net = f.obj(c, 'NetworkSettings') ?? {};
+  const labels = f.strMap(config, 'Labels');
+  const name = (f.str(c, 'Name') ?? '').replace(/^\//, '');
   const ports: PortMapping[] = [];
-  for (const [key, binds] of Object.entries(c.NetworkSettings?.Ports ?? {})) {
+  for (const [key, binds] of Object.entries(f.obj(net, 'Ports') ?? {})) {
     const [port, protocol = 'tcp'] = key.split('/');
-    if (!binds?.length) ports.push({ containerPort: Number(port), protocol });
-    for (const b of binds ?? []) {
+    if (binds !== null && binds !== undefined && (!Array.isArray(binds) || !binds.every(isObject)))
+      f.fail(`NetworkSettings.Ports["${key.slice(0, 40)}"]`, 'a list of objects');
+    const list = (binds ?? []) as Json[];
+    if (!list.length) ports.push({ containerPort: Number(port) || 0, protocol });
+    for (const b of list) {
       ports.push({
-        containerPort: Number(port),
+        containerPort: Number(port) || 0,
         protocol,
-        hostPort: Number(b.HostPort) || undefined,
-        hostIp: b.HostIp || undefined,
+        hostPort: Number(f.str(b, 'HostPort')) || undefined,
+        hostIp: f.str(b, 'HostIp') || undefined,
       });
     }
   }
-  const health = (c.State as { Health?: { Status?: string } }).Health?.Status;
-  const toArray = (v: string | string[] | undefined) =>
-    v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+  const health = f.str(f.obj(state, 'Health') ?? {}, 'Status');
+  const status = f.str(state, 'Status');
   return {
-    id: c.Id,
+    id,
     name,
     names: [name],
-    image: c.Config?.Image ?? c.Image,
-    state: c.State?.Status ? normalizeState(c.State.Status) : 'unknown',
-    status: c.State?.Status ?? '',
-    created: ms(c.Created) ?? 0,
+    image: f.str(config, 'Image') ?? f.str(c, 'Image') ?? '',
+    state: status ? normalizeState(status) : 'unknown',
+    status: status ?? '',
+    created: ms(f.str(c, 'Created')) ?? 0,
     labels,
     ports,
     composeProject: labels['com.docker.compose.project'],
     composeService: labels['com.docker.compose.service'],
     health: health === 'healthy' || health === 'unhealthy' || health === 'starting' ? health : undefined,
-    command: toArray(c.Config?.Cmd),
-    entrypoint: toArray(c.Config?.Entrypoint),
-    workingDir: c.Config?.WorkingDir || undefined,
-    user: c.Config?.User || undefined,
-    tty: !!c.Config?.Tty,
-    startedAt: ms(c.State?.StartedAt),
-    finishedAt: ms(c.State?.FinishedAt),
-    exitCode: c.State?.ExitCode,
-    restartCount: c.RestartCount,
-    mounts: toMounts(c.Mounts),
-    networks: Object.entries(c.NetworkSettings?.Networks ?? {}).map(([n, v]) => ({
+    command: f.strings(config, 'Cmd', true),
+    entrypoint: f.strings(config, 'Entrypoint', true),
+    workingDir: f.str(config, 'WorkingDir') || undefined,
+    user: f.str(config, 'User') || undefined,
+    tty: !!f.bool(config, 'Tty'),
+    startedAt: ms(f.str(state, 'StartedAt')),
+    finishedAt: ms(f.str(state, 'FinishedAt')),
+    exitCode: f.num(state, 'ExitCode'),
+    restartCount: f.num(c, 'RestartCount'),
+    mounts: toMounts(f, c),
+    networks: Object.entries(f.obj(net, 'Networks') ?? {}).map(([n, v]) => ({
       name: n,
-      ipAddress: v.IPAddress || undefined,
+      ipAddress: (isObject(v) ? f.str(v, 'IPAddress') : undefined) || undefined,
     })),
     raw: c,
   };
 }
 
 /** The engine's mounts (the list and inspect documents give the same fields) in the runtime's shape. */
-function toMounts(
-  mounts: readonly { Type?: string; Name?: string; Source?: string; Destination: string; RW?: boolean }[] | undefined,
-): MountInfo[] {
-  return (mounts ?? []).map((m) => ({
-    type: m.Type ?? 'bind',
-    source: (m.Type === 'volume' ? m.Name : m.Source) || undefined,
-    destination: m.Destination,
-    readOnly: m.RW === false,
-  }));
+function toMounts(f: Shape, c: Json): MountInfo[] {
+  return f.objects(c, 'Mounts').map((m) => {
+    const type = f.str(m, 'Type') ?? 'bind';
+    return {
+      type,
+      source: (type === 'volume' ? f.str(m, 'Name') : f.str(m, 'Source')) || undefined,
+      destination: f.str(m, 'Destination') ?? '',
+      readOnly: f.bool(m, 'RW') === false,
+    };
+  });
 }

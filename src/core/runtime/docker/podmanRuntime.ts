@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RuntimeError } from '../errors';
 import type { CreateContainerOptions, StatsSample, Subscription } from '../types';
-import { DockerRuntime } from './dockerRuntime';
+import { DockerRuntime, type DockerRuntimeOptions } from './dockerRuntime';
 import type { DockerEndpoint } from './endpoint';
 import { fromLibpodSamples, type LibpodStats } from './podmanStats';
 
@@ -11,8 +11,8 @@ import { fromLibpodSamples, type LibpodStats } from './podmanStats';
  * its one-shot answer has no previous sample, so stats use Podman's own endpoint at 1 Hz instead.
  */
 export class PodmanRuntime extends DockerRuntime {
-  constructor(ep: DockerEndpoint) {
-    super('podman', ep);
+  constructor(ep: DockerEndpoint, o: DockerRuntimeOptions = {}) {
+    super('podman', ep, o);
   }
 
   /**
@@ -34,19 +34,13 @@ export class PodmanRuntime extends DockerRuntime {
     return { Binds: binds.length ? binds : undefined, ...(rest.length ? super.mountConfig(rest) : {}) };
   }
 
-  private openLibpodStats(id: string): Promise<Readable> {
-    return new Promise((resolve, reject) => {
-      (this.streamer.modem as { dial(o: object, cb: (err: Error | null, s: Readable) => void): void }).dial(
-        {
-          path: '/v4.0.0/libpod/containers/stats?', // libpod endpoints need a version prefix
-          method: 'GET',
-          options: { containers: [id], stream: true, interval: 1 },
-          isStream: true,
-          statusCodes: { 200: true, 404: 'no such container', 409: 'container is not running', 500: 'server error' },
-        },
-        (err, stream) => (err ? reject(err) : resolve(stream)),
-      );
-    });
+  private openLibpodStats(id: string, signal: AbortSignal): Promise<Readable> {
+    // libpod endpoints need a version prefix.
+    return this.openStreamAt(
+      '/v4.0.0/libpod/containers/stats',
+      { containers: [id], stream: true, interval: 1 },
+      signal,
+    );
   }
 
   override subscribeStats(
@@ -56,11 +50,12 @@ export class PodmanRuntime extends DockerRuntime {
   ): Subscription {
     let prev: LibpodStats | undefined;
     return this.openStream(
-      () => this.openLibpodStats(id),
+      (signal) => this.openLibpodStats(id, signal),
       (raw) => {
-        const r = raw as { Error?: unknown; Stats?: LibpodStats[] };
-        const cur = r.Stats?.[0];
-        if (!cur) return;
+        const r = raw as { Error?: unknown; Stats?: unknown } | null;
+        const cur = Array.isArray(r?.Stats) ? (r.Stats[0] as LibpodStats | undefined) : undefined;
+        // A sample without the counters as numbers is skipped (garbage from the engine, not a sample).
+        if (!isLibpodSample(cur)) return;
         if (prev) onSample(fromLibpodSamples(id, prev, cur));
         prev = cur;
       },
@@ -91,4 +86,22 @@ export class PodmanRuntime extends DockerRuntime {
       void sub.ended.then(() => done(() => reject(new RuntimeError('conflict', 'The container is not running.'))));
     });
   }
+}
+
+const COUNTERS = [
+  'CPUNano',
+  'SystemNano',
+  'MemUsage',
+  'MemLimit',
+  'NetInput',
+  'NetOutput',
+  'BlockInput',
+  'BlockOutput',
+  'PIDs',
+] as const;
+
+function isLibpodSample(v: unknown): v is LibpodStats {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return COUNTERS.every((k) => typeof o[k] === 'number' && Number.isFinite(o[k]));
 }

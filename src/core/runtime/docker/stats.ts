@@ -1,4 +1,5 @@
 import type { StatsSample } from '../types';
+import { Shape, isObject, topObject, type Json, type Origin } from './shape';
 
 /** The fields of GET /containers/{id}/stats that the figures come from (Linux engines). */
 export interface RawStats {
@@ -67,5 +68,53 @@ export function toStatsSample(id: string, s: RawStats): StatsSample {
     blockRead,
     blockWrite,
     pids: s.pids_stats?.current ?? 0,
+  };
+}
+
+/**
+ * A stats document checked field by field (shape.ts): only the fields above, each of the type the
+ * figures use. Throws MalformedAnswer naming the field when the engine sent another type.
+ */
+export function toRawStats(v: unknown, origin: Origin): RawStats {
+  const s = topObject(v, origin, 'a stats sample');
+  const f = new Shape(origin, 'a stats sample');
+  const cpu = f.obj(s, 'cpu_stats') ?? {};
+  const cpuUsage = f.obj(cpu, 'cpu_usage') ?? {};
+  const pre = f.obj(s, 'precpu_stats') ?? {};
+  const mem = f.obj(s, 'memory_stats') ?? {};
+  const memStats = f.obj(mem, 'stats') ?? {};
+  const numbers = (o: Json) =>
+    Object.fromEntries(Object.entries(o).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
+  const networks = f.obj(s, 'networks') ?? {};
+  const blk = f.obj(s, 'blkio_stats') ?? {};
+  const perCpu = f.arr(cpuUsage, 'percpu_usage');
+  return {
+    read: f.str(s, 'read'),
+    preread: f.str(s, 'preread'),
+    id: f.str(s, 'id'),
+    cpu_stats: {
+      cpu_usage: {
+        total_usage: f.num(cpuUsage, 'total_usage'),
+        percpu_usage: perCpu?.filter((n): n is number => typeof n === 'number'),
+      },
+      system_cpu_usage: f.num(cpu, 'system_cpu_usage'),
+      online_cpus: f.num(cpu, 'online_cpus'),
+    },
+    precpu_stats: {
+      cpu_usage: { total_usage: f.num(f.obj(pre, 'cpu_usage') ?? {}, 'total_usage') },
+      system_cpu_usage: f.num(pre, 'system_cpu_usage'),
+    },
+    memory_stats: { usage: f.num(mem, 'usage'), limit: f.num(mem, 'limit'), stats: numbers(memStats) },
+    networks: Object.fromEntries(
+      Object.entries(networks)
+        .filter((kv): kv is [string, Json] => isObject(kv[1]))
+        .map(([k, n]) => [k, { rx_bytes: f.num(n, 'rx_bytes'), tx_bytes: f.num(n, 'tx_bytes') }]),
+    ),
+    blkio_stats: {
+      io_service_bytes_recursive: f
+        .objects(blk, 'io_service_bytes_recursive')
+        .map((e) => ({ op: f.str(e, 'op'), value: f.num(e, 'value') })),
+    },
+    pids_stats: { current: f.num(f.obj(s, 'pids_stats') ?? {}, 'current') },
   };
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../../core/text/escapeControl';
 import type { CommandDeps } from '../types';
 import { targetName, type ComposeTarget } from './composeTarget';
 import { prepareCompose } from './composeTool';
@@ -15,7 +16,7 @@ export async function composeTerminal(
   if (!prepared) return undefined;
   const { inv } = prepared;
   const terminal = vscode.window.createTerminal({
-    name: o.name(targetName(target)),
+    name: o.name(escapeControl(targetName(target), { maxLength: 60 })),
     shellPath: inv.command,
     shellArgs: [...inv.args, ...(o.trailing ?? [])],
     cwd: inv.cwd,

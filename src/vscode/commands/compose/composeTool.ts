@@ -11,6 +11,11 @@ import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { CommandDeps } from '../types';
 import type { ComposeTarget } from './composeTarget';
 
+/** Whether Compose may run here: in an untrusted folder says why not (its Compose files would run). */
+export function composeTrusted(): boolean {
+  return requireTrust(vscode.l10n.t("Compose runs what this folder's Compose files say; trust the folder first."));
+}
+
 /**
  * The Compose tool for the active runtime and the invocation of a verb, or undefined after telling
  * the user why not: an untrusted folder (its Compose files would run), a runtime without Compose.
@@ -21,9 +26,7 @@ export async function prepareCompose(
   target: ComposeTarget,
   verbArgs: string[],
 ): Promise<{ tool: ComposeTool; inv: ComposeInvocation } | undefined> {
-  if (!requireTrust(vscode.l10n.t("Compose runs what this folder's Compose files say; trust the folder first."))) {
-    return undefined;
-  }
+  if (!composeTrusted()) return undefined;
   const rt = deps.session.runtime;
   const id = deps.session.runtimeId;
   if (!rt || (id !== 'docker' && id !== 'podman')) {

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import type { Command } from '../types';
 import { composeTarget } from './composeTarget';
+import { composeTrusted } from './composeTool';
 import { runComposeVerb } from './runComposeVerb';
 
 /** `down` for a whole project, after a modal confirmation; volumes are kept unless asked. */
@@ -9,10 +11,12 @@ export const composeDown: Command = {
   async run(deps, ...args) {
     const target = await composeTarget(deps, args, { title: vscode.l10n.t('Compose Down'), services: 'none' });
     if (!target) return undefined;
+    // Before the question: in an untrusted folder the answer would not matter.
+    if (!composeTrusted()) return undefined;
     const down = vscode.l10n.t('Down');
     const withVolumes = vscode.l10n.t('Down and Remove Volumes');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('Take Compose project “{0}” down?', target.project.name),
+      vscode.l10n.t('Take Compose project “{0}” down?', shownName(target.project.name)),
       {
         modal: true,
         detail: vscode.l10n.t(

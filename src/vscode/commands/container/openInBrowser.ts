@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import type { ContainerSummary } from '../../../core/runtime/types';
 import { portUrl } from '../../views/containers/containerTooltip';
 import type { Command } from '../types';
@@ -33,7 +34,7 @@ export const openContainerInBrowser: Command = {
     if (!c) return;
     const picks = portPicks(c);
     if (!picks.length) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('{0} publishes no port on the host.', c.name));
+      void vscode.window.showInformationMessage(vscode.l10n.t('{0} publishes no port on the host.', shownName(c.name)));
       return;
     }
     const pick =

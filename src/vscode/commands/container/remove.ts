@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import type { ContainerSummary } from '../../../core/runtime/types';
 import type { Command } from '../types';
 import { runOnContainers } from './runOnContainers';
@@ -19,7 +20,15 @@ function confirmationDetail(list: ContainerSummary[], running: ContainerSummary[
   const volumes = vscode.l10n.t(
     'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes; named volumes are never deleted.',
   );
-  return [stopped, volumes].filter(Boolean).join(' ');
+  // Several: which ones, so the question previews what goes.
+  const names =
+    list.length > 1
+      ? list
+          .slice(0, 10)
+          .map((c) => shownName(c.name))
+          .join(', ') + (list.length > 10 ? ` ${vscode.l10n.t('and {0} more', list.length - 10)}` : '')
+      : '';
+  return [names && `${names}.`, stopped, volumes].filter(Boolean).join(' ');
 }
 
 /**
@@ -37,7 +46,7 @@ export const removeContainer: Command = {
     const withVolumes = vscode.l10n.t('Remove with Volumes');
     const choice = await vscode.window.showWarningMessage(
       list.length === 1
-        ? vscode.l10n.t('Remove container “{0}”?', list[0].name)
+        ? vscode.l10n.t('Remove container “{0}”?', shownName(list[0].name))
         : vscode.l10n.t('Remove {0} containers?', list.length),
       { modal: true, detail: confirmationDetail(list, running) },
       remove,

@@ -3,6 +3,7 @@ import type { RuntimeError } from '../../../core/runtime/errors';
 import type { ContainerRuntime, ContainerSummary } from '../../../core/runtime/types';
 import { restated } from '../../ui/errors';
 import type { CommandDeps } from '../types';
+import { ENGINE_FAN_OUT, mapLimit } from '../../../core/util/mapLimit';
 
 /** The progress text, in the user's language: "Stopping web…", "Stopping 3 containers…". */
 export interface ProgressTexts {
@@ -27,17 +28,15 @@ export async function runOnContainers(
   if (!rt || !list.length) return;
   const failures: { c: ContainerSummary; e: RuntimeError }[] = [];
   const work = async () => {
-    await Promise.all(
-      list.map(async (c) => {
-        try {
-          await o.action(rt, c);
-        } catch (err) {
-          const e = deps.session.classifyFailure(err);
-          if (e.code === 'notFound') deps.log.info(`${c.name} is gone; nothing to do.`);
-          else failures.push({ c, e });
-        }
-      }),
-    );
+    await mapLimit(list, ENGINE_FAN_OUT, async (c) => {
+      try {
+        await o.action(rt, c);
+      } catch (err) {
+        const e = deps.session.classifyFailure(err);
+        if (e.code === 'notFound') deps.log.info(`${c.name} is gone; nothing to do.`);
+        else failures.push({ c, e });
+      }
+    });
   };
   const title = list.length === 1 ? o.progress.one(list[0].name) : o.progress.many(list.length);
   await vscode.window.withProgress({ location: { viewId: 'containerWorkspaces.containers' }, title }, () =>

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import { findComposeTool, type ComposeTool } from '../../../core/compose/composeTool';
 import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { WorkspaceContainer, WorkspaceSource, WorkspaceSourceKind } from '../../../core/workspace';
@@ -104,7 +105,11 @@ function postCreateRunner(deps: CommandDeps, name: string) {
       deps.log.info(`postCreateCommand ${i + 1}/${commands.length} in ${name}: exit code ${code}`);
       if (code !== 0) {
         void vscode.window.showWarningMessage(
-          vscode.l10n.t('postCreateCommand failed in {0} (exit code {1}); the container is kept.', name, code),
+          vscode.l10n.t(
+            'postCreateCommand failed in {0} (exit code {1}); the container is kept.',
+            shownName(name),
+            code,
+          ),
         );
         return;
       }
@@ -163,8 +168,8 @@ function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetF
   void vscode.window
     .showInformationMessage(
       result.created
-        ? vscode.l10n.t('Workspace container {0} is running.', result.name)
-        : vscode.l10n.t('Using the existing workspace container {0}.', result.name),
+        ? vscode.l10n.t('Workspace container {0} is running.', shownName(result.name))
+        : vscode.l10n.t('Using the existing workspace container {0}.', shownName(result.name)),
       shell,
     )
     .then((c) => c === shell && vscode.commands.executeCommand('containerWorkspaces.openShell'));
@@ -189,14 +194,16 @@ export const createWorkspaceContainer: Command = {
       );
       return undefined;
     }
+    // Before any question: every source runs something the folder chose (its build, its mounts and
+    // environment, its postCreateCommand); even a named image gets the folder mounted read-write.
+    const trustMessage = vscode.l10n.t(
+      "Creating the container runs what this folder's files say; trust the folder first.",
+    );
+    if (!requireTrust(trustMessage)) return undefined;
     const folder = await targetFolder(a);
     if (!folder) return undefined;
     const source = await pickSource(deps, folder, a);
     if (!source) return undefined;
-    const trustMessage = vscode.l10n.t(
-      "Creating the container runs what this folder's files say; trust the folder first.",
-    );
-    if (source.kind !== 'image' && !requireTrust(trustMessage)) return undefined;
     try {
       const result = await createWithProgress(deps, rt, folder, source, await composeToolFor(rt, source));
       announce(deps, result, folder, source);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import { workspaceDirIn, workspaceFolderOf } from '../../../core/workspace/membership';
 import { LABELS } from '../../../core/runtime/labels';
 import type { ContainerSummary } from '../../../core/runtime/types';
@@ -45,7 +46,7 @@ function containerOfNode(deps: CommandDeps, node: unknown): ContainerSummary | n
   const c = st.containers.find((x) => x.state === 'running') ?? st.containers[0];
   if (c) return c;
   void vscode.window.showInformationMessage(
-    vscode.l10n.t('Service “{0}” has no container yet; run Compose Up first.', node.service.name),
+    vscode.l10n.t('Service “{0}” has no container yet; run Compose Up first.', shownName(node.service.name)),
   );
   return null;
 }
@@ -54,7 +55,7 @@ function containerOfNode(deps: CommandDeps, node: unknown): ContainerSummary | n
 async function offerStart(deps: CommandDeps, c: ContainerSummary): Promise<boolean> {
   const start = vscode.l10n.t('Start');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('{0} is {1}.', c.name, stateWord(c.state)),
+    vscode.l10n.t('{0} is {1}.', shownName(c.name), stateWord(c.state)),
     start,
   );
   if (choice !== start) return false;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../../core/text/escapeControl';
 import { LogsPty } from '../../terminals/logsPty';
 import type { Command } from '../types';
 import { execTarget } from './execTarget';
@@ -12,9 +13,9 @@ export const followLogs: Command = {
     if (!t || !rt) return undefined;
     const tail = vscode.workspace.getConfiguration('containerWorkspaces').get<number>('logs.tail', 200);
     const terminal = vscode.window.createTerminal({
-      name: vscode.l10n.t('Logs: {0}', t.container.name),
+      name: vscode.l10n.t('Logs: {0}', escapeControl(t.container.name, { maxLength: 60 })),
       iconPath: new vscode.ThemeIcon('output'),
-      pty: new LogsPty(rt, t.container.id, tail),
+      pty: new LogsPty(rt, t.container.id, tail, deps.session),
     });
     terminal.show(true);
     return terminal;

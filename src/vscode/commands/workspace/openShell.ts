@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../../core/text/escapeControl';
 import { ExecPty } from '../../terminals/execPty';
 import type { Command } from '../types';
 import { execTarget, workspaceFolders } from './execTarget';
@@ -24,7 +25,7 @@ export const openShell: Command = {
     const rt = deps.session.runtime;
     if (!t || !rt) return undefined;
     const terminal = vscode.window.createTerminal({
-      name: vscode.l10n.t('Shell: {0}', t.container.name),
+      name: vscode.l10n.t('Shell: {0}', escapeControl(t.container.name, { maxLength: 60 })),
       iconPath: new vscode.ThemeIcon('vm'),
       pty: new ExecPty(rt, t.container.id, { cmd: SHELL, workingDir: t.workingDir, user: t.user }),
     });

@@ -1,7 +1,10 @@
 import * as vscode from 'vscode';
+import { escapeControl } from '../../../core/text/escapeControl';
+import { shownName } from '../../ui/format';
 import type { ContainerRuntime } from '../../../core/runtime/types';
 import { ExecPty } from '../../terminals/execPty';
 import { HostPty, hostShellArgv } from '../../terminals/hostPty';
+import { requireTrust } from '../../ui/notify';
 import type { Command } from '../types';
 import { execTarget, workspaceFolders, type ExecTarget } from './execTarget';
 
@@ -24,7 +27,7 @@ function askLine(where: Where, label: string, last: string | undefined): Thenabl
 
 /** A terminal running the line, in the container or on this machine; `onExit` is told its exit code. */
 function runTerminal(where: Where, line: string, onExit: (code: number) => void): vscode.Terminal {
-  const short = line.length > 30 ? `${line.slice(0, 29)}…` : line;
+  const short = escapeControl(line, { maxLength: 30 });
   return vscode.window.createTerminal(
     where.t
       ? {
@@ -52,6 +55,11 @@ function runTerminal(where: Where, line: string, onExit: (code: number) => void)
 export const runInContainer: Command = {
   id: 'containerWorkspaces.runInContainer',
   async run(deps, ...args) {
+    // The line usually runs the folder's own scripts (npm test, make …), on this machine or in a
+    // container with the folder mounted: only once the folder is trusted.
+    if (!requireTrust(vscode.l10n.t("Running a command runs this folder's scripts; trust the folder first."))) {
+      return undefined;
+    }
     const given = typeof args[1] === 'string' ? args[1] : typeof args[0] === 'string' ? args[0] : undefined;
     let where: Where = {};
     if (!deps.session.isHost) {
@@ -73,7 +81,9 @@ export const runInContainer: Command = {
       const onExit = (code: number) => {
         resolve(code);
         if (code !== 0)
-          void vscode.window.showWarningMessage(vscode.l10n.t('“{0}” exited with code {1} in {2}.', line, code, label));
+          void vscode.window.showWarningMessage(
+            vscode.l10n.t('“{0}” exited with code {1} in {2}.', shownName(line), code, shownName(label)),
+          );
         else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) “{0}” finished (exit code 0)', line), 5000);
       };
       runTerminal(where, line, onExit).show();

@@ -1,7 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { shownName } from '../../ui/format';
 import { RuntimeError } from '../../../core/runtime/errors';
 import { restated } from '../../ui/errors';
+import { requireTrust } from '../../ui/notify';
 import type { Command } from '../types';
 import { execTarget, workspaceFolders } from './execTarget';
 
@@ -13,6 +15,11 @@ import { execTarget, workspaceFolders } from './execTarget';
 export const startTunnel: Command = {
   id: 'containerWorkspaces.startTunnel',
   async run(deps, ...args) {
+    // It runs the `code` the workspace container has (which the folder's build put there) and opens
+    // the container to the internet: only for a trusted folder.
+    if (!requireTrust(vscode.l10n.t("A tunnel runs the workspace container's code CLI; trust the folder first."))) {
+      return undefined;
+    }
     const t = await execTarget(deps, args, vscode.l10n.t('Start Tunnel'));
     const rt = deps.session.runtime;
     if (!t || !rt) return;
@@ -21,8 +28,8 @@ export const startTunnel: Command = {
     if (running) {
       void vscode.window.showInformationMessage(
         running.url
-          ? vscode.l10n.t('A tunnel already runs in {0}: {1}', c.name, running.url)
-          : vscode.l10n.t('A tunnel already runs in {0}.', c.name),
+          ? vscode.l10n.t('A tunnel already runs in {0}: {1}', shownName(c.name), running.url)
+          : vscode.l10n.t('A tunnel already runs in {0}.', shownName(c.name)),
       );
       return;
     }
