@@ -147,6 +147,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       await until('the log stream to end', () => (ended ? true : undefined));
     });
 
+    it('interactive exec: output before the first listener is kept (a shell’s first prompt)', async () => {
+      const id = await run(['sleep', '300']);
+      const term = await rt.execInteractive(id, { cmd: ['sh', '-c', 'echo early; sleep 300'], cols: 80, rows: 24 });
+      // The listener comes late on purpose: by then "early" has long arrived (a pause that makes
+      // the race certain, not a wait for something).
+      await sleep(1_000);
+      let screen = '';
+      term.onData((d) => (screen += d));
+      await until('the early line', () => (screen.includes('early') ? true : undefined), 5_000);
+      term.close();
+    });
+
     it('interactive exec: a TTY shell takes input, resizes, and reports its exit code', async () => {
       const id = await run(['sleep', '300']);
       const term = await rt.execInteractive(id, { cmd: ['sh'], cols: 100, rows: 30 });

@@ -53,6 +53,7 @@ import {
   type AppleSystemStatus,
   type AppleVersions,
 } from './parse';
+import { OutputRelay } from '../streams/outputRelay';
 
 const CAPABILITIES: RuntimeCapabilities = {
   pause: false,
@@ -518,13 +519,10 @@ export class AppleRuntime implements ContainerRuntime {
     if (d.state !== 'running') throw new RuntimeError('conflict', `Container ${id} is not running; start it first.`);
     const child = this.cli.stream(this.execArgs(id, o, true), { signal: this.signal(o.signal), stdin: true });
     const sub = new ManagedSubscription(this.subs, () => terminate(child));
-    const listeners: ((data: string) => void)[] = [];
+    const output = new OutputRelay();
     for (const stream of [child.stdout!, child.stderr!]) {
       const decoder = new StringDecoder('utf8');
-      stream.on('data', (b: Buffer) => {
-        const text = decoder.write(b);
-        if (text) for (const l of listeners) l(text);
-      });
+      stream.on('data', (b: Buffer) => output.push(decoder.write(b)));
     }
     child.stdin!.on('error', () => undefined); // writes after the process ended
     let closedEarly = false;
@@ -543,9 +541,7 @@ export class AppleRuntime implements ContainerRuntime {
         if (child.stdin!.writable) child.stdin!.write(data);
       },
       resize: () => Promise.resolve(),
-      onData: (l) => {
-        listeners.push(l);
-      },
+      onData: (l) => output.on(l),
       exit,
       close: () => {
         closedEarly = true;

@@ -43,6 +43,7 @@ import { toRuntimeEvent } from './events';
 import { toDetails, toSummaries } from './normalize';
 import { MalformedAnswer, Shape, topList, topObject, type Origin } from './shape';
 import { toRawStats, toStatsSample } from './stats';
+import { OutputRelay } from '../streams/outputRelay';
 
 /** Idle keep-alive connections are closed after this long: nothing stays open while nobody looks. */
 const IDLE_SOCKET_MS = 4_000;
@@ -557,8 +558,8 @@ export class DockerRuntime implements ContainerRuntime {
       o.signal,
     );
     const stream = await this.call(() => exec.start({ hijack: true, stdin: true, Tty: true }), o.signal);
-    const listeners: ((data: string) => void)[] = [];
-    const text = new RawText((_s, t) => listeners.forEach((l) => l(t)));
+    const output = new OutputRelay();
+    const text = new RawText((_s, t) => output.push(t));
     let closedEarly = false;
     const exit = new Promise<number>((resolve) => {
       this.track(
@@ -580,9 +581,7 @@ export class DockerRuntime implements ContainerRuntime {
         stream.write(data);
       },
       resize,
-      onData: (l) => {
-        listeners.push(l);
-      },
+      onData: (l) => output.on(l),
       exit,
       close: () => {
         closedEarly = true;
