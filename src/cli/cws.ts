@@ -141,7 +141,7 @@ export async function main(
   } catch (e) {
     return reportFailure(e, rt !== undefined, err);
   } finally {
-    rt?.close();
+    void rt?.close();
   }
 }
 

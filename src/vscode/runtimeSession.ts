@@ -86,7 +86,7 @@ export class RuntimeSession implements vscode.Disposable {
     this.switching = false;
     if (old) {
       this.changed.fire();
-      await Promise.resolve(old.close()); // Apple's close() resolves once its CLI children have exited
+      await old.close(); // Apple's close() resolves once its CLI children have exited
     }
     try {
       const input = this.selection();
@@ -214,7 +214,7 @@ export class RuntimeSession implements vscode.Disposable {
   dispose(): void {
     this.generation++;
     this.endOutage();
-    this.rt?.close();
+    void this.rt?.close();
     this.changed.dispose();
   }
 }

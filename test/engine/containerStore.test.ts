@@ -47,7 +47,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
     after(async () => {
       store?.dispose();
-      rt?.close();
+      void rt?.close();
       await proxy?.close();
       await removeTestContainers(engine).catch(() => undefined);
     });

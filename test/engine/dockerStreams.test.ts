@@ -45,7 +45,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       rt = engine === 'podman' ? new PodmanRuntime(ep) : new DockerRuntime('docker', ep);
     });
     after(async () => {
-      rt?.close();
+      void rt?.close();
       if (rt) {
         await removeTestContainers(engine);
         await engineCli(engine, ['rmi', '-f', `localhost/cws-test/built-${process.pid}:latest`]).catch(() => undefined);
@@ -134,7 +134,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         sub?.close();
         await sub?.ended;
       } finally {
-        quick.close();
+        void quick.close();
       }
     });
 

@@ -19,7 +19,7 @@ for (const target of CONTRACT_TARGETS) {
       rt = target.make();
     });
     after(async () => {
-      rt?.close();
+      void rt?.close();
       if (rt) await target.cleanup();
     });
 
@@ -163,7 +163,7 @@ for (const target of CONTRACT_TARGETS) {
       await rt.start(id);
       const subs = [other.subscribeEvents(() => undefined), other.subscribeStats(id, () => undefined)];
       await new Promise((r) => setTimeout(r, 300));
-      other.close();
+      void other.close();
       await Promise.all(subs.map((s) => s.ended));
       await rt.remove(id, { force: true });
     });

@@ -192,7 +192,7 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
   });
 
   after(async function () {
-    for (const rt of runtimes) rt.close();
+    for (const rt of runtimes) void rt.close();
     for (const child of [sshd, agent]) {
       if (child && child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

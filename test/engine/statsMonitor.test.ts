@@ -53,7 +53,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
     after(async () => {
       monitor?.dispose();
-      rt?.close();
+      void rt?.close();
       await proxy?.close();
       if (rt) await removeTestContainers(engine);
     });

@@ -69,7 +69,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       image = await ensureTunnelImage(rt, engine);
     });
     after(async () => {
-      rt?.close();
+      void rt?.close();
       if (rt) await removeTestContainers(engine);
     });
 
@@ -132,7 +132,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         replay.sub.close();
         await replay.sub.ended;
       } finally {
-        fresh.close();
+        void fresh.close();
       }
 
       // Detached from the exec that started it, with the file keychain in its environment.
@@ -271,7 +271,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         await stopTunnel(fresh, id);
         assert.equal((await tunnelStatus(fresh, id)).running, false);
       } finally {
-        fresh.close();
+        void fresh.close();
       }
       assert.deepEqual(await tunnels(id), []);
     });

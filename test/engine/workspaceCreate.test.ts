@@ -143,7 +143,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         for (const file of overrides.filter((o) => o.startsWith(`${workspaceContainerName(f)}-`)))
           rmSync(join(composeOverrideDir(), file), { force: true });
       }
-      rt.close();
+      void rt.close();
       rmSync(root, { recursive: true, force: true });
     });
 

@@ -106,7 +106,7 @@ class Workload {
     this.release = undefined;
     this.monitor.dispose();
     this.store.dispose();
-    this.rt.close();
+    void this.rt.close();
   }
 }
 
@@ -334,7 +334,7 @@ describe('faults on real engines (private dockerd and Podman service, killed and
             // As the session does: listeners let go of the old runtime, then it is closed.
             store.setRuntime(next);
             monitor.setRuntime(next);
-            rt?.close();
+            void rt?.close();
             rt = next;
             await store.whenSettled();
             const ticker = store.containers.find((c) => c.name === 'ticker');
@@ -348,7 +348,7 @@ describe('faults on real engines (private dockerd and Podman service, killed and
         } finally {
           store.setRuntime(undefined);
           monitor.setRuntime(undefined);
-          rt?.close();
+          void rt?.close();
           release();
           store.dispose();
           monitor.dispose();

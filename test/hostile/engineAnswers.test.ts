@@ -61,13 +61,13 @@ describe('an engine that answers badly (fake engine on a unix socket, our real D
     });
   });
   afterEach(async () => {
-    rt.close();
+    void rt.close();
     await engine.close();
   });
 
   /** For the big bodies: a time-out long enough that reading 32 MiB on a loaded machine is not what ends them. */
   function patientRuntime(): void {
-    rt.close();
+    void rt.close();
     rt = new DockerRuntime('docker', resolveDockerEndpoint(engine.url), { requestTimeoutMs: 60_000 });
   }
 
@@ -388,7 +388,7 @@ describe('an engine that is not there is reported at once', function () {
       assert.match(e.hint ?? '', /Start/);
       assert.ok(Date.now() - started < 3_000, `${name}: took ${Date.now() - started} ms`);
     } finally {
-      rt.close();
+      void rt.close();
     }
   }
 
@@ -465,7 +465,7 @@ describe('a tcp engine over TLS with a certificate we cannot verify', function (
       assert.equal(e.code, 'permission');
       assert.match(e.hint ?? '', /containerWorkspaces\.docker\.insecureHosts/);
     } finally {
-      rt.close();
+      void rt.close();
     }
   });
 
@@ -476,8 +476,8 @@ describe('a tcp engine over TLS with a certificate we cannot verify', function (
       await assert.rejects(other.ping(), /could not be verified/, 'an entry for another port does not count');
       await listed.ping();
     } finally {
-      other.close();
-      listed.close();
+      void other.close();
+      void listed.close();
     }
   });
 });
@@ -492,7 +492,7 @@ describe('a command that prints without end (captured exec, real dockerd)', func
     id = await runTestContainer('docker', uniqueName('cws-flood'), ['sleep', '300']);
   });
   after(async () => {
-    rt?.close();
+    void rt?.close();
     await removeTestContainers('docker');
   });
 

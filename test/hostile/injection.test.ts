@@ -199,7 +199,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     after(async () => {
       if (!rt) return;
       await removeTestContainers(engine).catch(() => undefined);
-      rt.close();
+      void rt.close();
     });
 
     it('cws ps, inspect and logs print the payloads as text', async () => {
@@ -363,7 +363,7 @@ describe('injection: the tunnel scripts in a container (docker, real engine)', f
   after(async () => {
     if (!rt) return;
     await removeTestContainers(engine).catch(() => undefined);
-    rt.close();
+    void rt.close();
   });
 
   for (const kind of KINDS) {

@@ -85,6 +85,12 @@ export function runtimeStatusItem(page: Page): Locator {
 /** Right-clicks a tree row and runs a context-menu entry (keyboard: clicks on the menu are flaky). */
 export async function runFromContextMenu(page: Page, row: Locator, entry: string): Promise<void> {
   await row.click({ button: 'right' });
-  await page.locator('.context-view .action-menu-item', { hasText: entry }).hover();
+  // Hovering focuses the item; Enter then runs whichever item has keyboard focus, so wait until it
+  // is this one (a click is not used: a menu opened by a right-click can swallow the first click).
+  // The menu closes once the command has been handed over.
+  const item = page.locator('.context-view .action-menu-item', { hasText: entry });
+  await item.hover();
+  await page.locator('.context-view .action-item.focused .action-menu-item', { hasText: entry }).waitFor();
   await page.keyboard.press('Enter');
+  await item.waitFor({ state: 'detached', timeout: 10_000 });
 }

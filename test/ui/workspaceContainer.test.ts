@@ -41,7 +41,7 @@ describe('UI: workspace container and tunnel', function () {
     try {
       await ensureTunnelImage(rt, 'docker');
     } finally {
-      rt.close();
+      void rt.close();
     }
     wb = await openWorkbench({ folder: sampleWorkspace, env: { CONTAINER_RUNTIME: 'docker' } });
     page = wb.page;

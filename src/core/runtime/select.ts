@@ -172,7 +172,7 @@ function probes(
       return { id, label: RUNTIME_LABELS[id], available: false, endpoint: rt?.endpoint, error };
     } finally {
       // Apple's close() resolves once its CLI children have exited: none outlives detection.
-      await Promise.resolve(rt?.close());
+      await rt?.close();
     }
   });
 }

@@ -297,9 +297,9 @@ export interface ContainerRuntime {
   readonly openStreams: number;
 
   /**
-   * Ends every stream and socket this runtime opened. Fire-and-forget for callers; a runtime whose
-   * work runs in child processes (Apple's CLI) returns a promise resolved once they have exited, and
-   * callers that can wait do so with `await Promise.resolve(rt.close())`.
+   * Ends every stream and socket this runtime opened. Resolves once nothing of it is left: at once
+   * for Docker and Podman, once its CLI children have exited for Apple. Calling it again returns
+   * the same settled promise. Callers that cannot wait (disposal) use `void rt.close()`.
    */
-  close(): void;
+  close(): Promise<void>;
 }

@@ -42,7 +42,7 @@ describe('tunnel into the workspace container', function () {
     );
   });
   after(async () => {
-    rt?.close();
+    void rt?.close();
     await removeTestContainers('docker');
   });
 

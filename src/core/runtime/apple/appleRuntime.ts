@@ -720,10 +720,7 @@ export class AppleRuntime implements ContainerRuntime {
   /**
    * Ends every subscription, timer and child process this runtime started. Resolves once every
    * child has exited (with its process group and pipes), so nothing of ours still writes anywhere.
-   * ContainerRuntime.close() is fire-and-forget; callers that can wait (switching runtimes,
-   * detection) await what this returns.
    */
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above: waiting is optional
   close(): Promise<void> {
     if (!this.closing) {
       const exited = this.cli.close(); // first: calls cut short by the abort below then say "closed"

@@ -785,11 +785,13 @@ export class DockerRuntime implements ContainerRuntime {
     });
   }
 
-  close(): void {
-    if (this.lifetime.signal.aborted) return;
-    this.lifetime.abort();
-    for (const s of [...this.subs]) s.close();
-    for (const a of this.agents) a.destroy();
+  close(): Promise<void> {
+    if (!this.lifetime.signal.aborted) {
+      this.lifetime.abort();
+      for (const s of [...this.subs]) s.close();
+      for (const a of this.agents) a.destroy();
+    }
+    return Promise.resolve();
   }
 
   /** Open subscriptions: events, stats, logs, exec streams (ContainerRuntime.openStreams). */
