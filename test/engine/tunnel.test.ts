@@ -55,8 +55,19 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     const sh = (id: string, script: string, ...args: string[]) =>
       engineCli(engine, ['exec', id, 'sh', '-c', script, 'sh', ...args]);
     /** The `code tunnel` processes in the container. */
-    const tunnels = async (id: string) =>
-      (await sh(id, 'ps -o pid,user,args')).split('\n').filter((l) => /bin\/code tunnel/.test(l));
+    /**
+     * The `code tunnel` processes, as "pid user args" lines. The fake CLI is a shell script whose
+     * loop forks `sleep` every second; between fork and exec that child shows the same arguments
+     * (seen once on a loaded machine), so a match whose parent is also a match is not counted.
+     */
+    const tunnels = async (id: string) => {
+      const rows = (await sh(id, 'ps -o pid,ppid,user,args'))
+        .split('\n')
+        .map((l) => /^\s*(\d+)\s+(\d+)\s+(\S+)\s+(.*)$/.exec(l))
+        .filter((m): m is RegExpExecArray => !!m && /bin\/code tunnel/.test(m[4]));
+      const pids = new Set(rows.map((m) => m[1]));
+      return rows.filter((m) => !pids.has(m[2])).map((m) => `${m[1]} ${m[3]} ${m[4]}`);
+    };
     const collect = async (id: string, r = rt) => {
       const events: TunnelEvent[] = [];
       const sub = await followTunnel(r, id, (e) => events.push(e), { intervalMs: 200 });
