@@ -105,7 +105,10 @@ describe('Container Stats panel', function () {
       20_000,
     );
     const cpu = (id: string) => p.history(id).at(-1)!.cpu;
-    assert.ok(cpu(busy) > 50, `burner ${cpu(busy).toFixed(1)} %`);
+    // Busy is a fifth of a core or more, waited for: on a loaded 2-core machine the burner shares one.
+    await waitFor('the burner busy in the panel', () => (cpu(busy) > 20 ? true : undefined), 30_000).catch(() => {
+      assert.fail(`burner ${cpu(busy).toFixed(1)} %`);
+    });
     assert.ok(cpu(idle) < 5, `idle ${cpu(idle).toFixed(1)} %`);
     await waitFor('points sent to the webview', () => (said(p).pointMessages > 0 ? true : undefined));
     assert.equal(said(p).cspViolations, 0, 'the webview ran under its policy without violations');

@@ -559,7 +559,7 @@ export class AppleRuntime implements ContainerRuntime {
     });
     const stats = parseStats(parseJson(r.stdout, 'container stats')).find((s) => s.id === id);
     if (!stats) return undefined;
-    const point = { stats, at: Date.now() };
+    const point = { stats, at: r.stdoutAt ?? Date.now() };
     for (const [k, v] of this.lastStats) if (point.at - v.at > STATS_REUSE_MS) this.lastStats.delete(k);
     return point;
   }

@@ -17,6 +17,11 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /**
+   * Date.now() when the first stdout bytes arrived: when the CLI wrote its answer, which is when a
+   * snapshot (`stats`) was taken. Closer to it than the exit, which a loaded machine can delay.
+   */
+  stdoutAt?: number;
 }
 
 export interface CliRunOptions {
@@ -110,8 +115,8 @@ function collectOutput(
   child: ChildProcess,
   onLine: CliRunOptions['onLine'],
   tooMuch: () => void,
-): { stdout: string; stderr: string } {
-  const out = { stdout: '', stderr: '' };
+): { stdout: string; stderr: string; stdoutAt?: number } {
+  const out: { stdout: string; stderr: string; stdoutAt?: number } = { stdout: '', stderr: '' };
   let over = false;
   for (const stream of ['stdout', 'stderr'] as const) {
     const decoder = new StringDecoder('utf8');
@@ -119,6 +124,7 @@ function collectOutput(
     let bytes = 0;
     const src = child[stream]!;
     src.on('data', (b: Buffer) => {
+      if (stream === 'stdout') out.stdoutAt ??= Date.now();
       if (over) return;
       bytes += b.length;
       if (bytes > MAX_OUTPUT_BYTES && !lines) {
