@@ -120,5 +120,7 @@ if ! command -v docker-compose >/dev/null && can_apt; then
   apt_install docker-compose || log "could not install docker-compose"
 fi
 
+# Debian's docker-registry (distribution 2.8) and htpasswd: the loopback OCI registry of the registry tests (test/support/registry.ts).
+if { ! command -v docker-registry >/dev/null || ! command -v htpasswd >/dev/null; } && can_apt; then log "installing docker-registry apache2-utils"; apt_install docker-registry apache2-utils || log "could not install docker-registry"; fi
 echo "docker=$docker_state"
 echo "podman=$podman_state"

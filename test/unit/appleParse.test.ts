@@ -2,7 +2,7 @@
 // the facts file (shared/reference/apple-container-cli.md) describes them, plus its error mapping,
 // its `container create` flags and the event diff.
 import * as assert from 'node:assert/strict';
-import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
+import { AppleRuntime, unsupportedOnApple } from '../../src/core/runtime/apple/appleRuntime';
 import { fromCliFailure, isCliError } from '../../src/core/runtime/apple/errors';
 import { diffSnapshots, snapshotsOf } from '../../src/core/runtime/apple/events';
 import {
@@ -336,6 +336,19 @@ describe('apple: container create flags', () => {
       '-c',
       'echo hi',
     ]);
+  });
+
+  it('host options: cpus, memory and network become -c, -m and --network; others are refused by name', () => {
+    assert.deepEqual(
+      AppleRuntime.createArgs({ image: 'alpine', host: { cpus: 1.5, memory: 3 * 2 ** 30, network: 'dev' } }),
+      ['create', '-c', '2', '-m', '3072M', '--network', 'dev', 'alpine'],
+    );
+    assert.deepEqual(unsupportedOnApple({ cpus: 2, capAdd: [], privileged: false, sysctls: {} }), []);
+    assert.throws(
+      () => AppleRuntime.createArgs({ image: 'alpine', host: { capAdd: ['SYS_PTRACE'], privileged: true } }),
+      (e: unknown) =>
+        e instanceof RuntimeError && e.code === 'invalidArgument' && /cannot set capAdd, privileged/.test(e.message),
+    );
   });
 
   it('refuses names and images that the CLI would read as options', () => {

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectDevcontainers } from '../../src/core/detection/devcontainers';
+import { detectDevcontainers, parseDevcontainer, parseSize } from '../../src/core/detection/devcontainers';
 import type { ContextDiagnostic, ReadText } from '../../src/core/detection/types';
 import { repoRoot } from '../support/paths';
 
@@ -270,6 +270,184 @@ describe('dev container detection (devcontainers.ts)', () => {
       Promise.resolve('\uFEFF{ "image": "alpine:3.20" }\n'),
     );
     assert.deepEqual([configs.map((c) => c.image), diagnostics], [['alpine:3.20'], []]);
+  });
+
+  it('a config using every property of the schema: each read into the config, only the deprecated appPort warned about', async () => {
+    const { dir, configs, diagnostics } = await detect('everything');
+    assert.deepEqual(brief(diagnostics), [
+      ['warning', 23, 2, '"appPort" is deprecated: use "forwardPorts" instead (it is still published).'],
+    ]);
+    const { features, ...c } = configs[0];
+    assert.deepEqual(
+      features?.map((f) => [f.id, f.options, f.range.line, f.range.column]),
+      [
+        ['ghcr.io/devcontainers/features/common-utils:2', { installZsh: true, username: 'node' }, 14, 4],
+        ['ghcr.io/devcontainers/features/docker-in-docker:2', 'latest', 15, 4],
+        ['./local-feature', true, 16, 4],
+      ],
+    );
+    assert.deepEqual(c, {
+      path: join(dir, '.devcontainer/devcontainer.json'),
+      name: 'Everything',
+      kind: 'build',
+      image: undefined,
+      build: {
+        dockerfile: join(dir, '.devcontainer/Dockerfile'),
+        context: dir,
+        target: 'dev',
+        args: { NODE_VERSION: '20' },
+        cacheFrom: ['ghcr.io/example/app-devcontainer:latest'],
+        options: ['--add-host=registry.local:10.0.0.5', '--network=host'],
+      },
+      compose: undefined,
+      workspaceFolder: '/workspaces/app',
+      workspaceMount: 'source=${localWorkspaceFolder},target=/workspaces/app,type=bind',
+      forwardPorts: [3000, 'db:5432'],
+      containerEnv: { NODE_ENV: 'development' },
+      containerUser: 'node',
+      remoteUser: 'node',
+      overrideFeatureInstallOrder: ['ghcr.io/devcontainers/features/common-utils'],
+      initializeCommand: 'echo initializing on the host',
+      onCreateCommand: ['npm', 'ci'],
+      updateContentCommand: 'npm run build',
+      postCreateCommand: { hooks: 'npx husky install', db: ['npm', 'run', 'db:migrate'] },
+      postStartCommand: 'npm run watch &',
+      postAttachCommand: { greet: 'echo attached' },
+      waitFor: 'onCreateCommand',
+      runArgs: ['--cap-add=SYS_PTRACE', '--security-opt', 'seccomp=unconfined', '--shm-size=1g'],
+      mounts: [
+        'source=app-node-modules-${devcontainerId},target=/workspaces/app/node_modules,type=volume',
+        { type: 'bind', source: '${localEnv:HOME}/.ssh', target: '/home/node/.ssh' },
+      ],
+      remoteEnv: { PATH: '${containerEnv:PATH}:/home/node/.local/bin', UNSET_ME: null },
+      updateRemoteUserUID: true,
+      overrideCommand: true,
+      shutdownAction: 'stopContainer',
+      hostRequirements: { cpus: 2, memory: 4 * 1024 ** 3, storage: 32 * 1024 ** 3, gpu: 'optional' },
+      init: true,
+      privileged: false,
+      capAdd: ['NET_ADMIN'],
+      securityOpt: ['apparmor=unconfined'],
+      userEnvProbe: 'loginInteractiveShell',
+      appPort: [8080, '9000:9001'],
+    });
+  });
+
+  it('unknown, moved and misplaced properties, and wrong values of the new ones: a warning each at the key or value, read as absent', async () => {
+    const { configs, diagnostics } = await detect('schemawarnings');
+    assert.deepEqual(brief(diagnostics), [
+      ['warning', 2, 2, '"extensions" has moved to "customizations.vscode.extensions"; here it is ignored.'],
+      ['warning', 3, 2, '"settings" has moved to "customizations.vscode.settings"; here it is ignored.'],
+      ['warning', 4, 2, '"dockerComposeService" is not a dev container property; it is ignored.'],
+      ['warning', 5, 2, '"service" applies to Compose configs only; it is ignored.'],
+      ['warning', 6, 13, '"build.dockerfil" is not a dev container property; it is ignored.'],
+      [
+        'warning',
+        7,
+        57,
+        'Feature "ghcr.io/devcontainers/features/node:1": its options should be a version string, true or false, or an object of options.',
+      ],
+      ['warning', 7, 61, 'A Feature needs a reference as its key (e.g. "ghcr.io/devcontainers/features/node:1").'],
+      [
+        'warning',
+        8,
+        13,
+        '"waitFor" should be one of "initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand".',
+      ],
+      ['warning', 9, 20, '"shutdownAction" should be one of "none", "stopContainer".'],
+      ['warning', 10, 10, '"init" should be true or false.'],
+      ['warning', 11, 49, 'A mount object\'s "type" should be "bind" or "volume".'],
+      ['warning', 11, 110, 'A mount object has only "type", "source" and "target"; "ro" is ignored.'],
+      ['warning', 12, 22, '"remoteEnv" values should be strings, or null to unset a variable.'],
+      ['warning', 13, 32, '"hostRequirements.cpus" should be a whole number of at least 1.'],
+      ['warning', 13, 45, '"hostRequirements.memory" should be a size such as "4gb" or "512mb".'],
+      ['warning', 13, 53, '"hostRequirements.gpus" is not a dev container property; it is ignored.'],
+      [
+        'warning',
+        14,
+        21,
+        '"onCreateCommand" should be a command string, an array of arguments, or an object of named commands.',
+      ],
+      ['warning', 15, 2, '"appPort" is deprecated: use "forwardPorts" instead (it is still published).'],
+    ]);
+    const c = configs[0];
+    assert.deepEqual(
+      [c.features, c.waitFor, c.shutdownAction, c.init, c.remoteEnv, c.hostRequirements, c.onCreateCommand],
+      [[], undefined, undefined, undefined, {}, {}, undefined],
+    );
+    // The string mount is checked when the container is planned (workspace/mounts.ts); the bad object is left out.
+    assert.deepEqual(c.mounts, ['type=tmpfs,target=/tmp', { type: 'bind', target: '/y' }]);
+  });
+
+  it('a Compose config: stopCompose accepted, runArgs warned about (it belongs in the Compose file), Features and hooks read', async () => {
+    const { configs, diagnostics } = await detect('composehooks');
+    assert.deepEqual(brief(diagnostics), [
+      [
+        'warning',
+        8,
+        2,
+        '"runArgs" applies to image and Dockerfile configs; set it in the Compose file. It is ignored.',
+      ],
+    ]);
+    const c = configs[0];
+    assert.deepEqual(
+      [c.kind, c.shutdownAction, c.overrideCommand, c.runArgs, c.postStartCommand, c.features?.map((f) => f.id)],
+      [
+        'compose',
+        'stopCompose',
+        false,
+        undefined,
+        'git config --global --add safe.directory /workspace',
+        ['ghcr.io/devcontainers/features/git:1'],
+      ],
+    );
+    const wrongKind = parseDevcontainer(
+      '/ws/.devcontainer.json',
+      '{ "dockerComposeFile": "c.yml", "service": "a", "workspaceFolder": "/w", "shutdownAction": "stopContainer" }',
+      '/ws',
+    );
+    assert.deepEqual(
+      wrongKind.diagnostics.map((d) => d.message),
+      ['"shutdownAction" should be one of "none", "stopCompose".'],
+    );
+  });
+
+  it('hostile keys: "__proto__" in features, containerEnv, remoteEnv and commands stays a plain key; thousands of unknown properties are read fast', () => {
+    const text =
+      '{ "image": "x", "features": { "__proto__": { "polluted": true } }, "containerEnv": { "__proto__": "a" },' +
+      ' "remoteEnv": { "__proto__": "b" }, "postCreateCommand": { "__proto__": "echo hi" } }';
+    const { config, diagnostics } = parseDevcontainer('/ws/.devcontainer.json', text, '/ws');
+    assert.deepEqual(diagnostics, []);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+    assert.deepEqual(
+      config?.features?.map((f) => f.id),
+      ['__proto__'],
+    );
+    assert.equal(Object.getPrototypeOf(config?.containerEnv), Object.prototype);
+    assert.deepEqual(Object.keys(config?.containerEnv ?? {}), ['__proto__']);
+    assert.deepEqual(Object.keys(config?.remoteEnv ?? {}), ['__proto__']);
+    assert.deepEqual(Object.keys(config?.postCreateCommand as object), ['__proto__']);
+
+    const many = `{ "image": "x", ${Array.from({ length: 20_000 }, (_, i) => `"p${i}": ${i}`).join(', ')} }`;
+    const started = Date.now();
+    const r = parseDevcontainer('/ws/.devcontainer.json', many, '/ws');
+    assert.ok(Date.now() - started < 2000, 'read in under 2 s');
+    assert.equal(r.diagnostics.length, 20_000, 'one warning each (detect.ts caps what is shown per file)');
+    assert.equal(r.diagnostics[0].message, '"p0" is not a dev container property; it is ignored.');
+  });
+
+  it('sizes for hostRequirements: tb/gb/mb/kb in units of 1024, case-insensitive; anything else is not a size', () => {
+    assert.deepEqual(['4gb', '512MB', '1tb', '2kb', '1024', '4 gb', '4g', '-1gb', '99999999999999gb'].map(parseSize), [
+      4 * 1024 ** 3,
+      512 * 1024 ** 2,
+      1024 ** 4,
+      2048,
+      1024,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('a 20,000-file listing with two configs reads only those two (speed: npm run bench:context)', async () => {

@@ -76,14 +76,66 @@ export interface ComposeProject {
   podmanLeaning: boolean;
 }
 
+/**
+ * A dev container lifecycle command as written: a string (run by `/bin/sh -c`), an array (one argv,
+ * no shell) or an object whose values run in parallel, each in one of the first two forms.
+ */
+export type LifecycleCommand = string | string[] | Record<string, string | string[]>;
+
+/** The lifecycle hooks that run inside the container, in the order the spec runs them. */
+export const CONTAINER_HOOKS = [
+  'onCreateCommand',
+  'updateContentCommand',
+  'postCreateCommand',
+  'postStartCommand',
+  'postAttachCommand',
+] as const;
+export type ContainerHook = (typeof CONTAINER_HOOKS)[number];
+
+/** The hook `waitFor` names: tools go on (open a shell, report "ready") once it has run. */
+export type WaitFor =
+  'initializeCommand' | 'onCreateCommand' | 'updateContentCommand' | 'postCreateCommand' | 'postStartCommand';
+
+/** One entry of `features`, as written: the key (a Feature reference) and its options. */
+export interface DevcontainerFeature {
+  /** The key as written: `ghcr.io/devcontainers/features/node:1`, `./local-feature`, … */
+  id: string;
+  /** A string or boolean (shorthand for `version`) or an object of options, as written. */
+  options: string | boolean | Record<string, unknown>;
+  /** Where the key is, for diagnostics about this Feature later (fetch, metadata, order). */
+  range: SourceRange;
+}
+
+/** A `mounts` entry: the `--mount` string form, or the schema's object form. */
+export type DevcontainerMountEntry = string | { type: 'bind' | 'volume'; source?: string; target: string };
+
+/** `hostRequirements`, sizes in bytes ("4gb" → 4 × 1024³). */
+export interface HostRequirements {
+  cpus?: number;
+  memory?: number;
+  storage?: number;
+  gpu?: boolean | 'optional' | { cores?: number; memory?: number };
+}
+
+/**
+ * A devcontainer.json as far as it shapes the container. Properties added after the first version
+ * are only present when the file sets them, so a config that does not use them keeps its old shape.
+ */
 export interface DevcontainerConfig {
   /** Absolute path of devcontainer.json. */
   path: string;
   name?: string;
   kind: 'image' | 'build' | 'compose';
   image?: string;
-  /** Absolute paths. */
-  build?: { dockerfile: string; context: string; target?: string; args: Record<string, string> };
+  /** Absolute paths. `options` (extra build CLI flags) and `cacheFrom` only when set. */
+  build?: {
+    dockerfile: string;
+    context: string;
+    target?: string;
+    args: Record<string, string>;
+    options?: string[];
+    cacheFrom?: string[];
+  };
   compose?: { files: string[]; service: string; runServices?: string[] };
   /** Inside the container; default /workspaces/<folder name>. */
   workspaceFolder: string;
@@ -94,7 +146,37 @@ export interface DevcontainerConfig {
   /** The user the container runs as (set at create); remoteUser is who commands run as. */
   containerUser?: string;
   remoteUser?: string;
-  postCreateCommand?: string | string[] | Record<string, string | string[]>;
+  postCreateCommand?: LifecycleCommand;
+  /** In the order written. */
+  features?: DevcontainerFeature[];
+  overrideFeatureInstallOrder?: string[];
+  /** Runs on the host, before anything else (trusted folders only). */
+  initializeCommand?: LifecycleCommand;
+  onCreateCommand?: LifecycleCommand;
+  updateContentCommand?: LifecycleCommand;
+  postStartCommand?: LifecycleCommand;
+  postAttachCommand?: LifecycleCommand;
+  /** Default (when absent): updateContentCommand. */
+  waitFor?: WaitFor;
+  /** `docker run` arguments as written (image and Dockerfile configs; see workspace/runArgs.ts). */
+  runArgs?: string[];
+  /** As written; variables are substituted when the container is planned (workspace/mounts.ts). */
+  mounts?: DevcontainerMountEntry[];
+  /** For processes we start in the container; null unsets a variable. May use ${containerEnv:…}. */
+  remoteEnv?: Record<string, string | null>;
+  updateRemoteUserUID?: boolean;
+  /** Default: true for image and Dockerfile configs, false for Compose. */
+  overrideCommand?: boolean;
+  /** `stopCompose` only for Compose configs, `stopContainer` only for the others. */
+  shutdownAction?: 'none' | 'stopContainer' | 'stopCompose';
+  hostRequirements?: HostRequirements;
+  init?: boolean;
+  privileged?: boolean;
+  capAdd?: string[];
+  securityOpt?: string[];
+  userEnvProbe?: 'none' | 'loginShell' | 'loginInteractiveShell' | 'interactiveShell';
+  /** Deprecated (forwardPorts is preferred): ports published as `docker run -p` would. */
+  appPort?: (number | string)[];
 }
 
 export interface KubernetesContainer {

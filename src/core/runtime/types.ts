@@ -98,6 +98,42 @@ export interface MountSpec {
   readOnly?: boolean;
 }
 
+/**
+ * How the container is run beyond its command: the part of `docker run` a dev container can ask for
+ * (its runArgs, `init`, `privileged`, `capAdd`, `securityOpt`, and what Features contribute).
+ * Docker and Podman take all of it through HostConfig; Apple's CLI takes a subset and refuses the
+ * rest with the option named (see appleRuntime.ts).
+ */
+export interface ContainerHostOptions {
+  capAdd?: string[];
+  capDrop?: string[];
+  securityOpt?: string[];
+  privileged?: boolean;
+  /** An init process as PID 1 (docker run --init). */
+  init?: boolean;
+  /** "name:ip". */
+  extraHosts?: string[];
+  /** Bytes. */
+  shmSize?: number;
+  /** Bytes. */
+  memory?: number;
+  /** CPUs, fractional (HostConfig.NanoCpus = cpus × 1e9). */
+  cpus?: number;
+  devices?: { pathOnHost: string; pathInContainer: string; cgroupPermissions: string }[];
+  ulimits?: { name: string; soft: number; hard: number }[];
+  /** Target → mount options ("" for none). */
+  tmpfs?: Record<string, string>;
+  /** A network name, `host`, `none`, `container:<id>`. */
+  network?: string;
+  hostname?: string;
+  ipc?: string;
+  pid?: string;
+  userns?: string;
+  sysctls?: Record<string, string>;
+  /** As `docker run --gpus` takes it: "all", a count, or "device=0,1". */
+  gpus?: string;
+}
+
 export interface CreateContainerOptions {
   image: string;
   name?: string;
@@ -113,6 +149,7 @@ export interface CreateContainerOptions {
   mounts?: MountSpec[];
   ports?: PortMapping[];
   autoRemove?: boolean;
+  host?: ContainerHostOptions;
 }
 
 export interface ListOptions {

@@ -14,6 +14,7 @@ import type {
   ContainerDetails,
   ContainerRuntime,
   ContainerSummary,
+  ContainerHostOptions,
   CreateContainerOptions,
   ExecOptions,
   ExecResult,
@@ -165,6 +166,35 @@ function progressLine(line: string): string {
   )
     .replace(ANSI, '')
     .trim();
+}
+
+/** The ContainerHostOptions Apple's `container create` can express: -c, -m, --network. */
+export const APPLE_HOST_OPTIONS: readonly (keyof ContainerHostOptions)[] = ['cpus', 'memory', 'network'];
+
+/** The host options set that Apple's CLI has no flag for (callers warn and leave them out). */
+export function unsupportedOnApple(h: ContainerHostOptions | undefined): (keyof ContainerHostOptions)[] {
+  if (!h) return [];
+  return (Object.keys(h) as (keyof ContainerHostOptions)[]).filter((k) => {
+    const v = h[k];
+    const set = Array.isArray(v) ? v.length > 0 : v && typeof v === 'object' ? Object.keys(v).length > 0 : !!v;
+    return set && !APPLE_HOST_OPTIONS.includes(k);
+  });
+}
+
+/** -c / -m / --network; anything else set is refused with its name, never dropped silently. */
+function appleHostFlags(h: ContainerHostOptions | undefined): string[] {
+  const other = unsupportedOnApple(h);
+  if (other.length)
+    throw new RuntimeError(
+      'invalidArgument',
+      `Apple Containers cannot set ${other.join(', ')} on a container.`,
+      'Leave these out of the dev container config (runArgs, capAdd, privileged, …) or use Docker or Podman.',
+    );
+  const out: string[] = [];
+  if (h?.cpus !== undefined) out.push('-c', String(Math.max(1, Math.ceil(h.cpus))));
+  if (h?.memory !== undefined) out.push('-m', `${Math.max(1, Math.ceil(h.memory / 2 ** 20))}M`);
+  if (h?.network) out.push('--network', h.network);
+  return out;
 }
 
 export class AppleRuntime implements ContainerRuntime {
@@ -333,6 +363,7 @@ export class AppleRuntime implements ContainerRuntime {
     if (o.tty) args.push('-t');
     if (o.openStdin) args.push('-i');
     if (o.autoRemove) args.push('--rm');
+    args.push(...appleHostFlags(o.host));
     for (const m of o.mounts ?? []) {
       if (!m.source || !m.target) throw new RuntimeError('invalidArgument', 'A mount needs a source and a target.');
       const source = m.type === 'bind' ? resolvePath(m.source) : m.source;

@@ -29,6 +29,7 @@ import type {
   Subscription,
 } from '../types';
 import { RUNTIME_LABELS } from '../types';
+import { hostConfigOf } from './hostConfig';
 import { FrameDemuxer, RawText } from './demux';
 import type { DockerEndpoint } from './endpoint';
 import {
@@ -59,7 +60,11 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const LIFECYCLE_TIMEOUT_MS = 60_000;
 /** Output of a captured exec (not an interactive one) kept in memory at most. */
 const MAX_EXEC_OUTPUT_CHARS = 64 * 1024 * 1024;
-/** ping and version: what detection and the status bar wait for. */
+/**
+ * ping and version: what detection and the status bar wait for. Over ssh:// the first request also
+ * sets up the connection (handshake, agent, `docker system dial-stdio` started by sshd), which on
+ * a loaded or distant machine takes seconds of its own: there the request time-out applies.
+ */
 const PING_TIMEOUT_MS = 5_000;
 
 export interface DockerRuntimeOptions {
@@ -105,6 +110,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   private readonly requestTimeoutMs: number;
   private readonly lifecycleTimeoutMs: number;
+  private readonly pingTimeoutMs: number;
 
   constructor(
     readonly id: 'docker' | 'podman',
@@ -113,6 +119,8 @@ export class DockerRuntime implements ContainerRuntime {
   ) {
     this.requestTimeoutMs = o.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
     this.lifecycleTimeoutMs = o.requestTimeoutMs ?? LIFECYCLE_TIMEOUT_MS;
+    this.pingTimeoutMs =
+      ep.protocol === 'ssh' ? this.requestTimeoutMs : Math.min(PING_TIMEOUT_MS, this.requestTimeoutMs);
     // (PodmanRuntime, a subclass, is what select.ts creates for 'podman'.)
     this.label = RUNTIME_LABELS[id];
     this.endpoint = ep.url;
@@ -289,13 +297,13 @@ export class DockerRuntime implements ContainerRuntime {
   // ---- queries ----
 
   async ping(signal?: AbortSignal): Promise<void> {
-    await this.getJson('/_ping', { signal, timeoutMs: Math.min(PING_TIMEOUT_MS, this.requestTimeoutMs), text: true });
+    await this.getJson('/_ping', { signal, timeoutMs: this.pingTimeoutMs, text: true });
   }
 
   async info(signal?: AbortSignal): Promise<RuntimeInfo> {
     const origin = this.origin('/version');
     const v = topObject(
-      await this.getJson('/version', { signal, timeoutMs: Math.min(PING_TIMEOUT_MS, this.requestTimeoutMs) }),
+      await this.getJson('/version', { signal, timeoutMs: this.pingTimeoutMs }),
       origin,
       'a version document',
     );
@@ -348,10 +356,12 @@ export class DockerRuntime implements ContainerRuntime {
           Labels: o.labels,
           WorkingDir: o.workingDir,
           User: o.user,
+          Hostname: o.host?.hostname,
           Tty: o.tty ?? false,
           OpenStdin: o.openStdin ?? false,
           ExposedPorts: o.ports?.length ? exposed : undefined,
           HostConfig: {
+            ...hostConfigOf(o.host),
             ...this.mountConfig(o.mounts),
             PortBindings: o.ports?.length ? bindings : undefined,
             AutoRemove: o.autoRemove ?? false,
