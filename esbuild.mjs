@@ -34,6 +34,11 @@ const leanDockerode = {
     build.onResolve({ filter: /^\.\/ssh$/ }, (a) =>
       /[\\/]docker-modem[\\/]lib$/.test(a.resolveDir) ? { path: 'ssh', namespace: 'cws-stub' } : undefined,
     );
+    // docker-modem's HTTP duplex takes Duplex from readable-stream 3, a 37 KB copy of Node's own
+    // streams (what the package hands out itself under READABLE_STREAM=disable): Node's are used.
+    build.onResolve({ filter: /^readable-stream$/ }, (a) =>
+      /[\\/]docker-modem[\\/]lib$/.test(a.resolveDir) ? { path: 'streams', namespace: 'cws-stub' } : undefined,
+    );
     build.onResolve({ filter: /^tar-fs$/ }, (a) =>
       /[\\/]dockerode[\\/]lib$/.test(a.resolveDir) ? { path: 'tar', namespace: 'cws-stub' } : undefined,
     );
@@ -41,6 +46,12 @@ const leanDockerode = {
       if (a.path === 'tar') {
         const load = "require(require('path').join(__dirname, 'tar.js'))";
         return { contents: `module.exports = { pack: (...a) => ${load}.pack(...a) };` };
+      }
+      if (a.path === 'streams') {
+        const names = ['Readable', 'Writable', 'Duplex', 'Transform', 'PassThrough', 'pipeline', 'finished'];
+        return {
+          contents: `const S = require('stream'); module.exports = { Stream: S, ${names.map((n) => `${n}: S.${n}`)} };`,
+        };
       }
       if (a.path === 'ssh') {
         // Resolved at run time next to the bundle that asked for it.

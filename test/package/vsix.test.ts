@@ -124,6 +124,7 @@ describe('packaging', function () {
     assert.ok(size / ext.split('\n').length > 500, 'minified: long lines');
     assert.match(ext, /\/containers\/json/, 'dockerode is bundled');
     assert.doesNotMatch(ext, /@grpc\/grpc-js|protobufjs|ssh2/);
+    assert.doesNotMatch(ext, /ReadableState/, "Node's own streams, not readable-stream's copy of them");
     assert.doesNotMatch(ext, /ustar|pax-header|mtime.*mode.*uid/i, 'tar-fs loads later, from dist/tar.js');
     assert.doesNotMatch(ext, /jsonc|LineCounter/, 'the YAML and JSONC parsers load later, from dist/background.js');
   });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import { RuntimeError, fromEngineError, startHint } from '../../src/core/runtime/errors';
 import { normalizeState, toSummaries, toSummary } from '../../src/core/runtime/docker/normalize';
 
@@ -45,6 +46,39 @@ describe('engine errors become actionable messages', () => {
     );
     assert.equal(fromEngineError({ code: 'EACCES' }, 'docker', 'x').code, 'permission');
     assert.equal(fromEngineError({ statusCode: 500, json: { message: 'boom' } }, 'docker', 'x').code, 'internal');
+  });
+});
+
+describe('a RuntimeError made by another bundle', () => {
+  // dist/extension.js and dist/background.js each carry their own copy of errors.ts: a second copy
+  // of the module stands for the other bundle.
+  const load = createRequire(__filename);
+  const path = load.resolve('../../src/core/runtime/errors');
+  const otherCopy = (): typeof import('../../src/core/runtime/errors') => {
+    const saved = load.cache[path];
+    delete load.cache[path];
+    try {
+      return load(path) as typeof import('../../src/core/runtime/errors');
+    } finally {
+      load.cache[path] = saved;
+    }
+  };
+
+  it('is still a RuntimeError here, with its code and hint, so its message is shown as such', () => {
+    const other = otherCopy();
+    assert.notEqual(other.RuntimeError, RuntimeError, 'a second copy of the class');
+    const e = new other.RuntimeError('conflict', 'The name is taken.', 'Choose another name.');
+    assert.ok(e instanceof RuntimeError);
+    assert.ok(new RuntimeError('cancelled', 'x') instanceof other.RuntimeError);
+    assert.equal(e.hint, 'Choose another name.');
+  });
+
+  it('a subclass is still told apart by its prototype; anything else is no RuntimeError', () => {
+    class Narrow extends RuntimeError {}
+    assert.ok(new Narrow('internal', 'x') instanceof RuntimeError);
+    assert.ok(!(new RuntimeError('internal', 'x') instanceof Narrow));
+    const others: unknown[] = [new Error('x'), { code: 'internal', message: 'x' }, null, undefined, 'RuntimeError', 1];
+    for (const [i, v] of others.entries()) assert.ok(!(v instanceof RuntimeError), `value ${i}`);
   });
 });
 

@@ -6,8 +6,18 @@ import { escapeControl } from '../text/escapeControl';
 export type RuntimeErrorCode =
   'unavailable' | 'notFound' | 'conflict' | 'permission' | 'timeout' | 'cancelled' | 'invalidArgument' | 'internal';
 
+/**
+ * Marks a RuntimeError made by any copy of this module. The extension is several bundles
+ * (dist/extension.js, and dist/background.js loaded later), each with its own copy of this class:
+ * a failure thrown in one must still be a RuntimeError to the other, or its hint is lost and a
+ * cancellation is shown as an "unexpected error".
+ */
+const BRAND = Symbol.for('containerWorkspaces.RuntimeError');
+
 /** A runtime failure a user can act on: a code, a one-line message and a hint. */
 export class RuntimeError extends Error {
+  readonly [BRAND] = true;
+
   constructor(
     readonly code: RuntimeErrorCode,
     message: string,
@@ -16,6 +26,12 @@ export class RuntimeError extends Error {
   ) {
     super(message, options);
     this.name = 'RuntimeError';
+  }
+
+  /** `instanceof RuntimeError` holds across bundles; a subclass is still checked by its prototype. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== RuntimeError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
   }
 }
 
