@@ -43,6 +43,15 @@ busybox_rootfs_tar() { # writes a tarball of a minimal busybox root to $1
   tar -C "$root" -cf "$1" . && rm -rf "$root"
 }
 file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
+# Daemons are started from / : started from the checkout, they keep it as their working directory,
+# and once it is removed (a fresh clone per run, scripts/soak.sh) Podman's conmon fails every
+# container start ("Failed to get working directory", then "exit status 1").
+start_daemon() { # log file, command...
+  local out="$1"; shift
+  (cd / && setsid nohup "$@" >"$out" 2>&1 < /dev/null &)
+}
+# Whether a process's working directory is gone (Linux /proc; elsewhere never).
+cwd_deleted() { [[ "$(readlink "/proc/$1/cwd" 2>/dev/null)" == *" (deleted)" ]]; }
 
 image_tar=""
 ensure_tar() {
@@ -63,7 +72,7 @@ elif can_apt; then
     # Another dockerd (e.g. a private one on another socket) does not count: ours has /var/run/docker.pid.
     if [ ! -f /var/run/docker.pid ]; then
       log "starting dockerd (log: $LOG_DIR/dockerd.log)"
-      setsid nohup /usr/sbin/dockerd --host "unix://$DOCKER_SOCK" >"$LOG_DIR/dockerd.log" 2>&1 < /dev/null &
+      start_daemon "$LOG_DIR/dockerd.log" /usr/sbin/dockerd --host "unix://$DOCKER_SOCK"
     fi
     wait_sock "$DOCKER_SOCK" 30 && docker_state=ok || log "dockerd did not answer; see $LOG_DIR/dockerd.log"
   fi
@@ -77,6 +86,14 @@ fi
 
 # ---- Podman (Docker-compatible socket) ----
 podman_state=unavailable
+# A service of ours whose working directory was removed answers pings but starts no container.
+for pid in $(pgrep -f "podman system service .*unix://$PODMAN_SOCK" || true); do
+  if cwd_deleted "$pid"; then
+    log "restarting podman system service (its working directory was removed)"
+    kill "$pid" 2>/dev/null
+    for ((i = 0; i < 40; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  fi
+done
 if ping_sock "$PODMAN_SOCK"; then
   podman_state=ok
 elif can_apt; then
@@ -90,7 +107,7 @@ elif can_apt; then
     fi
     mkdir -p "$(dirname "$PODMAN_SOCK")"
     log "starting podman system service (log: $LOG_DIR/podman.log)"
-    setsid nohup podman system service --time=0 "unix://$PODMAN_SOCK" >"$LOG_DIR/podman.log" 2>&1 < /dev/null &
+    start_daemon "$LOG_DIR/podman.log" podman system service --time=0 "unix://$PODMAN_SOCK"
     wait_sock "$PODMAN_SOCK" 30 && podman_state=ok || log "podman service did not answer; see $LOG_DIR/podman.log"
   fi
 fi
