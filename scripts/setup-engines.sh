@@ -11,6 +11,8 @@ DOCKER_SOCK="/var/run/docker.sock"
 PODMAN_SOCK="/run/podman/podman.sock"
 LOG_DIR="${CWS_ENGINE_LOG_DIR:-/tmp/cws-engines}"
 mkdir -p "$LOG_DIR"
+# Absolute: the daemons are started from / (start_daemon) and write their logs here.
+LOG_DIR="$(cd "$LOG_DIR" && pwd)"
 
 log() { echo "[setup-engines] $*" >&2; }
 can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && [ "$(uname -s)" = Linux ]; }
