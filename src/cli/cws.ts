@@ -26,8 +26,9 @@ Commands:
   runtimes                     Which runtimes answer here, and which one cws uses
   context [DIR]                The container files detected in DIR: Compose, Dockerfiles,
                                dev containers, Kubernetes, and problems in them
-  create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-post-create]
-                               Create (or start and reuse) DIR's workspace container
+  create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-hooks] [--rebuild]
+                               Create (or start and reuse) DIR's workspace container, its
+                               Features installed and lifecycle hooks run; --rebuild makes it anew
   ls [--all]                   List containers (running only unless --all)
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
@@ -72,7 +73,10 @@ const GLOBAL_BOOLEAN = ['json', 'help', 'h'];
 const FLAGS: Record<string, [string[], string[]]> = {
   runtimes: [[], []],
   context: [[], []],
-  create: [['source', 'image'], ['no-post-create']],
+  create: [
+    ['source', 'image'],
+    ['no-hooks', 'no-post-create', 'rebuild'],
+  ],
   ls: [[], ['all', 'a']],
   ps: [[], ['all', 'a']],
   inspect: [[], ['raw']],

@@ -48,6 +48,7 @@ import {
 import { removeFakeState } from '../support/appleFake';
 import { repoRoot } from '../support/paths';
 import { isCode } from '../support/until';
+import { ran, recordingHooks } from '../support/hooks';
 
 const FIXTURES = join(repoRoot, 'test/fixtures/workspaces');
 const ODD = 'a b "c" $(touch pwned) ü';
@@ -163,28 +164,28 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.equal(source.kind, 'devcontainer');
         assert.equal(source.label, 'Dev container: Busybox (image)');
         const progress: string[] = [];
-        let postCreateCalls = 0;
+        const hooks = recordingHooks(rt);
         const w = await createWorkspaceContainer(
           rt,
-          opts(folder, source, {
-            onProgress: (p) => progress.push(p.message),
-            runPostCreate: async (commands, cid, at) => {
-              postCreateCalls++;
-              assert.deepEqual(commands, [['sh', '-c', 'echo ran >> post-create.log']]);
-              assert.deepEqual(at, { workspaceFolder: target, user: 'root' });
-              for (const cmd of commands) {
-                const r = await rt.exec(cid, { cmd, workingDir: at.workspaceFolder, user: at.user });
-                assert.equal(r.exitCode, 0, r.stderr);
-              }
-            },
-          }),
+          opts(folder, source, { onProgress: (p) => progress.push(p.message), hooks: hooks.runner }),
         );
         id = w.id;
+        // postCreateCommand comes after the default waitFor (updateContentCommand): it runs on.
+        assert.equal(await w.hooksDone, undefined);
+        const { hooksDone: _, ...shown } = w;
         assert.deepEqual(
-          { ...w, id: '' },
+          { ...shown, id: '' },
           { id: '', name: workspaceContainerName(folder), created: true, workspaceFolder: target, remoteUser: 'root' },
         );
-        assert.equal(postCreateCalls, 1);
+        assert.deepEqual(ran(hooks.calls), [
+          {
+            hook: 'postCreateCommand',
+            source: 'devcontainer.json',
+            argv: ['/bin/sh', '-c', 'echo ran >> post-create.log'],
+            workspaceFolder: target,
+            user: 'root',
+          },
+        ]);
         assert.ok(
           progress.some((m) => /Creating container/.test(m)),
           progress.join('\n'),
@@ -217,17 +218,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       });
 
       it('a second create reuses it (same id, created: false) and does not run postCreateCommand again', async () => {
-        let ran = false;
-        const w = await createWorkspaceContainer(
-          rt,
-          opts(folder, source, {
-            runPostCreate: () => {
-              ran = true;
-              return Promise.resolve();
-            },
-          }),
-        );
-        assert.deepEqual([w.id, w.created, w.workspaceFolder, ran], [id, false, target, false]);
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.deepEqual([w.id, w.created, w.workspaceFolder, hooks.calls.length], [id, false, target, 0]);
         assert.equal((await findWorkspaceContainer(rt, folder))?.id, id);
         assert.equal(
           (await findWorkspaceContainer(rt, folder, { configFile: join(folder, '.devcontainer/devcontainer.json') }))
@@ -248,11 +241,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const stopped = await rt.inspect(id);
         assert.notEqual(stopped.state, 'running');
         if (engine === 'docker') assert.equal(stopped.exitCode, 0, 'the trap exits 0');
-        const w = await createWorkspaceContainer(
-          rt,
-          opts(folder, source, { runPostCreate: () => assert.fail('postCreateCommand ran on reuse') }),
-        );
-        assert.deepEqual([w.id, w.created], [id, false]);
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.equal(await w.hooksDone, undefined);
+        assert.deepEqual([w.id, w.created, hooks.calls.length], [id, false, 0], 'this config has no postStartCommand');
         assert.equal((await rt.inspect(id)).state, 'running');
         const all = (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace] === folder);
         assert.equal(all.length, 1, 'never a second container');
@@ -331,18 +323,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.deepEqual([source.kind, source.label], ['compose', 'Compose service: web']);
         composeProjects.push(source.compose!.project);
         composeFolders.push(folder);
-        let post = 0;
-        const w = await createWorkspaceContainer(
-          rt,
-          opts(folder, source, {
-            runPostCreate: () => {
-              post++;
-              return Promise.resolve();
-            },
-          }),
-        );
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
         assert.equal(w.created, true);
-        assert.equal(post, 0, 'a Compose service has no postCreateCommand');
+        assert.equal(hooks.calls.length, 0, 'a Compose service has no postCreateCommand');
         assert.equal(w.workspaceFolder, '/workspaces/compose-app');
         const d = await rt.inspect(w.id);
         assert.equal(d.labels[LABELS.composeService], 'web');
@@ -378,14 +362,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         });
         composeFolders.push(folder);
         const target = `/workspaces/${name}`;
-        let runs = 0;
-        const post = async (cmds: string[][], cid: string, at: { workspaceFolder: string }) => {
-          runs++;
-          for (const cmd of cmds)
-            assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
-        };
-        const w = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: post }));
-        assert.deepEqual([w.created, w.workspaceFolder, runs], [true, target, 1]);
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.equal(await w.hooksDone, undefined);
+        assert.deepEqual([w.created, w.workspaceFolder, hooks.calls.length], [true, target, 1]);
         assert.ok(existsSync(join(folder, 'post-created')));
         const d = await rt.inspect(w.id);
         assert.equal(d.labels[LABELS.composeProject], projectName);
@@ -397,8 +377,8 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           await run(rt, w.id, ['cat', `${target}/README.md`]),
           readFileSync(join(folder, 'README.md'), 'utf8').trim(),
         );
-        const again = await createWorkspaceContainer(rt, opts(folder, source, { runPostCreate: post }));
-        assert.deepEqual([again.id, again.created, runs], [w.id, false, 1]);
+        const again = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.deepEqual([again.id, again.created, hooks.calls.length], [w.id, false, 1]);
       });
     });
 
@@ -446,23 +426,21 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         const [source] = await sourcesOf(folder);
         assert.equal(source.devcontainer?.kind, 'build');
         const target = `/workspaces/${odd}`;
-        let commands: string[][] = [];
-        const w = await createWorkspaceContainer(
-          rt,
-          opts(folder, source, {
-            runPostCreate: async (cmds, cid, at) => {
-              commands = cmds;
-              for (const cmd of cmds)
-                assert.equal((await rt.exec(cid, { cmd, workingDir: at.workspaceFolder })).exitCode, 0);
-            },
-          }),
-        );
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.equal(await w.hooksDone, undefined);
         assert.equal(w.workspaceFolder, target);
         assert.match(w.name, /^cws-a-b-c-touch-pwned-u-[0-9a-f]{8}$/);
-        assert.deepEqual(commands, [
-          ['sh', '-c', 'pwd > where.txt'],
-          ['touch', 'two $(x).txt'],
-        ]);
+        // The object form: its entries run in parallel, each named by its key.
+        assert.deepEqual(
+          ran(hooks.calls)
+            .map((c) => [c.name, c.argv])
+            .sort(),
+          [
+            ['touch', ['touch', 'two $(x).txt']],
+            ['where', ['/bin/sh', '-c', 'pwd > where.txt']],
+          ],
+        );
         assert.equal(readFileSync(join(folder, 'where.txt'), 'utf8').trim(), target);
         assert.ok(existsSync(join(folder, 'two $(x).txt')));
         assert.equal((await envOf(rt, w.id)).WHERE, folder);
@@ -490,11 +468,8 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           );
         }
 
-        const again = await createWorkspaceContainer(
-          rt,
-          opts(folder, source, { runPostCreate: () => assert.fail('ran again') }),
-        );
-        assert.deepEqual([again.id, again.created], [w.id, false]);
+        const again = await createWorkspaceContainer(rt, opts(folder, source, { hooks: hooks.runner }));
+        assert.deepEqual([again.id, again.created, hooks.calls.length], [w.id, false, 2]);
       });
 
       it(`a Compose service in "${odd}": the override escapes every $, the bind holds the whole path`, async function () {
@@ -580,7 +555,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
         const dc2 = copy('create-devcontainer', 'cli-post-create');
         const r2 = await cli([dc2]);
-        assert.match(r2.err, /postCreateCommand: sh -c "echo ran >> post-create.log"/);
+        assert.match(r2.err, /postCreateCommand \(devcontainer.json\): \/bin\/sh -c "echo ran >> post-create.log"/);
         assert.equal(readFileSync(join(dc2, 'post-create.log'), 'utf8'), 'ran\n');
       });
     });

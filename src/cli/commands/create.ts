@@ -2,14 +2,15 @@ import { detectDirectory } from '../../core/detection/detect';
 import { findComposeTool, type ComposeTool } from '../../core/compose/composeTool';
 import { RuntimeError } from '../../core/runtime/errors';
 import type { ContainerRuntime } from '../../core/runtime/types';
+import { spawn } from 'node:child_process';
 import {
   createWorkspaceContainer,
   imageSource,
   workspaceSources,
-  type PostCreateTarget,
   type WorkspaceSource,
   type WorkspaceSourceKind,
 } from '../../core/workspace';
+import { execWithEnv, type WorkspaceHookRunner } from '../../core/workspace/hooks';
 import { UsageError } from '../args';
 import { folderArg, json, operands, type CliCommand, type CliContext } from '../context';
 import { safe, safeJson } from '../format';
@@ -62,30 +63,46 @@ function pickSource(flags: SourceFlags, sources: WorkspaceSource[], dir: string)
   );
 }
 
-/** Runs each post-create argv in the container, its output to stderr; a failing one fails the create. */
-function postCreateRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSignal) {
-  return async (commands: string[][], id: string, at: PostCreateTarget): Promise<void> => {
-    for (const cmd of commands) {
-      ctx.err(`postCreateCommand: ${safe(shown(cmd))}`);
-      const r = await rt.exec(id, { cmd, workingDir: at.workspaceFolder, user: at.user, signal });
+/** What a hook is, in one line: its name, entry, source and command. */
+function hookLine(argv: string[], ctx: { hook: string; source: string; name?: string }): string {
+  return `${ctx.hook}${ctx.name !== undefined ? ` "${ctx.name}"` : ''} (${ctx.source}): ${shown(argv)}`;
+}
+
+/**
+ * Runs the hooks with their output on stderr: in the container through the runtime's exec,
+ * initializeCommand on this machine in the folder (the argv spawned as is, no shell of ours).
+ */
+function hookRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSignal): WorkspaceHookRunner {
+  return {
+    async inContainer(argv, hc, at) {
+      ctx.err(safe(hookLine(argv, hc)));
+      const { cmd, env } = execWithEnv(argv, at.env);
+      const r = await rt.exec(at.containerId, { cmd, env, workingDir: at.workspaceFolder, user: at.user, signal });
       // The command's own output, as a terminal would show it (like `cws exec`, by design).
       if (r.stdout) ctx.err(r.stdout.replace(/\n$/, ''));
       if (r.stderr) ctx.err(r.stderr.replace(/\n$/, ''));
-      if (r.exitCode !== 0) {
-        throw new RuntimeError(
-          'internal',
-          `postCreateCommand exited with ${r.exitCode} in container ${id.slice(0, 12)}.`,
-          'The container was created and runs; fix the command and run it again with `cws exec`.',
-        );
-      }
-    }
+      return { exitCode: r.exitCode };
+    },
+    onHost(argv, hc, cwd) {
+      ctx.err(safe(hookLine(argv, hc)));
+      return new Promise((resolve) => {
+        const child = spawn(argv[0], argv.slice(1), { cwd, stdio: ['ignore', 'inherit', 'inherit'], signal });
+        child.on('error', (err) => {
+          ctx.err(`initializeCommand could not be run: ${safe(err.message)}`);
+          resolve({ exitCode: 127 });
+        });
+        child.on('close', (code) => resolve({ exitCode: code ?? 1 }));
+      });
+    },
   };
 }
 
 /**
- * `cws create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-post-create] [--json]`:
+ * `cws create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-hooks] [--rebuild] [--json]`:
  * creates DIR's workspace container (or reuses the one made before), from the given source or the
- * first one detected. Progress and postCreateCommand output go to stderr; stdout gets the name and id.
+ * first one detected, Features installed and lifecycle hooks run (all of them, before it returns).
+ * `--rebuild` removes the container first (never its volumes). Progress and hook output go to
+ * stderr; stdout gets the name and id.
  */
 export const create: CliCommand = async (ctx) => {
   const flags = sourceFlags(ctx);
@@ -114,8 +131,15 @@ export const create: CliCommand = async (ctx) => {
       endpointUrl: rt.endpoint,
       signal: ac.signal,
       onProgress: (p) => ctx.err(safe(p.message)),
-      runPostCreate: ctx.args.flags.has('no-post-create') ? undefined : postCreateRunner(ctx, rt, ac.signal),
+      rebuild: ctx.args.flags.has('rebuild'),
+      hooks:
+        ctx.args.flags.has('no-hooks') || ctx.args.flags.has('no-post-create')
+          ? undefined
+          : hookRunner(ctx, rt, ac.signal),
     });
+    const failed = await w.hooksDone;
+    if (failed) throw failed;
+    if (w.outOfDate) ctx.err(`${safe(w.name)} is out of date: \`cws create --rebuild\` makes it anew.`);
     if (json(ctx)) {
       ctx.out(safeJson({ id: w.id, name: w.name, created: w.created, workspaceFolder: w.workspaceFolder }));
     } else {

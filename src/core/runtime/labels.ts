@@ -15,4 +15,8 @@ export const LABELS = {
   workspaceTarget: 'dev.containerworkspaces.workspace.target',
   /** Our own: what the container was made from: devcontainer | dockerfile | compose | image. */
   workspaceSource: 'dev.containerworkspaces.workspace.source',
+  /** Our own: a hash of the dev container config the container was made from (out of date when it differs). */
+  configHash: 'dev.containerworkspaces.config.hash',
+  /** Our own: the Features' postStart / postAttach commands (JSON), run again at later starts and attaches. */
+  featureHooks: 'dev.containerworkspaces.features.hooks',
 } as const;

@@ -323,6 +323,8 @@ export interface ContainerRuntime {
 
   listImages(signal?: AbortSignal): Promise<ImageSummary[]>;
   imageExists(ref: string, signal?: AbortSignal): Promise<boolean>;
+  /** The image's USER ("" when it sets none); absent where the runtime cannot tell (Apple). */
+  imageUser?(ref: string, signal?: AbortSignal): Promise<string>;
   pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void>;
   /** Returns the built image's id. */
   buildImage(options: BuildOptions, onProgress?: (p: ProgressEvent) => void): Promise<string>;

@@ -1,18 +1,33 @@
 /**
  * Creates (or reuses) the workspace container of a folder: finds the one made before by its labels
  * and starts it, or pulls / builds the image, creates the container with the folder mounted and a
- * keep-alive command, starts it and runs postCreateCommand once; Compose sources go through
- * compose.ts. Never two containers for one folder and source; a cancelled create leaves none behind.
+ * keep-alive command (the Features installed first, on an image layered on the base), starts it and
+ * runs the lifecycle hooks at their moments; Compose sources go through compose.ts. Never two
+ * containers for one folder and source; a cancelled create leaves none behind.
  */
 import { relative, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
-import type { ContainerRuntime, ContainerSummary, CreateContainerOptions } from '../runtime/types';
+import type { ContainerRuntime, ContainerSummary, CreateContainerOptions, MountSpec } from '../runtime/types';
 import { cancelledError, checkSignal, step } from './cancel';
 import { composeUp, noComposeOnApple, type ComposeUpOptions } from './compose';
+import { configHash } from './configHash';
+import { prepareFeatureImage, type FeatureImage } from './featureImage';
 import { matchWorkspaceContainers } from './find';
+import {
+  hookInputs,
+  laterHookInputs,
+  laterHooksLabel,
+  remoteEnvOf,
+  runInitialize,
+  runMoment,
+  type HookRun,
+} from './hooks';
 import { prepareImage } from './image';
-import { KEEP_ALIVE_CMD, KEEP_ALIVE_ENTRYPOINT, planWorkspace, type WorkspacePlan } from './plan';
+import type { HookInputs, LifecycleMoment } from './lifecycle';
+import { parseMount } from './mounts';
+import { KEEP_ALIVE_CMD, KEEP_ALIVE_ENTRYPOINT, KEEP_ALIVE_SCRIPT, planWorkspace, type WorkspacePlan } from './plan';
+import { devcontainerIdFor } from './substitute';
 import type { CreateWorkspaceOptions, WorkspaceContainer } from './types';
 
 /** What a container of the folder was made from, in words. */
@@ -66,43 +81,80 @@ async function reuse(
   o: CreateWorkspaceOptions,
   folder: string,
 ): Promise<WorkspaceContainer> {
-  const result = (id: string, name: string, labels: Record<string, string>): WorkspaceContainer =>
-    workspaceContainer(plan, id, name, false, labels[LABELS.workspaceTarget] ?? plan.workspaceFolder);
+  const outOfDate =
+    plan.devcontainer !== undefined &&
+    c.labels[LABELS.configHash] !== undefined &&
+    c.labels[LABELS.configHash] !== configHash(plan.devcontainer);
+  const result = (id: string, name: string, labels: Record<string, string>): WorkspaceContainer => ({
+    ...workspaceContainer(plan, id, name, false, labels[LABELS.workspaceTarget] ?? plan.workspaceFolder),
+    ...(outOfDate ? { outOfDate: true } : {}),
+  });
+  if (outOfDate)
+    o.onProgress?.({
+      message: `${c.name} was made from an earlier version of the config: rebuild it to apply the change.`,
+    });
   if (c.state === 'running') {
     o.onProgress?.({ message: `Reusing ${c.name} (running).`, increment: 100 });
     return result(c.id, c.name, c.labels);
   }
   o.onProgress?.({ message: `Starting ${c.name}…` });
+  let made: WorkspaceContainer;
   if (plan.compose && o.composeTool) {
     // Compose starts what the service depends on too; --no-recreate keeps this very container.
     const up = await composeUp(rt, plan, { ...composeUpOptions(rt, o, folder), noRecreate: true });
-    o.onProgress?.({ message: `Started ${up.container.name}.`, increment: 100 });
-    return result(up.container.id, up.container.name, up.container.labels);
+    made = result(up.container.id, up.container.name, up.container.labels);
+  } else {
+    await step(o.signal, () => (c.state === 'paused' && rt.capabilities.pause ? rt.unpause(c.id) : rt.start(c.id)));
+    made = result(c.id, c.name, c.labels);
   }
-  await step(o.signal, () => (c.state === 'paused' && rt.capabilities.pause ? rt.unpause(c.id) : rt.start(c.id)));
-  o.onProgress?.({ message: `Started ${c.name}.`, increment: 100 });
-  return result(c.id, c.name, c.labels);
+  o.onProgress?.({ message: `Started ${made.name}.`, increment: 100 });
+  // A paused container was not stopped: unpausing it is no start.
+  if (c.state === 'paused') return made;
+  return withHooks(rt, 'start', laterHookInputs(plan, c.labels[LABELS.featureHooks]), plan, o, made, {});
 }
 
-async function runPostCreate(plan: WorkspacePlan, o: CreateWorkspaceOptions, w: WorkspaceContainer): Promise<void> {
-  if (!o.runPostCreate || !plan.postCreate.length) return;
-  o.onProgress?.({ message: 'Running postCreateCommand…' });
+/**
+ * Runs the moment's hooks (when the caller gave a runner) and returns the container with what runs on
+ * after the waitFor point. A create whose hooks fail before that point removes the container: a
+ * container whose onCreateCommand failed would otherwise be reused without it ever running again.
+ */
+async function withHooks(
+  rt: ContainerRuntime,
+  moment: LifecycleMoment,
+  inputs: HookInputs,
+  plan: WorkspacePlan,
+  o: CreateWorkspaceOptions,
+  w: WorkspaceContainer,
+  containerEnv: Record<string, string>,
+): Promise<WorkspaceContainer> {
+  if (!o.hooks) return w;
+  let run: HookRun;
   try {
-    await o.runPostCreate(
-      plan.postCreate.map((a) => [...a]),
-      w.id,
-      { workspaceFolder: w.workspaceFolder, ...(w.remoteUser ? { user: w.remoteUser } : {}) },
+    run = await runMoment(
+      moment,
+      inputs,
+      plan,
+      o.hooks,
+      {
+        containerId: w.id,
+        containerName: w.name,
+        workspaceFolder: w.workspaceFolder,
+        ...(w.remoteUser ? { user: w.remoteUser } : {}),
+        env: remoteEnvOf(plan, containerEnv),
+      },
+      { onProgress: o.onProgress, signal: o.signal },
     );
   } catch (err) {
-    if (err instanceof RuntimeError) throw err;
-    throw new RuntimeError(
-      'internal',
-      `postCreateCommand failed in ${w.name}: ${String((err as Error)?.message ?? err).split('\n')[0]}`,
-      `The container was created and runs; run the command again with \`cws exec ${w.name} -- …\`.`,
-      { cause: err },
-    );
+    if (moment === 'create' && !plan.compose) {
+      await rt.remove(w.id, { force: true }).catch(() => undefined);
+      if (err instanceof RuntimeError && err.code !== 'cancelled')
+        throw new RuntimeError(err.code, err.message, `${err.hint ?? ''} The container was removed.`.trim(), {
+          cause: err,
+        });
+    }
+    throw err;
   }
-  o.onProgress?.({ message: 'postCreateCommand finished.', increment: 15 });
+  return { ...w, hooksDone: run.rest };
 }
 
 /** What createWorkspaceContainer returns: the container, and where and as whom commands run in it. */
@@ -126,7 +178,20 @@ async function createFromImage(
   o: CreateWorkspaceOptions,
   folder: string,
 ): Promise<WorkspaceContainer> {
-  const image = await prepareImage(rt, plan.image!, folder, { onProgress: o.onProgress, signal: o.signal });
+  const base = await prepareImage(rt, plan.image!, folder, { onProgress: o.onProgress, signal: o.signal });
+  checkSignal(o.signal);
+  const features = plan.devcontainer
+    ? await prepareFeatureImage(rt, plan.devcontainer, base, {
+        folder,
+        onProgress: o.onProgress,
+        signal: o.signal,
+        ...(o.credentials ? { credentials: o.credentials } : {}),
+        ...(o.insecureHosts ? { insecureHosts: o.insecureHosts } : {}),
+      })
+    : undefined;
+  features?.warnings.forEach((w) => warn(o, plan, w));
+  const image = features?.image ?? base;
+  const inputs = hookInputs(plan, features?.ordered ?? []);
   checkSignal(o.signal);
   // The name may have been taken while the image was pulled or built.
   const now = await rt.listContainers({ all: true, signal: o.signal });
@@ -134,7 +199,7 @@ async function createFromImage(
   o.onProgress?.({ message: `Creating container ${plan.name}…` });
   let id: string;
   try {
-    id = await rt.createContainer(containerSpec(plan, image));
+    id = await rt.createContainer(containerSpec(plan, image, features, inputs, o));
   } catch (err) {
     if (err instanceof RuntimeError && err.code === 'conflict') throw nameTaken(plan.name);
     throw err;
@@ -157,21 +222,100 @@ async function createFromImage(
     throw cancelledError();
   }
   o.onProgress?.({ message: `Started ${plan.name}.`, increment: 20 });
-  return workspaceContainer(plan, id, plan.name, true);
+  return withHooks(rt, 'create', inputs, plan, o, workspaceContainer(plan, id, plan.name, true), {
+    ...(features?.merged.containerEnv ?? {}),
+    ...plan.env,
+  });
 }
 
-/** The container as the plan has it: our name and labels, the folder mounted, the keep-alive command. */
-function containerSpec(plan: WorkspacePlan, image: string): CreateContainerOptions {
+/** A warning about the config, said once through progress and kept for the caller. */
+function warn(o: CreateWorkspaceOptions, plan: WorkspacePlan, message: string): void {
+  plan.warnings.push(message);
+  o.onProgress?.({ message: `Warning: ${message}` });
+}
+
+/** The Features' mounts (variables substituted); the config's own mount on the same target wins. */
+function featureMounts(
+  plan: WorkspacePlan,
+  features: FeatureImage | undefined,
+  o: CreateWorkspaceOptions,
+): MountSpec[] {
+  if (!features?.ordered.length) return [];
+  const folder = plan.labels[LABELS.workspace];
+  const sub = {
+    folder,
+    env: o.env ?? process.env,
+    containerWorkspaceFolder: plan.workspaceFolder,
+    ...(plan.configFile ? { devcontainerId: devcontainerIdFor(folder, plan.configFile) } : {}),
+  };
+  const taken = new Set([...plan.mounts.map((m) => m.target), ...(plan.mount ? [plan.mount.target] : [])]);
+  const out: MountSpec[] = [];
+  for (const f of features.ordered)
+    for (const entry of f.metadata.mounts) {
+      const m = parseMount(entry, sub);
+      m.warnings.forEach((w) => warn(o, plan, `Feature "${f.ref.key}": ${w}`));
+      if (m.mount && !taken.has(m.mount.target)) {
+        taken.add(m.mount.target);
+        out.push(m.mount);
+      }
+      if (m.tmpfs) plan.host.tmpfs = { ...(plan.host.tmpfs ?? {}), [m.tmpfs.target]: m.tmpfs.options };
+    }
+  return out;
+}
+
+/**
+ * The keep-alive command with the Features' entrypoints run first, each as its Feature wrote it
+ * (`sh -c` of the value, passed as an argument: no text of ours is built from it).
+ */
+function keepAliveWith(entrypoints: readonly string[]): Pick<CreateContainerOptions, 'entrypoint' | 'cmd'> {
+  if (!entrypoints.length) return { entrypoint: KEEP_ALIVE_ENTRYPOINT, cmd: KEEP_ALIVE_CMD };
+  const script = `for ep in "$@"; do /bin/sh -c "$ep"; done; ${KEEP_ALIVE_SCRIPT}`;
+  return { entrypoint: KEEP_ALIVE_ENTRYPOINT, cmd: ['-c', script, 'cws-entrypoints', ...entrypoints] };
+}
+
+/**
+ * The container as the plan has it: our name and labels, the folder and the other mounts, the
+ * keep-alive command (with the Features' entrypoints), and what the config and Features ask of the
+ * engine (capAdd, securityOpt, privileged, init, runArgs).
+ */
+function containerSpec(
+  plan: WorkspacePlan,
+  image: string,
+  features: FeatureImage | undefined,
+  inputs: HookInputs,
+  o: CreateWorkspaceOptions,
+): CreateContainerOptions {
+  const m = features?.merged;
+  const host = { ...plan.host };
+  if (m?.capAdd.length) host.capAdd = [...new Set([...(host.capAdd ?? []), ...m.capAdd])];
+  if (m?.securityOpt.length) host.securityOpt = [...new Set([...(host.securityOpt ?? []), ...m.securityOpt])];
+  if (m?.privileged) host.privileged = true;
+  if (m?.init) host.init = true;
+  const labels = { ...plan.labels };
+  if (plan.devcontainer) {
+    labels[LABELS.configHash] = configHash(plan.devcontainer);
+    const later = laterHooksLabel(inputs);
+    if (later !== '{}') labels[LABELS.featureHooks] = later;
+  }
+  const entrypoints = m?.entrypoints ?? [];
+  if (entrypoints.length && !plan.keepAlive)
+    warn(o, plan, `overrideCommand is false: the Features' entrypoints (${entrypoints.join(', ')}) are not run.`);
+  let command: Pick<CreateContainerOptions, 'entrypoint' | 'cmd'> = {};
+  if (plan.keepAlive) command = keepAliveWith(entrypoints);
+  else if (plan.entrypoint !== undefined) command = { entrypoint: plan.entrypoint ? [plan.entrypoint] : [] };
+  if (plan.keepAlive && plan.entrypoint !== undefined)
+    warn(o, plan, 'runArgs: --entrypoint is not honoured while overrideCommand is true (the default).');
   return {
     image,
     name: plan.name,
     env: plan.env,
-    labels: plan.labels,
+    labels,
     workingDir: plan.workspaceFolder,
     ...(plan.containerUser ? { user: plan.containerUser } : {}),
-    mounts: plan.mount ? [plan.mount] : [],
+    mounts: [...(plan.mount ? [plan.mount] : []), ...plan.mounts, ...featureMounts(plan, features, o)],
     ports: plan.ports,
-    ...(plan.keepAlive ? { entrypoint: KEEP_ALIVE_ENTRYPOINT, cmd: KEEP_ALIVE_CMD } : {}),
+    ...command,
+    ...(Object.keys(host).length ? { host } : {}),
   };
 }
 
@@ -196,7 +340,7 @@ async function createFromCompose(
   const up = await composeUp(rt, plan, composeUpOptions(rt, o, folder));
   const made = workspaceContainer(plan, up.container.id, up.container.name, true);
   o.onProgress?.({ message: `Service ${plan.compose!.service} runs as ${made.name}.`, increment: 85 });
-  return made;
+  return withHooks(rt, 'create', plan.hooks, plan, o, made, plan.env);
 }
 
 /** composeUp against the runtime's engine, with the create's tool, environment, progress and signal. */
@@ -239,13 +383,18 @@ export async function createWorkspaceContainer(
   const plan = planWorkspace(folder, o.source, { runtime: rt.id, env: o.env, labels: o.labels });
   checkRuntimeCanRun(rt, plan);
   checkSignal(o.signal);
+  for (const w of plan.warnings) o.onProgress?.({ message: `Warning: ${w}` });
+  await runInitialize(plan, o.hooks, folder, o);
   o.onProgress?.({ message: "Looking for the folder's workspace container…" });
-  const list = await step(o.signal, () => rt.listContainers({ all: true, signal: o.signal }));
+  let list = await step(o.signal, () => rt.listContainers({ all: true, signal: o.signal }));
   const existing = matchWorkspaceContainers(list, folder, plan.configFile);
   if (existing.length) {
     const mine = existing.find((c) => sameSource(c, plan));
     if (!mine) throw otherSourceConflict(existing[0], folder, o.source.label);
-    return reuse(rt, mine, plan, o, folder);
+    if (!o.rebuild) return reuse(rt, mine, plan, o, folder);
+    o.onProgress?.({ message: `Removing ${mine.name} to rebuild it (its volumes are kept)…` });
+    await step(o.signal, () => rt.remove(mine.id, { force: true }));
+    list = list.filter((c) => c.id !== mine.id);
   }
 
   let made: WorkspaceContainer;
@@ -260,6 +409,5 @@ export async function createWorkspaceContainer(
     }
     made = await createFromImage(rt, plan, o, folder);
   }
-  await runPostCreate(plan, o, made);
   return made;
 }

@@ -5,14 +5,16 @@
  */
 import { basename, dirname, relative, resolve } from 'node:path';
 import { normalizeProjectName } from '../detection/compose';
-import type { DevcontainerConfig } from '../detection/types';
+import type { DevcontainerConfig, LifecycleCommand, WaitFor } from '../detection/types';
 import type { ComposeProjectRef } from '../compose/composeTool';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
-import type { MountSpec, PortMapping, RuntimeId } from '../runtime/types';
-import { defaultWorkspaceFolder, isDefaultMountString, parseMountString } from './mounts';
+import type { ContainerHostOptions, MountSpec, PortMapping, RuntimeId } from '../runtime/types';
+import { configHooks, mapCommand, type HookInputs } from './lifecycle';
+import { defaultWorkspaceFolder, isDefaultMountString, parseMount, parseMountString } from './mounts';
+import { parseRunArgs } from './runArgs';
 import { workspaceContainerName, workspaceImageTag } from './name';
-import { substitute, type SubstitutionContext } from './substitute';
+import { devcontainerIdFor, substitute, type SubstitutionContext } from './substitute';
 import type { WorkspaceSource, WorkspaceSourceKind } from './types';
 
 /**
@@ -65,8 +67,24 @@ export interface WorkspacePlan {
   keepAlive: boolean;
   /** postCreateCommand as argv lists. */
   postCreate: string[][];
+  /** The config's own lifecycle commands, variables substituted (Features' are added at create). */
+  hooks: HookInputs;
+  /** Until which hook a create holds the caller (default updateContentCommand). */
+  waitFor?: WaitFor;
+  /** initializeCommand, run on the host before anything (trusted folders only). */
+  initialize?: LifecycleCommand;
+  /** How the container is run beyond its command (runArgs, init, privileged, capAdd, securityOpt). */
+  host: ContainerHostOptions;
+  /** Mounts besides the workspace folder's: the config's `mounts` and runArgs' -v / --mount. */
+  mounts: MountSpec[];
+  /** runArgs' --user / --entrypoint (the config's containerUser wins over --user). */
+  entrypoint?: string;
+  /** What the config writes that is not honoured, one line each (the caller shows them). */
+  warnings: string[];
   /** The dev container config this comes from. */
   configFile?: string;
+  /** The dev container config itself (its Features are resolved at create). */
+  devcontainer?: DevcontainerConfig;
 }
 
 export interface PlanOptions {
@@ -136,7 +154,10 @@ function invalidSource(what: string): RuntimeError {
 }
 
 /** What every plan starts from: our name, the labels tying it to the folder, nothing else yet. */
-type PlanBase = Pick<WorkspacePlan, 'name' | 'env' | 'ports' | 'labels' | 'postCreate'>;
+type PlanBase = Pick<
+  WorkspacePlan,
+  'name' | 'env' | 'ports' | 'labels' | 'postCreate' | 'hooks' | 'host' | 'mounts' | 'warnings'
+>;
 
 function devcontainerPlan(
   folder: string,
@@ -147,9 +168,23 @@ function devcontainerPlan(
 ): WorkspacePlan {
   const workspaceFolder =
     substitute(dc.workspaceFolder, sub) || (dc.kind === 'compose' ? '/' : defaultWorkspaceFolder(folder));
-  const subIn: SubstitutionContext = { ...sub, containerWorkspaceFolder: workspaceFolder };
+  const subIn: SubstitutionContext = {
+    ...sub,
+    containerWorkspaceFolder: workspaceFolder,
+    devcontainerId: devcontainerIdFor(folder, dc.path),
+  };
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(dc.containerEnv)) env[k] = substitute(v, subIn);
+  const hooks = configHooks({
+    onCreateCommand: dc.onCreateCommand,
+    updateContentCommand: dc.updateContentCommand,
+    postCreateCommand: dc.postCreateCommand,
+    postStartCommand: dc.postStartCommand,
+    postAttachCommand: dc.postAttachCommand,
+  });
+  for (const list of Object.values(hooks))
+    for (const c of list ?? [])
+      if (c.command !== undefined) c.command = mapCommand(c.command, (t) => substitute(t, subIn));
   const plan: WorkspacePlan = {
     ...base,
     kind: 'devcontainer',
@@ -159,10 +194,22 @@ function devcontainerPlan(
     ports: dc.kind === 'compose' ? [] : forwardedPorts(dc.forwardPorts),
     containerUser: dc.containerUser,
     remoteUser: dc.remoteUser,
-    keepAlive: dc.kind !== 'compose',
+    keepAlive: dc.kind !== 'compose' && dc.overrideCommand !== false,
     postCreate: postCreateCommands(dc.postCreateCommand),
+    hooks,
+    ...(dc.waitFor ? { waitFor: dc.waitFor } : {}),
+    ...(dc.initializeCommand !== undefined
+      ? {
+          initialize: mapCommand(dc.initializeCommand, (t) =>
+            substitute(t, { ...sub, devcontainerId: subIn.devcontainerId }),
+          ),
+        }
+      : {}),
     configFile: dc.path,
+    devcontainer: dc,
   };
+  if (dc.kind === 'compose') composeShapeWarnings(dc, plan.warnings);
+  else shapeFromConfig(folder, dc, plan, subIn);
   plan.labels[LABELS.devcontainerLocalFolder] = resolve(folder);
   plan.labels[LABELS.devcontainerConfigFile] = dc.path;
   if (dc.kind === 'image') {
@@ -228,6 +275,10 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
     ports: [],
     labels: { ...(o.labels ?? {}), [LABELS.workspace]: abs, [LABELS.workspaceSource]: source.kind },
     postCreate: [],
+    hooks: {},
+    host: {},
+    mounts: [],
+    warnings: [],
   };
   let plan: WorkspacePlan;
   switch (source.kind) {
@@ -286,4 +337,73 @@ function folderMounted(
 ): Pick<WorkspacePlan, 'workspaceFolder' | 'mount' | 'keepAlive'> {
   const target = defaultWorkspaceFolder(abs);
   return { workspaceFolder: target, mount: { type: 'bind', source: abs, target }, keepAlive };
+}
+
+/**
+ * An image or Dockerfile config's container shape: runArgs (what maps to the engine API), `mounts`,
+ * `init`, `privileged`, `capAdd`, `securityOpt`, `appPort`. What cannot be honoured is a warning.
+ */
+function shapeFromConfig(folder: string, dc: DevcontainerConfig, plan: WorkspacePlan, sub: SubstitutionContext): void {
+  const warn = (w: string) => void plan.warnings.push(w);
+  const ra = parseRunArgs(
+    (dc.runArgs ?? []).map((a) => substitute(a, sub)),
+    { folder, env: sub.env },
+  );
+  ra.warnings.forEach(warn);
+  const r = ra.options;
+  const host: ContainerHostOptions = {};
+  const set = <K extends keyof ContainerHostOptions>(k: K, v: ContainerHostOptions[K] | undefined) => {
+    if (v !== undefined && !(Array.isArray(v) && !v.length) && !(typeof v === 'object' && !Object.keys(v).length))
+      host[k] = v;
+  };
+  set('capAdd', [...new Set([...r.capAdd, ...(dc.capAdd ?? [])])]);
+  set('capDrop', r.capDrop);
+  set('securityOpt', [...new Set([...r.securityOpt, ...(dc.securityOpt ?? [])])]);
+  set('privileged', r.privileged || dc.privileged ? true : undefined);
+  set('init', r.init || dc.init ? true : undefined);
+  set('extraHosts', r.extraHosts);
+  set('shmSize', r.shmSize);
+  set('memory', r.memory);
+  set('cpus', r.cpus);
+  set('devices', r.devices);
+  set('ulimits', r.ulimits);
+  set('tmpfs', { ...r.tmpfs });
+  set('network', r.network);
+  set('hostname', r.hostname);
+  set('ipc', r.ipc);
+  set('pid', r.pid);
+  set('userns', r.userns);
+  set('sysctls', r.sysctls);
+  set('gpus', r.gpus);
+  plan.host = host;
+  Object.assign(plan.env, r.env, { ...plan.env });
+  Object.assign(plan.labels, r.labels, { ...plan.labels });
+  const taken = new Set(plan.ports.map((p) => `${p.hostIp ?? ''}:${p.hostPort}`));
+  for (const p of [...r.ports, ...forwardedPorts(dc.appPort ?? [])])
+    if (!taken.has(`${p.hostIp ?? ''}:${p.hostPort}`)) plan.ports.push(p);
+  plan.mounts.push(...r.mounts);
+  for (const entry of dc.mounts ?? []) {
+    const m = parseMount(entry, sub);
+    m.warnings.forEach(warn);
+    if (m.mount) plan.mounts.push(m.mount);
+    if (m.tmpfs) plan.host.tmpfs = { ...(plan.host.tmpfs ?? {}), [m.tmpfs.target]: m.tmpfs.options };
+  }
+  if (r.user && !plan.containerUser) plan.containerUser = r.user;
+  if (r.entrypoint !== undefined) plan.entrypoint = r.entrypoint;
+  if (r.workdir) warn('runArgs: --workdir is not honoured; the shell starts in workspaceFolder.');
+}
+
+/** A Compose config's container is shaped by its Compose files: these properties are not applied. */
+function composeShapeWarnings(dc: DevcontainerConfig, warnings: string[]): void {
+  const unused = [
+    dc.runArgs?.length ? 'runArgs' : '',
+    dc.mounts?.length ? 'mounts' : '',
+    dc.capAdd?.length ? 'capAdd' : '',
+    dc.securityOpt?.length ? 'securityOpt' : '',
+    dc.privileged ? 'privileged' : '',
+    dc.init ? 'init' : '',
+    dc.features?.length ? 'features' : '',
+  ].filter(Boolean);
+  for (const p of unused)
+    warnings.push(`${p}: not applied to a Compose dev container; set it on the service in the Compose file.`);
 }

@@ -1,6 +1,9 @@
 /** The shapes of creating (or reusing) a folder's workspace container. Plain Node: no `vscode`. */
 import type { ComposeProject, DevcontainerConfig, DockerfileInfo } from '../detection/types';
 import type { ComposeTool } from '../compose/composeTool';
+import type { CredentialSource } from '../registry/credentials';
+import type { LifecycleError, LifecycleExecContext } from './lifecycle';
+import type { RuntimeError } from '../runtime/errors';
 
 export type WorkspaceSourceKind = 'devcontainer' | 'dockerfile' | 'compose' | 'image';
 
@@ -43,11 +46,16 @@ export interface CreateWorkspaceOptions {
   /** Cancels pull, build and Compose; a cancelled create leaves no container behind. */
   signal?: AbortSignal;
   /**
-   * Runs postCreateCommand once, right after the container is first created (never on reuse).
-   * Omit it to skip the command (an untrusted folder). Each entry is one argv: the string form is
-   * ['sh', '-c', s], the array form as is, the object form each value in order.
+   * Runs the lifecycle hooks: initializeCommand on the host, onCreate … postStart after a create,
+   * postStart after a start. Omit it to run none (an untrusted folder, `cws create --no-hooks`).
    */
-  runPostCreate?: (commands: string[][], containerId: string, at: PostCreateTarget) => Promise<void>;
+  hooks?: WorkspaceHookRunner;
+  /** Remove the folder's container (never its volumes) and create it anew. */
+  rebuild?: boolean;
+  /** Registry credentials for OCI Features (default: the user's Docker credentials). */
+  credentials?: CredentialSource;
+  /** Registries besides loopback fetched from in plain http. */
+  insecureHosts?: readonly string[];
   /** Extra labels on what is created (tests mark their containers); ours win over these. */
   labels?: Record<string, string>;
   /** Environment for `${localEnv:…}` substitution and the Compose tool (default process.env). Never logged. */
@@ -62,4 +70,26 @@ export interface WorkspaceContainer {
   /** Inside the container: where the folder is mounted (the shell's working dir). */
   workspaceFolder: string;
   remoteUser?: string;
+  /** Made from an earlier version of the dev container config: a rebuild applies the change. */
+  outOfDate?: boolean;
+  /** The hooks after the waitFor point: resolves when they are done, with their failure if one failed. */
+  hooksDone?: Promise<LifecycleError | RuntimeError | undefined>;
+}
+
+/** Where and as whom a hook runs in the container. */
+export interface HookTarget {
+  containerId: string;
+  containerName: string;
+  workspaceFolder: string;
+  user?: string;
+  /** remoteEnv, resolved (null: unset for the command). */
+  env: Record<string, string | null>;
+}
+
+/** How hooks are run; absent on a create: no hook runs (an untrusted folder, `--no-hooks`). */
+export interface WorkspaceHookRunner {
+  /** Runs one command in the container and resolves with its exit code. */
+  inContainer(argv: string[], ctx: LifecycleExecContext, at: HookTarget): Promise<{ exitCode: number }>;
+  /** Runs initializeCommand on the host in `cwd`; absent: initializeCommand is not run (and said so). */
+  onHost?(argv: string[], ctx: LifecycleExecContext, cwd: string): Promise<{ exitCode: number }>;
 }

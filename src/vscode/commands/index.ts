@@ -20,6 +20,7 @@ import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
 import { createWorkspaceContainer } from './workspace/createWorkspaceContainer';
 import { followLogs } from './workspace/followLogs';
+import { rebuildWorkspaceContainer } from './workspace/rebuildWorkspaceContainer';
 import { openShell } from './workspace/openShell';
 import { runInContainer } from './workspace/runInContainer';
 import { startTunnel } from './workspace/startTunnel';
@@ -55,6 +56,7 @@ const COMMANDS: Command[] = [
   composeRestart,
   composeLogs,
   createWorkspaceContainer,
+  rebuildWorkspaceContainer,
   openShell,
   runInContainer,
   followLogs,

@@ -699,6 +699,13 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async imageUser(ref: string, signal?: AbortSignal): Promise<string> {
+    const j = (await this.getJson(`/images/${ref.split('/').map(encodeURIComponent).join('/')}/json`, {
+      signal,
+    })) as { Config?: { User?: unknown } } | undefined;
+    return typeof j?.Config?.User === 'string' ? j.Config.User : '';
+  }
+
   async pullImage(ref: string, onProgress?: (p: ProgressEvent) => void, signal?: AbortSignal): Promise<void> {
     const stream = await this.call(() => this.streamer.pull(ref) as Promise<Readable>, signal);
     await this.followProgress(

@@ -5,7 +5,10 @@ import { findComposeTool, type ComposeTool } from '../../../core/compose/compose
 import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { WorkspaceContainer, WorkspaceSource, WorkspaceSourceKind } from '../../../core/workspace';
 import { loadDetection } from '../../detection/loadDetection';
+import type { WorkspaceHookRunner } from '../../../core/workspace/hooks';
+import type { LifecycleExecContext } from '../../../core/workspace/lifecycle';
 import { ExecPty } from '../../terminals/execPty';
+import { HostPty } from '../../terminals/hostPty';
 import { isCancellation } from '../../ui/errors';
 import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { Command, CommandDeps } from '../types';
@@ -15,6 +18,8 @@ interface CreateArgs {
   folder?: string;
   source?: WorkspaceSourceKind;
   image?: string;
+  /** Remove the folder's container first (volumes kept) and make it anew. */
+  rebuild?: boolean;
 }
 
 interface SourcePick extends vscode.QuickPickItem {
@@ -86,35 +91,65 @@ async function pickSource(
   return ref?.trim() ? imageSource(ref.trim()) : undefined;
 }
 
-/** Runs postCreateCommand in a terminal the user sees, one command after the other. */
-function postCreateRunner(deps: CommandDeps, name: string) {
-  return async (commands: string[][], id: string, at: { workspaceFolder: string; user?: string }): Promise<void> => {
-    const rt = deps.session.runtime!;
-    for (const [i, cmd] of commands.entries()) {
-      const code = await new Promise<number>((resolve) => {
-        const t = vscode.window.createTerminal({
-          name:
-            commands.length > 1
-              ? vscode.l10n.t('postCreateCommand {0}/{1}: {2}', i + 1, commands.length, name)
-              : vscode.l10n.t('postCreateCommand: {0}', name),
-          iconPath: new vscode.ThemeIcon('tools'),
-          pty: new ExecPty(rt, id, { cmd, workingDir: at.workspaceFolder, user: at.user, onExit: resolve }),
-        });
-        t.show(true);
-      });
-      deps.log.info(`postCreateCommand ${i + 1}/${commands.length} in ${name}: exit code ${code}`);
-      if (code !== 0) {
-        void vscode.window.showWarningMessage(
-          vscode.l10n.t(
-            'postCreateCommand failed in {0} (exit code {1}); the container is kept.',
-            shownName(name),
-            code,
-          ),
-        );
-        return;
-      }
-    }
+/** A hook terminal's title: the hook (and entry), where its command is from, the folder. */
+function hookTitle(ctx: LifecycleExecContext, folderName: string): string {
+  const hook = ctx.name !== undefined ? `${ctx.hook} "${ctx.name}"` : ctx.hook;
+  return ctx.source === 'devcontainer.json'
+    ? vscode.l10n.t('{0}: {1}', hook, folderName)
+    : vscode.l10n.t('{0} ({1}): {2}', hook, ctx.source, folderName);
+}
+
+/**
+ * Runs each lifecycle command in a terminal of its own the user sees, in order (a parallel entry's
+ * terminals side by side): in the container as the remote user with remoteEnv, initializeCommand
+ * on this machine. Each terminal stays open to be read; its exit code is logged.
+ */
+function hookRunner(deps: CommandDeps, folderName: string): WorkspaceHookRunner {
+  const shown = (title: string, pty: vscode.Pseudoterminal) =>
+    vscode.window.createTerminal({ name: title, iconPath: new vscode.ThemeIcon('tools'), pty }).show(true);
+  const logged = (ctx: LifecycleExecContext, where: string, code: number) => {
+    deps.log.info(
+      `${ctx.hook}${ctx.name !== undefined ? ` "${ctx.name}"` : ''} (${ctx.source}) in ${where}: exit code ${code}`,
+    );
+    return { exitCode: code };
   };
+  return {
+    inContainer: (argv, ctx, at) =>
+      new Promise((resolve) => {
+        const unset = Object.entries(at.env)
+          .filter(([, v]) => v === null)
+          .flatMap(([k]) => ['-u', k]);
+        const env = Object.fromEntries(Object.entries(at.env).filter((e): e is [string, string] => e[1] !== null));
+        shown(
+          hookTitle(ctx, folderName),
+          new ExecPty(deps.session.runtime!, at.containerId, {
+            cmd: unset.length ? ['env', ...unset, ...argv] : argv,
+            workingDir: at.workspaceFolder,
+            user: at.user,
+            env,
+            onExit: (code) => resolve(logged(ctx, at.containerName, code)),
+          }),
+        );
+      }),
+    onHost: (argv, ctx, cwd) =>
+      new Promise((resolve) => {
+        shown(
+          hookTitle(ctx, folderName),
+          new HostPty(argv, { cwd, onExit: (code) => resolve(logged(ctx, 'this machine', code)) }),
+        );
+      }),
+  };
+}
+
+/** The hooks after waitFor run on in their terminals; a failure among them is said when it comes. */
+function reportLaterHooks(deps: CommandDeps, result: WorkspaceContainer): void {
+  void result.hooksDone?.then((err) => {
+    if (!err) return;
+    deps.log.warn(err.message);
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} The container {1} is kept.', err.message, shownName(result.name)),
+    );
+  });
 }
 
 /** The Compose tool, when the source needs one and the runtime has Compose. */
@@ -130,6 +165,7 @@ function createWithProgress(
   folder: TargetFolder,
   source: WorkspaceSource,
   composeTool: ComposeTool | undefined,
+  rebuild: boolean,
 ): Thenable<WorkspaceContainer> {
   return vscode.window.withProgress(
     {
@@ -148,7 +184,9 @@ function createWithProgress(
           endpointUrl: rt.endpoint,
           signal: ctl.signal,
           onProgress: (p) => progress.report({ message: p.message.slice(0, 100), increment: p.increment }),
-          runPostCreate: vscode.workspace.isTrusted ? postCreateRunner(deps, folder.name) : undefined,
+          rebuild,
+          insecureHosts: insecureHosts(),
+          hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder.name) : undefined,
         });
       } finally {
         sub.dispose();
@@ -157,9 +195,30 @@ function createWithProgress(
   );
 }
 
+/** The registries the user lets us fetch from in plain http (the docker.insecureHosts setting). */
+function insecureHosts(): string[] {
+  const v = vscode.workspace.getConfiguration('containerWorkspaces').get<unknown>('docker.insecureHosts');
+  return Array.isArray(v) ? v.filter((h): h is string => typeof h === 'string') : [];
+}
+
 /** Logs what was made, and says so with a way into it. */
 function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetFolder, source: WorkspaceSource): void {
   deps.live.store.touch([result.id]);
+  reportLaterHooks(deps, result);
+  if (result.outOfDate) {
+    const rebuild = vscode.l10n.t('Rebuild');
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t('{0} was made from an earlier version of the dev container config.', shownName(result.name)),
+        rebuild,
+      )
+      .then(
+        (c) =>
+          c === rebuild &&
+          vscode.commands.executeCommand('containerWorkspaces.rebuildWorkspaceContainer', { folder: folder.path }),
+      );
+    return;
+  }
   const what = result.created ? 'created' : 'reused';
   deps.log.info(
     `Workspace container ${result.name} (${result.id.slice(0, 12)}) ${what} for ${folder.name} from ${source.label}`,
@@ -205,7 +264,14 @@ export const createWorkspaceContainer: Command = {
     const source = await pickSource(deps, folder, a);
     if (!source) return undefined;
     try {
-      const result = await createWithProgress(deps, rt, folder, source, await composeToolFor(rt, source));
+      const result = await createWithProgress(
+        deps,
+        rt,
+        folder,
+        source,
+        await composeToolFor(rt, source),
+        a.rebuild === true,
+      );
       announce(deps, result, folder, source);
       return result;
     } catch (err) {
