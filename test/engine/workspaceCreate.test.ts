@@ -314,6 +314,108 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       });
     });
 
+    describe('with Features and every hook', () => {
+      it('installs the Features in dependency order, runs the hooks in order; a second create builds nothing', async () => {
+        const folder = copy('create-features', 'features-app');
+        const [source] = await sourcesOf(folder);
+        const progress: string[] = [];
+        const hooks = recordingHooks(rt);
+        const w = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, { hooks: hooks.runner, onProgress: (p) => progress.push(p.message) }),
+        );
+        assert.equal(await w.hooksDone, undefined);
+        const d = await rt.inspect(w.id);
+        images.push(d.image);
+        assert.match(d.image, /container-workspaces-features/);
+        assert.equal(await run(rt, w.id, ['cat', '/opt/hello/installed']), 'installed by hello as 0');
+        assert.equal(await run(rt, w.id, ['cat', '/opt/hello/greeting']), 'hi there');
+        assert.equal((await envOf(rt, w.id)).HELLO_HOME, '/opt/hello', "the Feature's containerEnv");
+        assert.equal(
+          await engineCli(engine, ['inspect', '--format', '{{json .HostConfig.CapAdd}}', w.id]).then((t) =>
+            /SYS_PTRACE/.test(t),
+          ),
+          true,
+          "the Feature's capAdd",
+        );
+        // The spec's order: each hook's Feature commands first, then the config's.
+        assert.deepEqual(readFileSync(join(folder, 'hooks.log'), 'utf8').trim().split('\n'), [
+          'feature-hello-onCreate',
+          'onCreate',
+          'updateContent',
+          'postCreate-a',
+          'feature-hello-postStart',
+          'postStart',
+        ]);
+        assert.equal(readFileSync(join(folder, 'remote-env.txt'), 'utf8').trim(), 'remote-/opt/hello', 'remoteEnv');
+        assert.ok(
+          progress.some((m) => /Installing Features: \.\/hello, \.\/greeter/.test(m)),
+          progress.join('\n'),
+        );
+
+        // Again after a stop: reused, nothing built, only postStart (the Feature's, then the config's).
+        await rt.stop(w.id, 5);
+        const again: string[] = [];
+        const w2 = await createWorkspaceContainer(
+          rt,
+          opts(folder, source, { hooks: hooks.runner, onProgress: (p) => again.push(p.message) }),
+        );
+        assert.equal(await w2.hooksDone, undefined);
+        assert.deepEqual([w2.id, w2.created, w2.outOfDate], [w.id, false, undefined]);
+        assert.ok(!again.some((m) => /Installing Features/.test(m)), again.join('\n'));
+        assert.deepEqual(readFileSync(join(folder, 'hooks.log'), 'utf8').trim().split('\n').slice(6), [
+          'feature-hello-postStart',
+          'postStart',
+        ]);
+
+        // A changed config marks it out of date; a rebuild makes it anew from the layered image already built.
+        const cfg = join(folder, '.devcontainer/devcontainer.json');
+        writeFileSync(
+          cfg,
+          readFileSync(cfg, 'utf8').replace('"remoteUser"', '"containerEnv": { "X": "1" },\n  "remoteUser"'),
+        );
+        const [changed] = await sourcesOf(folder);
+        const stale = await createWorkspaceContainer(rt, opts(folder, changed));
+        assert.deepEqual([stale.id, stale.outOfDate], [w.id, true]);
+        const rebuilt: string[] = [];
+        const fresh = await createWorkspaceContainer(
+          rt,
+          opts(folder, changed, { rebuild: true, onProgress: (p) => rebuilt.push(p.message) }),
+        );
+        assert.notEqual(fresh.id, w.id);
+        assert.equal(fresh.created, true);
+        assert.ok(
+          rebuilt.some((m) => /Features are installed already/.test(m)),
+          rebuilt.join('\n'),
+        );
+        assert.equal((await envOf(rt, fresh.id)).X, '1');
+        assert.equal(
+          (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace] === folder).length,
+          1,
+        );
+      });
+
+      it('a Feature that is missing or whose hook fails is named, and nothing is left behind', async () => {
+        const folder = copy('create-features', 'features-broken');
+        const cfg = join(folder, '.devcontainer/devcontainer.json');
+        const text = readFileSync(cfg, 'utf8');
+        writeFileSync(cfg, text.replace('"./greeter"', '"./nowhere"'));
+        const [missing] = await sourcesOf(folder);
+        await assert.rejects(createWorkspaceContainer(rt, opts(folder, missing)), /\.\/nowhere/);
+        writeFileSync(cfg, text.replace('"echo onCreate >> hooks.log"', '"exit 3"'));
+        const [failing] = await sourcesOf(folder);
+        await assert.rejects(
+          createWorkspaceContainer(rt, opts(folder, failing, { hooks: recordingHooks(rt).runner })),
+          /onCreateCommand \(from devcontainer.json\) failed with exit code 3/,
+        );
+        assert.equal(
+          (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace] === folder).length,
+          0,
+          'the container whose onCreateCommand failed was removed',
+        );
+      });
+    });
+
     describe('from a Compose service', () => {
       it('runs `up -d web` with our override: labels, the bind mount, its environment; then reuses it', async function () {
         if (!tool) this.skip();
