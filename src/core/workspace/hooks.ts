@@ -21,6 +21,8 @@ import type { WorkspacePlan } from './plan';
 import { resolveRemoteEnv } from './substitute';
 import type { HookTarget, WorkspaceHookRunner, WorkspaceProgress } from './types';
 
+export { execWithEnv } from './execEnv';
+
 export type { HookTarget, WorkspaceHookRunner } from './types';
 
 /** The config's hooks with the Features' contributions before them, in install order. */
@@ -140,21 +142,4 @@ export async function runInitialize(
     onOutput: (line) => o.onProgress?.({ message: line }),
     signal: o.signal,
   });
-}
-
-/**
- * What to exec for a command with remoteEnv: the set variables as the exec's environment, the
- * unset ones (null) through `env -u NAME` before the command (names as arguments, never shell text).
- */
-export function execWithEnv(
-  argv: readonly string[],
-  env: Readonly<Record<string, string | null>>,
-): { cmd: string[]; env: Record<string, string> } {
-  const set: Record<string, string> = {};
-  const unset: string[] = [];
-  for (const [k, v] of Object.entries(env)) {
-    if (v === null) unset.push('-u', k);
-    else Object.defineProperty(set, k, { value: v, enumerable: true, writable: true, configurable: true });
-  }
-  return { cmd: unset.length ? ['env', ...unset, ...argv] : [...argv], env: set };
 }

@@ -12,7 +12,7 @@ import { LABELS } from '../runtime/labels';
 import type { ContainerHostOptions, MountSpec, PortMapping, RuntimeId } from '../runtime/types';
 import { configHooks, mapCommand, type HookInputs } from './lifecycle';
 import { defaultWorkspaceFolder, isDefaultMountString, parseMount, parseMountString } from './mounts';
-import { parseRunArgs } from './runArgs';
+import { parseRunArgs, type RunArgsOptions } from './runArgs';
 import { workspaceContainerName, workspaceImageTag } from './name';
 import { devcontainerIdFor, substitute, type SubstitutionContext } from './substitute';
 import type { WorkspaceSource, WorkspaceSourceKind } from './types';
@@ -339,6 +339,24 @@ function folderMounted(
   return { workspaceFolder: target, mount: { type: 'bind', source: abs, target }, keepAlive };
 }
 
+/** runArgs' values taken into ContainerHostOptions as they are. */
+const HOST_FROM_RUN_ARGS = [
+  'capDrop',
+  'extraHosts',
+  'shmSize',
+  'memory',
+  'cpus',
+  'devices',
+  'ulimits',
+  'network',
+  'hostname',
+  'ipc',
+  'pid',
+  'userns',
+  'sysctls',
+  'gpus',
+] as const satisfies readonly (keyof ContainerHostOptions & keyof RunArgsOptions)[];
+
 /**
  * An image or Dockerfile config's container shape: runArgs (what maps to the engine API), `mounts`,
  * `init`, `privileged`, `capAdd`, `securityOpt`, `appPort`. What cannot be honoured is a warning.
@@ -352,32 +370,21 @@ function shapeFromConfig(folder: string, dc: DevcontainerConfig, plan: Workspace
   ra.warnings.forEach(warn);
   const r = ra.options;
   const host: ContainerHostOptions = {};
-  const set = <K extends keyof ContainerHostOptions>(k: K, v: ContainerHostOptions[K] | undefined) => {
-    if (v !== undefined && !(Array.isArray(v) && !v.length) && !(typeof v === 'object' && !Object.keys(v).length))
-      host[k] = v;
+  const keep = (v: unknown) =>
+    v !== undefined && !(Array.isArray(v) && !v.length) && !(v && typeof v === 'object' && !Object.keys(v).length);
+  const merged: ContainerHostOptions = {
+    capAdd: [...new Set([...r.capAdd, ...(dc.capAdd ?? [])])],
+    securityOpt: [...new Set([...r.securityOpt, ...(dc.securityOpt ?? [])])],
+    privileged: r.privileged || dc.privileged ? true : undefined,
+    init: r.init || dc.init ? true : undefined,
+    tmpfs: { ...r.tmpfs },
   };
-  set('capAdd', [...new Set([...r.capAdd, ...(dc.capAdd ?? [])])]);
-  set('capDrop', r.capDrop);
-  set('securityOpt', [...new Set([...r.securityOpt, ...(dc.securityOpt ?? [])])]);
-  set('privileged', r.privileged || dc.privileged ? true : undefined);
-  set('init', r.init || dc.init ? true : undefined);
-  set('extraHosts', r.extraHosts);
-  set('shmSize', r.shmSize);
-  set('memory', r.memory);
-  set('cpus', r.cpus);
-  set('devices', r.devices);
-  set('ulimits', r.ulimits);
-  set('tmpfs', { ...r.tmpfs });
-  set('network', r.network);
-  set('hostname', r.hostname);
-  set('ipc', r.ipc);
-  set('pid', r.pid);
-  set('userns', r.userns);
-  set('sysctls', r.sysctls);
-  set('gpus', r.gpus);
+  for (const k of HOST_FROM_RUN_ARGS) if (keep(r[k])) Object.assign(host, { [k]: r[k] });
+  for (const [k, v] of Object.entries(merged) as [string, unknown][]) if (keep(v)) Object.assign(host, { [k]: v });
   plan.host = host;
-  Object.assign(plan.env, r.env, { ...plan.env });
-  Object.assign(plan.labels, r.labels, { ...plan.labels });
+  // The config's own containerEnv and our labels win over runArgs' -e and -l.
+  plan.env = { ...r.env, ...plan.env };
+  plan.labels = { ...r.labels, ...plan.labels };
   const taken = new Set(plan.ports.map((p) => `${p.hostIp ?? ''}:${p.hostPort}`));
   for (const p of [...r.ports, ...forwardedPorts(dc.appPort ?? [])])
     if (!taken.has(`${p.hostIp ?? ''}:${p.hostPort}`)) plan.ports.push(p);

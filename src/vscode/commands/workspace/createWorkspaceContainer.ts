@@ -5,6 +5,7 @@ import { findComposeTool, type ComposeTool } from '../../../core/compose/compose
 import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { WorkspaceContainer, WorkspaceSource, WorkspaceSourceKind } from '../../../core/workspace';
 import { loadDetection } from '../../detection/loadDetection';
+import { execWithEnv } from '../../../core/workspace/execEnv';
 import type { WorkspaceHookRunner } from '../../../core/workspace/hooks';
 import type { LifecycleExecContext } from '../../../core/workspace/lifecycle';
 import { ExecPty } from '../../terminals/execPty';
@@ -116,14 +117,11 @@ function hookRunner(deps: CommandDeps, folderName: string): WorkspaceHookRunner 
   return {
     inContainer: (argv, ctx, at) =>
       new Promise((resolve) => {
-        const unset = Object.entries(at.env)
-          .filter(([, v]) => v === null)
-          .flatMap(([k]) => ['-u', k]);
-        const env = Object.fromEntries(Object.entries(at.env).filter((e): e is [string, string] => e[1] !== null));
+        const { cmd, env } = execWithEnv(argv, at.env);
         shown(
           hookTitle(ctx, folderName),
           new ExecPty(deps.session.runtime!, at.containerId, {
-            cmd: unset.length ? ['env', ...unset, ...argv] : argv,
+            cmd,
             workingDir: at.workspaceFolder,
             user: at.user,
             env,
