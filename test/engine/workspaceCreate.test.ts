@@ -338,6 +338,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           true,
           "the Feature's capAdd",
         );
+        assert.match(
+          await run(rt, w.id, ['sh', '-c', 'grep " /run/greeter " /proc/mounts']),
+          /^tmpfs \/run\/greeter tmpfs /,
+          "the Feature's tmpfs mount",
+        );
         // The spec's order: each hook's Feature commands first, then the config's.
         assert.deepEqual(readFileSync(join(folder, 'hooks.log'), 'utf8').trim().split('\n'), [
           'feature-hello-onCreate',

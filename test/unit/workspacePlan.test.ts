@@ -2,7 +2,7 @@
 // order, the mount and in-container folder, names of odd folders, post-create argv forms, the
 // Compose override.
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseDevcontainer } from '../../src/core/detection/devcontainers';
 import type { ComposeProject, DevcontainerConfig, FolderContext } from '../../src/core/detection/types';
@@ -17,7 +17,6 @@ import {
   devcontainerProjectName,
   forwardedPorts,
   planWorkspace,
-  postCreateCommands,
 } from '../../src/core/workspace/plan';
 import { imageSource, workspaceSources } from '../../src/core/workspace/sources';
 import { substitute } from '../../src/core/workspace/substitute';
@@ -335,23 +334,23 @@ describe('workspace plan (src/core/workspace)', () => {
   });
 
   describe('postCreateCommand', () => {
-    it('string → sh -c, array as is, object each value in order; empty ones left out', () => {
-      assert.deepEqual(postCreateCommands(undefined), []);
-      assert.deepEqual(postCreateCommands('npm ci && echo "$HOME"'), [['sh', '-c', 'npm ci && echo "$HOME"']]);
-      assert.deepEqual(postCreateCommands(['touch', 'a b', '$(x)']), [['touch', 'a b', '$(x)']]);
-      assert.deepEqual(postCreateCommands({ one: 'echo 1', two: ['echo', '2'], none: '  ', empty: [] }), [
-        ['sh', '-c', 'echo 1'],
-        ['echo', '2'],
+    it("is kept in its own form (string, array, object) as the config's hook, variables substituted", () => {
+      const plan = (postCreateCommand: unknown) =>
+        planWorkspace(
+          FOLDER,
+          { kind: 'devcontainer', label: 'x', devcontainer: devcontainer({ image: 'x', postCreateCommand }) },
+          { runtime: 'docker' },
+        ).hooks.postCreateCommand;
+      assert.equal(plan(undefined), undefined);
+      assert.deepEqual(plan('npm ci && echo "$HOME"'), [
+        { source: 'devcontainer.json', command: 'npm ci && echo "$HOME"' },
       ]);
-      assert.deepEqual(postCreateCommands(''), []);
-      const dc = devcontainer({ image: 'x', postCreateCommand: { a: 'make', b: ['ls', '-l'] } });
-      assert.deepEqual(
-        planWorkspace(FOLDER, { kind: 'devcontainer', label: 'x', devcontainer: dc }, { runtime: 'docker' }).postCreate,
-        [
-          ['sh', '-c', 'make'],
-          ['ls', '-l'],
-        ],
-      );
+      assert.deepEqual(plan(['touch', 'a b', '$(x)']), [
+        { source: 'devcontainer.json', command: ['touch', 'a b', '$(x)'] },
+      ]);
+      assert.deepEqual(plan({ a: 'make ${containerWorkspaceFolder}', b: ['ls', '-l'] }), [
+        { source: 'devcontainer.json', command: { a: `make /workspaces/${basename(FOLDER)}`, b: ['ls', '-l'] } },
+      ]);
     });
   });
 

@@ -140,7 +140,7 @@ async function withHooks(
         containerName: w.name,
         workspaceFolder: w.workspaceFolder,
         ...(w.remoteUser ? { user: w.remoteUser } : {}),
-        env: remoteEnvOf(plan, containerEnv),
+        env: remoteEnvOf(plan, containerEnv, o.env),
       },
       { onProgress: o.onProgress, signal: o.signal },
     );
@@ -286,6 +286,8 @@ function containerSpec(
   o: CreateWorkspaceOptions,
 ): CreateContainerOptions {
   const m = features?.merged;
+  // Before the host options are copied: a Feature's tmpfs mount is a HostConfig.Tmpfs entry.
+  const mounts = [...(plan.mount ? [plan.mount] : []), ...plan.mounts, ...featureMounts(plan, features, o)];
   const host = { ...plan.host };
   if (m?.capAdd.length) host.capAdd = [...new Set([...(host.capAdd ?? []), ...m.capAdd])];
   if (m?.securityOpt.length) host.securityOpt = [...new Set([...(host.securityOpt ?? []), ...m.securityOpt])];
@@ -312,7 +314,7 @@ function containerSpec(
     labels,
     workingDir: plan.workspaceFolder,
     ...(plan.containerUser ? { user: plan.containerUser } : {}),
-    mounts: [...(plan.mount ? [plan.mount] : []), ...plan.mounts, ...featureMounts(plan, features, o)],
+    mounts,
     ports: plan.ports,
     ...command,
     ...(Object.keys(host).length ? { host } : {}),

@@ -77,12 +77,16 @@ export function laterHookInputs(plan: WorkspacePlan, label: string | undefined):
 }
 
 /** remoteEnv as the commands get it: host variables and ${containerEnv:…} from what the container was given. */
-export function remoteEnvOf(plan: WorkspacePlan, containerEnv: Record<string, string>): Record<string, string | null> {
+export function remoteEnvOf(
+  plan: WorkspacePlan,
+  containerEnv: Record<string, string>,
+  hostEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string | null> {
   const dc = plan.devcontainer;
   if (!dc?.remoteEnv) return {};
   return resolveRemoteEnv(
     dc.remoteEnv,
-    { folder: plan.labels[LABELS.workspace], env: process.env, containerWorkspaceFolder: plan.workspaceFolder },
+    { folder: plan.labels[LABELS.workspace], env: hostEnv, containerWorkspaceFolder: plan.workspaceFolder },
     containerEnv,
   );
 }

@@ -11,5 +11,5 @@ export { workspaceSources, imageSource } from './sources';
 export { createWorkspaceContainer } from './create';
 export { findWorkspaceContainer, matchWorkspaceContainers, type FindOptions } from './find';
 export { workspaceContainerName, workspaceImageTag } from './name';
-export { planWorkspace, postCreateCommands, forwardedPorts, KEEP_ALIVE_SCRIPT, type WorkspacePlan } from './plan';
+export { planWorkspace, forwardedPorts, KEEP_ALIVE_SCRIPT, type WorkspacePlan } from './plan';
 export { parseMountString } from './mounts';

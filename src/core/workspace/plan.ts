@@ -65,8 +65,6 @@ export interface WorkspacePlan {
   remoteUser?: string;
   /** The command is replaced by the keep-alive loop. */
   keepAlive: boolean;
-  /** postCreateCommand as argv lists. */
-  postCreate: string[][];
   /** The config's own lifecycle commands, variables substituted (Features' are added at create). */
   hooks: HookInputs;
   /** Until which hook a create holds the caller (default updateContentCommand). */
@@ -91,22 +89,6 @@ export interface PlanOptions {
   runtime: RuntimeId;
   env?: NodeJS.ProcessEnv;
   labels?: Record<string, string>;
-}
-
-/** postCreateCommand as argv lists: a string runs in `sh -c`, an array as is, an object each value in order. */
-export function postCreateCommands(pc: DevcontainerConfig['postCreateCommand']): string[][] {
-  const one = (c: string | string[]): string[] | undefined => {
-    if (typeof c === 'string') return c.trim() ? ['sh', '-c', c] : undefined;
-    return c.length ? [...c] : undefined;
-  };
-  if (pc === undefined) return [];
-  if (typeof pc === 'string' || Array.isArray(pc)) {
-    const argv = one(pc);
-    return argv ? [argv] : [];
-  }
-  return Object.values(pc)
-    .map(one)
-    .filter((a): a is string[] => !!a);
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1']);
@@ -154,10 +136,7 @@ function invalidSource(what: string): RuntimeError {
 }
 
 /** What every plan starts from: our name, the labels tying it to the folder, nothing else yet. */
-type PlanBase = Pick<
-  WorkspacePlan,
-  'name' | 'env' | 'ports' | 'labels' | 'postCreate' | 'hooks' | 'host' | 'mounts' | 'warnings'
->;
+type PlanBase = Pick<WorkspacePlan, 'name' | 'env' | 'ports' | 'labels' | 'hooks' | 'host' | 'mounts' | 'warnings'>;
 
 function devcontainerPlan(
   folder: string,
@@ -195,7 +174,6 @@ function devcontainerPlan(
     containerUser: dc.containerUser,
     remoteUser: dc.remoteUser,
     keepAlive: dc.kind !== 'compose' && dc.overrideCommand !== false,
-    postCreate: postCreateCommands(dc.postCreateCommand),
     hooks,
     ...(dc.waitFor ? { waitFor: dc.waitFor } : {}),
     ...(dc.initializeCommand !== undefined
@@ -274,7 +252,6 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
     env: {},
     ports: [],
     labels: { ...(o.labels ?? {}), [LABELS.workspace]: abs, [LABELS.workspaceSource]: source.kind },
-    postCreate: [],
     hooks: {},
     host: {},
     mounts: [],
