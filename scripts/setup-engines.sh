@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real-engine test bed. On Debian (root, apt) it installs and starts dockerd and Podman (with its
-# Docker-compatible socket) and imports the busybox test image into both, with no registry.
+# Docker-compatible socket) and imports the busybox and Debian (mmdebstrap) test images into both,
+# with no registry.
 # Elsewhere (e.g. a laptop with Docker Desktop) it only checks what is there.
 # Idempotent and quick when everything is up. Prints one `engine=state` line per engine at the end
 # (state: ok | unavailable); exits 0 either way — callers decide whether a missing engine is fatal.
@@ -119,6 +120,57 @@ if [ $podman_state = ok ] && command -v podman >/dev/null; then
     ensure_tar && podman import "$image_tar" "$TEST_IMAGE" >/dev/null || { log "could not import the test image into Podman"; podman_state=unavailable; }
   fi
 fi
+
+# ---- Debian test image (no registry): bash, apt and git inside, for Features' install.sh scripts ----
+# mmdebstrap builds the root filesystem from Debian's archive once (~2 min, ~240 MB); the tarball is
+# cached outside the repo, keyed by what goes into it, and imported into each engine that lacks it.
+DEBIAN_IMAGE="${CWS_DEBIAN_IMAGE:-localhost/cws-test/debian:bookworm}"
+DEBIAN_INCLUDE="bash,ca-certificates,git,openssh-client"
+debian_key="$(printf 'minbase bookworm %s' "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)"
+debian_cache="${CWS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/container-workspaces}/debian"
+debian_tar="$debian_cache/debian-bookworm-$debian_key.tar"
+# The image carries the key as a label: an image built from another package list is imported again.
+DEBIAN_KEY_LABEL="cws-test.debian-key"
+debian_image_current() { # engine
+  [ "$("$1" image inspect --format "{{index .Config.Labels \"$DEBIAN_KEY_LABEL\"}}" "$DEBIAN_IMAGE" 2>/dev/null)" = "$debian_key" ]
+}
+ensure_debian_tar() {
+  [ -s "$debian_tar" ] && return 0
+  if ! command -v mmdebstrap >/dev/null; then
+    can_apt && log "installing mmdebstrap" && apt_install mmdebstrap
+    command -v mmdebstrap >/dev/null || { log "mmdebstrap is not installed (Debian: apt-get install mmdebstrap, as root)"; return 1; }
+  fi
+  mkdir -p "$debian_cache" || return 1
+  # mmdebstrap picks the output format from the name's extension: keep .tar on the temporary name.
+  local partial="$debian_cache/debian-bookworm-$debian_key.partial.tar"
+  rm -f "$partial"
+  log "building $DEBIAN_IMAGE with mmdebstrap into $debian_tar (a few minutes, once; log: $LOG_DIR/mmdebstrap.log)"
+  if ! (cd / && mmdebstrap --variant=minbase --format=tar --include="$DEBIAN_INCLUDE" bookworm "$partial") >"$LOG_DIR/mmdebstrap.log" 2>&1; then
+    log "mmdebstrap failed; see $LOG_DIR/mmdebstrap.log"; rm -f "$partial"; return 1
+  fi
+  mv "$partial" "$debian_tar"
+}
+debian_state=unavailable
+debian_engines=0; debian_imported=0
+for engine in docker podman; do
+  state_var="${engine}_state"
+  [ "${!state_var}" = ok ] && command -v "$engine" >/dev/null || continue
+  debian_engines=$((debian_engines + 1))
+  if debian_image_current "$engine"; then debian_imported=$((debian_imported + 1)); continue; fi
+  if ! ensure_debian_tar; then
+    log "could not build the Debian image with mmdebstrap; tests that need $DEBIAN_IMAGE cannot run"
+    break
+  fi
+  log "importing $DEBIAN_IMAGE into $engine"
+  if "$engine" import --change "LABEL $DEBIAN_KEY_LABEL=$debian_key" "$debian_tar" "$DEBIAN_IMAGE" >/dev/null && debian_image_current "$engine"; then
+    debian_imported=$((debian_imported + 1))
+  else
+    log "could not import $DEBIAN_IMAGE into $engine"
+  fi
+done
+[ $debian_engines -gt 0 ] && [ $debian_imported = $debian_engines ] && debian_state=ok
+# Said on stderr (stdout has one line per engine; tests that need the image check for it themselves).
+log "debian image ($DEBIAN_IMAGE): $debian_state"
 
 # ---- OpenSSH, for test/engine/sshEndpoint.test.ts (it starts its own sshd on loopback) ----
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v ssh-agent >/dev/null \

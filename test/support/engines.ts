@@ -7,6 +7,8 @@ import type { RuntimeId } from '../../src/core/runtime/types';
 
 export type EngineId = Extract<RuntimeId, 'docker' | 'podman'>;
 export const TEST_IMAGE = process.env.CWS_TEST_IMAGE || 'localhost/cws-test/busybox:latest';
+// Debian bookworm (minbase + bash, git, ssh, apt) built by mmdebstrap in scripts/setup-engines.sh.
+export const DEBIAN_IMAGE = process.env.CWS_DEBIAN_IMAGE || 'localhost/cws-test/debian:bookworm';
 export const isCI = /^(1|true)$/i.test(process.env.CI ?? '');
 
 export const ENGINE_SOCKETS: Record<EngineId, string> = {
@@ -42,6 +44,19 @@ const run = promisify(execFile);
 export async function engineCli(id: EngineId, args: string[]): Promise<string> {
   const { stdout } = await run(id, args, { timeout: 60_000, maxBuffer: 16 << 20 });
   return stdout.trim();
+}
+
+/** Call in before(): fails in CI, skips (with the reason) elsewhere, when DEBIAN_IMAGE is not on the engine. */
+export async function requireDebianImage(ctx: Mocha.Context, engine: EngineId): Promise<void> {
+  const present = await engineCli(engine, ['image', 'inspect', '--format', '{{.Id}}', DEBIAN_IMAGE]).then(
+    () => true,
+    () => false,
+  );
+  if (present) return;
+  const why = `${DEBIAN_IMAGE} is not on ${engine}`;
+  if (isCI) throw new Error(`${why}; CI needs it (scripts/setup-engines.sh builds it with mmdebstrap and imports it).`);
+  console.log(`      skipping: ${why} (scripts/setup-engines.sh builds it with mmdebstrap, as root on Debian)`);
+  ctx.skip();
 }
 
 export function uniqueName(prefix: string): string {

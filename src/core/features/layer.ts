@@ -79,6 +79,21 @@ function folderName(i: number, id: string): string {
   return `${i + 1}_${id.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64) || 'feature'}`;
 }
 
+/**
+ * Which Feature (its index in the install order) a failed build's message points at: the step that
+ * failed runs in that Feature's folder, which both Docker's and Podman's messages quote.
+ */
+export function failedFeatureIndex(buildMessage: string): number | undefined {
+  const m = new RegExp(`${FEATURES_DIR}/(\\d+)_`).exec(buildMessage);
+  return m ? Number(m[1]) - 1 : undefined;
+}
+
+/** The exit code a failed build step reports (Docker: "returned a non-zero code: N"; Podman: "exit status N"). */
+export function failedStepExitCode(buildMessage: string): number | undefined {
+  const m = /non-zero code: (\d+)|exit status (\d+)/.exec(buildMessage);
+  return m ? Number(m[1] ?? m[2]) : undefined;
+}
+
 /** Plans the Features layer. Throws a RuntimeError for a value that cannot be written safely. */
 export function planLayer(input: LayerInput): LayerPlan {
   const context: ContextEntry[] = [

@@ -187,6 +187,8 @@ async function createFromImage(
         signal: o.signal,
         ...(o.credentials ? { credentials: o.credentials } : {}),
         ...(o.insecureHosts ? { insecureHosts: o.insecureHosts } : {}),
+        ...(o.registryTimeoutMs ? { registryTimeoutMs: o.registryTimeoutMs } : {}),
+        ...(o.env ? { env: o.env } : {}),
       })
     : undefined;
   features?.warnings.forEach((w) => warn(o, plan, w));

@@ -12,13 +12,19 @@ import type { DevcontainerConfig } from '../detection/types';
 import { featureError, quote } from '../features/errors';
 import { readFeatureFolder } from '../features/folder';
 import { FEATURE_LIMITS } from '../features/limits';
-import { planLayer, type LayerFeature, type LayerPlan } from '../features/layer';
+import {
+  failedFeatureIndex,
+  failedStepExitCode,
+  planLayer,
+  type LayerFeature,
+  type LayerPlan,
+} from '../features/layer';
 import { mergeFeatures, type MergedFeatures } from '../features/merge';
 import { parseFeatureMetadata, userOptionsOf } from '../features/metadata';
 import { installOrder, type OrderedFeature } from '../features/order';
 import { parseFeatureRef, type RefContext } from '../features/ref';
 import type { FeatureRef, ResolvedFeature, UserOptions } from '../features/types';
-import type { CredentialSource } from '../registry/credentials';
+import { dockerCredentialSource, type CredentialSource } from '../registry/credentials';
 import { fetchOciFeature, fetchTarballFeature } from '../registry/feature';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
@@ -33,6 +39,10 @@ export interface FeatureImageOptions {
   credentials?: CredentialSource;
   /** Registries spoken to in plain http besides loopback. */
   insecureHosts?: readonly string[];
+  /** See CreateWorkspaceOptions.registryTimeoutMs. */
+  registryTimeoutMs?: number;
+  /** Where the default credentials are looked up (DOCKER_CONFIG, PATH for helpers); default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** The workspace folder (the image's label). */
   folder: string;
 }
@@ -80,12 +90,18 @@ async function fetchOne(ref: FeatureRef, user: UserOptions, dest: string, o: Fea
       const common = {
         label: named(ref),
         signal: o.signal,
-        ...(o.credentials ? { credentials: o.credentials } : {}),
+        credentials: o.credentials ?? dockerCredentialSource({ env: o.env ?? process.env }),
         onProgress: (p: { message: string }) => o.onProgress?.({ message: p.message }),
       };
+      const timeouts = o.registryTimeoutMs
+        ? { timeoutMs: o.registryTimeoutMs, idleTimeoutMs: Math.min(o.registryTimeoutMs, 20_000) }
+        : {};
       if (ref.kind === 'oci')
-        await fetchOciFeature(ref.oci, dest, { ...common, client: { insecureHosts: o.insecureHosts ?? [] } });
-      else await fetchTarballFeature(ref.url, dest, { ...common, insecureHosts: o.insecureHosts ?? [] });
+        await fetchOciFeature(ref.oci, dest, {
+          ...common,
+          client: { insecureHosts: o.insecureHosts ?? [], ...timeouts },
+        });
+      else await fetchTarballFeature(ref.url, dest, { ...common, insecureHosts: o.insecureHosts ?? [], ...timeouts });
       folder = dest;
     }
     const files = await readFeatureFolder(folder);
@@ -211,6 +227,20 @@ export async function prepareFeatureImage(
     ).catch((err: unknown) => {
       if (err instanceof RuntimeError && err.code === 'cancelled') throw err;
       const e = err instanceof RuntimeError ? err : undefined;
+      const text = e?.message ?? String((err as Error)?.message ?? err);
+      const culprit = order.order[failedFeatureIndex(text) ?? -1];
+      if (culprit) {
+        const code = failedStepExitCode(text);
+        throw new RuntimeError(
+          e?.code ?? 'internal',
+          `${named(culprit.ref)} failed to install: its install.sh ${
+            code === undefined ? 'failed' : `exited with code ${code}`
+          }.`,
+          "Its output is in the build log (the Container Workspaces output, or cws's stderr). " +
+            "Check the Feature's options, or remove it from devcontainer.json.",
+          { cause: err },
+        );
+      }
       throw new RuntimeError(
         e?.code ?? 'internal',
         `Installing the Features (${names}) failed: ${e?.message ?? String((err as Error)?.message ?? err)}`,

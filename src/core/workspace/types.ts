@@ -56,6 +56,8 @@ export interface CreateWorkspaceOptions {
   credentials?: CredentialSource;
   /** Registries besides loopback fetched from in plain http. */
   insecureHosts?: readonly string[];
+  /** How long a registry may take to answer one request, and to send nothing mid-answer (default 60 s / 20 s). */
+  registryTimeoutMs?: number;
   /** Extra labels on what is created (tests mark their containers); ours win over these. */
   labels?: Record<string, string>;
   /** Environment for `${localEnv:…}` substitution and the Compose tool (default process.env). Never logged. */

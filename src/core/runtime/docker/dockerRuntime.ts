@@ -101,7 +101,7 @@ export class DockerRuntime implements ContainerRuntime {
   readonly endpoint: string;
   readonly capabilities = CAPABILITIES;
   /** Short requests (keep-alive pool). */
-  private readonly docker: Docker;
+  protected readonly docker: Docker;
   /** Long-lived streams (their own pool). */
   protected readonly streamer: Docker;
   private readonly agents: Agent[] = [];

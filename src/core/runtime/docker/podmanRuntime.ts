@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RuntimeError } from '../errors';
-import type { CreateContainerOptions, StatsSample, Subscription } from '../types';
+import type { BuildOptions, CreateContainerOptions, ProgressEvent, StatsSample, Subscription } from '../types';
 import { DockerRuntime, type DockerRuntimeOptions } from './dockerRuntime';
 import type { DockerEndpoint } from './endpoint';
 import { fromLibpodSamples, type LibpodStats } from './podmanStats';
@@ -32,6 +32,34 @@ export class PodmanRuntime extends DockerRuntime {
       else rest.push(m);
     }
     return { Binds: binds.length ? binds : undefined, ...(rest.length ? super.mountConfig(rest) : {}) };
+  }
+
+  /**
+   * A failed build on Podman keeps the layers it committed before the failing step, as an untagged
+   * image with the build's labels (`podman images` lists it); Docker keeps none. They are removed
+   * here — only the dangling ones with this build's labels made since it began, and with them
+   * their untagged parents — so that a failed build leaves nothing behind on either engine.
+   */
+  override async buildImage(o: BuildOptions, onProgress?: (p: ProgressEvent) => void): Promise<string> {
+    const since = Math.floor(Date.now() / 1000) - 1;
+    try {
+      return await super.buildImage(o, onProgress);
+    } catch (err) {
+      if (o.labels && Object.keys(o.labels).length)
+        await this.removeFailedLayers(o.labels, since).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async removeFailedLayers(labels: Record<string, string>, since: number): Promise<void> {
+    const filters = { dangling: ['true'], label: Object.entries(labels).map(([k, v]) => `${k}=${v}`) };
+    const list = await this.getJson('/images/json', { query: { all: true, filters } });
+    if (!Array.isArray(list)) return;
+    for (const i of list as { Id?: unknown; Created?: unknown }[]) {
+      if (typeof i.Id !== 'string' || typeof i.Created !== 'number' || i.Created < since) continue;
+      const id = i.Id;
+      await this.call(() => this.docker.getImage(id).remove()).catch(() => undefined);
+    }
   }
 
   private openLibpodStats(id: string, signal: AbortSignal): Promise<Readable> {

@@ -181,7 +181,12 @@ function createWithProgress(
           composeTool,
           endpointUrl: rt.endpoint,
           signal: ctl.signal,
-          onProgress: (p) => progress.report({ message: p.message.slice(0, 100), increment: p.increment }),
+          onProgress: (p) => {
+            // Every line is kept in the log too (a failed Feature's install.sh output is read there).
+            if (p.message.startsWith('Warning: ')) deps.log.warn(p.message);
+            else deps.log.info(p.message);
+            progress.report({ message: p.message.slice(0, 100), increment: p.increment });
+          },
           rebuild,
           insecureHosts: insecureHosts(),
           hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder.name) : undefined,
