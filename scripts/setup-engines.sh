@@ -114,6 +114,10 @@ elif can_apt; then
     wait_sock "$PODMAN_SOCK" 30 && podman_state=ok || log "podman service did not answer; see $LOG_DIR/podman.log"
   fi
 fi
+# Podman's --init (a dev container's "init": true) runs catatonit, a package of its own on Debian.
+if [ $podman_state = ok ] && [ ! -x /usr/libexec/podman/catatonit ] && can_apt; then
+  log "installing catatonit (Podman's init)"; apt_install catatonit || log "could not install catatonit"
+fi
 if [ $podman_state = ok ] && command -v podman >/dev/null; then
   if ! podman image exists "$TEST_IMAGE" 2>/dev/null; then
     log "importing $TEST_IMAGE into Podman"
@@ -126,13 +130,16 @@ fi
 # cached outside the repo, keyed by what goes into it, and imported into each engine that lacks it.
 DEBIAN_IMAGE="${CWS_DEBIAN_IMAGE:-localhost/cws-test/debian:bookworm}"
 DEBIAN_INCLUDE="bash,ca-certificates,git,openssh-client"
+# As Debian's published image does, the image sets PATH (an imported root filesystem has no ENV).
+DEBIAN_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 debian_key="$(printf 'minbase bookworm %s' "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)"
+debian_image_key="$(printf '%s ENV PATH=%s' "$debian_key" "$DEBIAN_PATH" | sha256sum | cut -c1-12)"
 debian_cache="${CWS_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/container-workspaces}/debian"
 debian_tar="$debian_cache/debian-bookworm-$debian_key.tar"
 # The image carries the key as a label: an image built from another package list is imported again.
 DEBIAN_KEY_LABEL="cws-test.debian-key"
 debian_image_current() { # engine
-  [ "$("$1" image inspect --format "{{index .Config.Labels \"$DEBIAN_KEY_LABEL\"}}" "$DEBIAN_IMAGE" 2>/dev/null)" = "$debian_key" ]
+  [ "$("$1" image inspect --format "{{index .Config.Labels \"$DEBIAN_KEY_LABEL\"}}" "$DEBIAN_IMAGE" 2>/dev/null)" = "$debian_image_key" ]
 }
 ensure_debian_tar() {
   [ -s "$debian_tar" ] && return 0
@@ -162,7 +169,7 @@ for engine in docker podman; do
     break
   fi
   log "importing $DEBIAN_IMAGE into $engine"
-  if "$engine" import --change "LABEL $DEBIAN_KEY_LABEL=$debian_key" "$debian_tar" "$DEBIAN_IMAGE" >/dev/null && debian_image_current "$engine"; then
+  if "$engine" import --change "LABEL $DEBIAN_KEY_LABEL=$debian_image_key" --change "ENV PATH=$DEBIAN_PATH" "$debian_tar" "$DEBIAN_IMAGE" >/dev/null && debian_image_current "$engine"; then
     debian_imported=$((debian_imported + 1))
   else
     log "could not import $DEBIAN_IMAGE into $engine"

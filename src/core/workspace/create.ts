@@ -18,6 +18,7 @@ import {
   hookInputs,
   laterHookInputs,
   laterHooksLabel,
+  liveContainerEnv,
   remoteEnvOf,
   runInitialize,
   runMoment,
@@ -130,6 +131,7 @@ async function withHooks(
   if (!o.hooks) return w;
   let run: HookRun;
   try {
+    const env = await liveContainerEnv(rt, w.id, plan, containerEnv, o.signal);
     run = await runMoment(
       moment,
       inputs,
@@ -140,7 +142,7 @@ async function withHooks(
         containerName: w.name,
         workspaceFolder: w.workspaceFolder,
         ...(w.remoteUser ? { user: w.remoteUser } : {}),
-        env: remoteEnvOf(plan, containerEnv, o.env),
+        env: remoteEnvOf(plan, env, o.env),
       },
       { onProgress: o.onProgress, signal: o.signal },
     );

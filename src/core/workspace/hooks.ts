@@ -19,6 +19,7 @@ import {
 } from './lifecycle';
 import type { WorkspacePlan } from './plan';
 import { resolveRemoteEnv } from './substitute';
+import type { ContainerRuntime } from '../runtime/types';
 import type { HookTarget, WorkspaceHookRunner, WorkspaceProgress } from './types';
 
 export { execWithEnv } from './execEnv';
@@ -74,6 +75,35 @@ export function laterHookInputs(plan: WorkspacePlan, label: string | undefined):
     if (list.length) out[hook] = list;
   }
   return out;
+}
+
+/**
+ * The container's environment as its processes see it (the image's ENV, containerEnv, runArgs' -e),
+ * for `${containerEnv:…}` in remoteEnv: read through an exec of `cat /proc/self/environ` (NUL
+ * separated, so any value survives), only when remoteEnv asks for it. When that cannot be read,
+ * `known` (what we gave the container) is used.
+ */
+export async function liveContainerEnv(
+  rt: Pick<ContainerRuntime, 'exec'>,
+  id: string,
+  plan: WorkspacePlan,
+  known: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<Record<string, string>> {
+  const asks = Object.values(plan.devcontainer?.remoteEnv ?? {}).some((v) => v?.includes('${containerEnv:'));
+  if (!asks) return known;
+  try {
+    const r = await rt.exec(id, { cmd: ['cat', '/proc/self/environ'], signal });
+    if (r.exitCode !== 0) return known;
+    const out: Record<string, string> = {};
+    for (const entry of r.stdout.split('\0')) {
+      const eq = entry.indexOf('=');
+      if (eq > 0) out[entry.slice(0, eq)] = entry.slice(eq + 1);
+    }
+    return { ...known, ...out };
+  } catch {
+    return known;
+  }
 }
 
 /** remoteEnv as the commands get it: host variables and ${containerEnv:…} from what the container was given. */
