@@ -27,8 +27,9 @@ import {
 } from '../support/engines';
 import { recordingHooks, type HookCall } from '../support/hooks';
 import { repoRoot } from '../support/paths';
+import { REFERENCE_CLI, referenceEnv } from '../support/referenceCli';
 
-const CLI = join(repoRoot, 'node_modules/@devcontainers/cli/devcontainer.js');
+const CLI = REFERENCE_CLI;
 const FIXTURES = join(repoRoot, 'test/fixtures/workspaces');
 const ORACLE_LABEL = 'dev.containerworkspaces.test.oracle';
 
@@ -297,12 +298,12 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         };
         const oursDir = copy('ours');
         const theirsDir = copy('theirs');
-        const env = { ...process.env, TMPDIR: mkdtempSync(join(root, 'tmp-')) };
+        const cliTmp = mkdtempSync(join(root, 'tmp-'));
         const common = ['--workspace-folder', theirsDir, '--docker-path', engine];
 
         const read = await runNode(
           ['read-configuration', ...common, '--include-merged-configuration', '--log-format', 'json'],
-          env,
+          referenceEnv(cliTmp),
         );
         assert.equal(read.code, 0, read.stderr.slice(-2000));
         const merged = lastJson(read.stdout).mergedConfiguration as Record<string, unknown>;
@@ -314,8 +315,9 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           '--log-format',
           'json',
         ];
-        const up = await runNode(upArgs, env);
+        const up = await runNode(upArgs, referenceEnv(cliTmp));
         const result = lastJson(up.stdout);
+        assert.doesNotMatch(up.stderr, /control manifest/i, 'the reference stays off the network');
         // Rootful Podman: for a non-root remote user the reference runs `podman run --userns=keep-id`.
         const refused = result.outcome !== 'success' && /keep-id is only supported in rootless mode/.test(up.stderr);
         if (!refused) assert.equal(result.outcome, 'success', `${String(result.message)}\n${up.stderr.slice(-3000)}`);

@@ -350,7 +350,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           'updateContent',
           'postCreate-a',
           'feature-hello-postStart',
-          'postStart',
+          'postStart remote-/opt/hello',
         ]);
         assert.equal(readFileSync(join(folder, 'remote-env.txt'), 'utf8').trim(), 'remote-/opt/hello', 'remoteEnv');
         assert.ok(
@@ -370,7 +370,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.ok(!again.some((m) => /Installing Features/.test(m)), again.join('\n'));
         assert.deepEqual(readFileSync(join(folder, 'hooks.log'), 'utf8').trim().split('\n').slice(6), [
           'feature-hello-postStart',
-          'postStart',
+          'postStart remote-/opt/hello',
         ]);
 
         // A changed config marks it out of date; a rebuild makes it anew from the layered image already built.

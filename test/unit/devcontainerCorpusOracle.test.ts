@@ -12,8 +12,9 @@ import { join, relative } from 'node:path';
 import { detectDirectory } from '../../src/core/detection/detect';
 import { planWorkspace, workspaceSources } from '../../src/core/workspace';
 import { repoRoot } from '../support/paths';
+import { REFERENCE_CLI, referenceEnv } from '../support/referenceCli';
 
-const CLI = join(repoRoot, 'node_modules/@devcontainers/cli/devcontainer.js');
+const CLI = REFERENCE_CLI;
 const CORPUS = join(repoRoot, 'test/fixtures/devcontainer-corpus');
 
 /** `<folder>/<aspect>` → why the difference is right. */
@@ -77,7 +78,7 @@ describe('dev container configs: the reference CLI as oracle on the real-config 
     const stub = join(tmp, 'docker');
     writeFileSync(stub, `#!/bin/sh\n[ "$1" = ps ] && exit 0\necho "unexpected docker $*" >&2\nexit 1\n`);
     chmodSync(stub, 0o755);
-    const env = { ...process.env, TMPDIR: tmp };
+    const cliTmp = join(tmp, 'cli');
     // A few at a time: each is a Node process of its own.
     const queue = [...configs];
     await Promise.all(
@@ -88,7 +89,7 @@ describe('dev container configs: the reference CLI as oracle on the real-config 
           cpSync(join(CORPUS, project), folder, { recursive: true });
           const config = join(tmp, 'w', project, rel);
           const args = ['read-configuration', '--workspace-folder', folder, '--config', config, '--docker-path', stub];
-          const r = await run(args, env);
+          const r = await run(args, referenceEnv(cliTmp));
           const line = r.stdout.trim().split('\n').pop() ?? '';
           results.set(rel, {
             folder,

@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { installOrder } from '../../src/core/features/order';
 import { RuntimeError } from '../../src/core/runtime/errors';
 import { fixturesDir } from '../support/fixtures';
-import { repoRoot } from '../support/paths';
+import { REFERENCE_CLI, referenceEnv } from '../support/referenceCli';
 import { loadLocalConfig } from './featuresLocal';
 
-const CLI = join(repoRoot, 'node_modules/@devcontainers/cli/devcontainer.js');
+const CLI = REFERENCE_CLI;
 const CONFIGS = ['chain', 'soft', 'override', 'options', 'mixed', 'cycle'];
 
 interface CliFeatureSet {
@@ -57,7 +57,7 @@ describe('Features: the reference CLI as oracle', function () {
         '--log-level',
         'trace',
       ],
-      { encoding: 'utf8', timeout: 60_000, env: { ...process.env, TMPDIR: tmp }, maxBuffer: 16 * 1024 * 1024 },
+      { encoding: 'utf8', timeout: 60_000, env: referenceEnv(tmp), maxBuffer: 16 * 1024 * 1024 },
     );
     const ok = r.status === 0;
     const sets = ok

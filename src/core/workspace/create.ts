@@ -8,7 +8,14 @@
 import { relative, resolve } from 'node:path';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
-import type { ContainerRuntime, ContainerSummary, CreateContainerOptions, MountSpec } from '../runtime/types';
+import { unsupportedOnApple } from '../runtime/apple/appleRuntime';
+import type {
+  ContainerHostOptions,
+  ContainerRuntime,
+  ContainerSummary,
+  CreateContainerOptions,
+  MountSpec,
+} from '../runtime/types';
 import { cancelledError, checkSignal, step } from './cancel';
 import { composeUp, noComposeOnApple, type ComposeUpOptions } from './compose';
 import { configHash } from './configHash';
@@ -203,7 +210,7 @@ async function createFromImage(
   o.onProgress?.({ message: `Creating container ${plan.name}…` });
   let id: string;
   try {
-    id = await rt.createContainer(containerSpec(plan, image, features, inputs, o));
+    id = await rt.createContainer(containerSpec(rt.id, plan, image, features, inputs, o));
   } catch (err) {
     if (err instanceof RuntimeError && err.code === 'conflict') throw nameTaken(plan.name);
     throw err;
@@ -283,6 +290,7 @@ function keepAliveWith(entrypoints: readonly string[]): Pick<CreateContainerOpti
  * engine (capAdd, securityOpt, privileged, init, runArgs).
  */
 function containerSpec(
+  runtime: ContainerRuntime['id'],
   plan: WorkspacePlan,
   image: string,
   features: FeatureImage | undefined,
@@ -290,6 +298,7 @@ function containerSpec(
   o: CreateWorkspaceOptions,
 ): CreateContainerOptions {
   const m = features?.merged;
+  const configAsks = unsupportedOnApple(plan.host);
   // Before the host options are copied: a Feature's tmpfs mount is a HostConfig.Tmpfs entry.
   const mounts = [...(plan.mount ? [plan.mount] : []), ...plan.mounts, ...featureMounts(plan, features, o)];
   const host = { ...plan.host };
@@ -297,6 +306,7 @@ function containerSpec(
   if (m?.securityOpt.length) host.securityOpt = [...new Set([...(host.securityOpt ?? []), ...m.securityOpt])];
   if (m?.privileged) host.privileged = true;
   if (m?.init) host.init = true;
+  if (runtime === 'apple') leaveOutOnApple(host, configAsks, features, plan, o);
   const labels = { ...plan.labels };
   if (plan.devcontainer) {
     labels[LABELS.configHash] = configHash(plan.devcontainer);
@@ -323,6 +333,42 @@ function containerSpec(
     ...command,
     ...(Object.keys(host).length ? { host } : {}),
   };
+}
+
+/**
+ * What Apple's `container create` has no flag for (capabilities, security options, privileged,
+ * init, tmpfs, …) is left out with one warning naming who asked for it: the container is made, and
+ * the user knows what in it may not work. (The runtime itself refuses them, never drops them.)
+ */
+function leaveOutOnApple(
+  host: ContainerHostOptions,
+  configAsks: readonly (keyof ContainerHostOptions)[],
+  features: FeatureImage | undefined,
+  plan: WorkspacePlan,
+  o: CreateWorkspaceOptions,
+): void {
+  const other = unsupportedOnApple(host);
+  if (!other.length) return;
+  const askers = (features?.ordered ?? [])
+    .filter((f) => {
+      const md = f.metadata;
+      return (
+        md.capAdd.length > 0 ||
+        md.securityOpt.length > 0 ||
+        !!md.privileged ||
+        !!md.init ||
+        md.mounts.some((x) => (typeof x === 'string' ? /(^|,)type=tmpfs(,|$)/.test(x) : false))
+      );
+    })
+    .map((f) => `Feature "${f.ref.key}"`);
+  if (configAsks.length) askers.push('devcontainer.json');
+  for (const k of other) delete host[k];
+  warn(
+    o,
+    plan,
+    `Apple Containers cannot set ${other.join(', ')} on a container; left out` +
+      `${askers.length ? ` (asked by ${askers.join(', ')})` : ''}. What needs them may not work there.`,
+  );
 }
 
 /** A failed start, said as such; a port clash (likely when ports are forwarded) gets a hint. */
