@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { detectDirectory } from '../../src/core/detection/detect';
 import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
 import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import { LABELS } from '../../src/core/runtime/labels';
 import type { ContainerRuntime } from '../../src/core/runtime/types';
 import { createWorkspaceContainer, workspaceSources } from '../../src/core/workspace';
 import {
@@ -251,6 +252,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     const theirContainers: string[] = [];
     const ourContainers: string[] = [];
     const images = new Set<string>();
+    const ourFolders: string[] = [];
 
     before(async function () {
       requireEngine(this, engine);
@@ -273,8 +275,14 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       // The reference's own build images (vsc-<folder>-<hash>…) and the named volumes of both.
       const theirImages = (await engineCli(engine, ['images', '--format', '{{.Repository}}:{{.Tag}}']))
         .split('\n')
-        .filter((r) => /^(localhost\/)?vsc-oracle-/.test(r));
+        .filter((r) => /^(localhost\/)?((vsc|cws)-oracle-|dev_container_feature_content_temp:)/.test(r));
       for (const i of theirImages) await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
+      // What our builds left for these folders (labelled with the folder), dangling ones included.
+      for (const dir of ourFolders) {
+        const ids = await engineCli(engine, ['images', '-a', '-q', '--filter', `label=${LABELS.workspace}=${dir}`]);
+        for (const i of new Set(ids.split('\n').filter(Boolean)))
+          await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
+      }
       const volumes = (await engineCli(engine, ['volume', 'ls', '-q']))
         .split('\n')
         .filter((v) => v.startsWith('cws-oracle-'));
@@ -297,6 +305,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           return dir;
         };
         const oursDir = copy('ours');
+        ourFolders.push(oursDir);
         const theirsDir = copy('theirs');
         const cliTmp = mkdtempSync(join(root, 'tmp-'));
         const common = ['--workspace-folder', theirsDir, '--docker-path', engine];

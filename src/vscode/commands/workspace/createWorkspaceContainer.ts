@@ -21,6 +21,8 @@ interface CreateArgs {
   image?: string;
   /** Remove the folder's container first (volumes kept) and make it anew. */
   rebuild?: boolean;
+  /** The dev container config to make it from (the out-of-date notice's Rebuild passes it). */
+  configPath?: string;
 }
 
 interface SourcePick extends vscode.QuickPickItem {
@@ -67,6 +69,7 @@ async function pickSource(
   ctx ??= await detectDirectory(folder.path, { env: process.env });
   const sources = workspaceSources(ctx);
   if (a.image) return imageSource(a.image);
+  if (a.configPath) return sources.find((s) => s.devcontainer?.path === a.configPath);
   if (a.source) return sources.find((s) => s.kind === a.source);
   const items: SourcePick[] = sources.map((s, i) => ({
     label: s.label,
@@ -92,6 +95,9 @@ async function pickSource(
   return ref?.trim() ? imageSource(ref.trim()) : undefined;
 }
 
+/** The terminals of the last hook run per folder (kept to be read until the next run). */
+const hookTerminals = new Map<string, { terminal: vscode.Terminal; ended: boolean }[]>();
+
 /** A hook terminal's title: the hook (and entry), where its command is from, the folder. */
 function hookTitle(ctx: LifecycleExecContext, folderName: string): string {
   const hook = ctx.name !== undefined ? `${ctx.hook} "${ctx.name}"` : ctx.hook;
@@ -105,9 +111,30 @@ function hookTitle(ctx: LifecycleExecContext, folderName: string): string {
  * terminals side by side): in the container as the remote user with remoteEnv, initializeCommand
  * on this machine. Each terminal stays open to be read; its exit code is logged.
  */
-function hookRunner(deps: CommandDeps, folderName: string): WorkspaceHookRunner {
-  const shown = (title: string, pty: vscode.Pseudoterminal) =>
-    vscode.window.createTerminal({ name: title, iconPath: new vscode.ThemeIcon('tools'), pty }).show(true);
+function hookRunner(deps: CommandDeps, folder: TargetFolder): WorkspaceHookRunner {
+  const folderName = folder.name;
+  let first = true;
+  /** Shows the terminal; the returned function marks its command as ended. */
+  const shown = (title: string, pty: (ended: () => void) => vscode.Pseudoterminal) => {
+    // A new run's terminals replace the last run's for the folder (those whose command has ended).
+    if (first) {
+      first = false;
+      const last = hookTerminals.get(folder.path) ?? [];
+      last.filter((h) => h.ended).forEach((h) => h.terminal.dispose());
+      hookTerminals.set(
+        folder.path,
+        last.filter((h) => !h.ended),
+      );
+    }
+    const entry = { terminal: undefined as unknown as vscode.Terminal, ended: false };
+    entry.terminal = vscode.window.createTerminal({
+      name: title,
+      iconPath: new vscode.ThemeIcon('tools'),
+      pty: pty(() => (entry.ended = true)),
+    });
+    hookTerminals.get(folder.path)?.push(entry);
+    entry.terminal.show(true);
+  };
   const logged = (ctx: LifecycleExecContext, where: string, code: number) => {
     deps.log.info(
       `${ctx.hook}${ctx.name !== undefined ? ` "${ctx.name}"` : ''} (${ctx.source}) in ${where}: exit code ${code}`,
@@ -120,20 +147,31 @@ function hookRunner(deps: CommandDeps, folderName: string): WorkspaceHookRunner 
         const { cmd, env } = execWithEnv(argv, at.env);
         shown(
           hookTitle(ctx, folderName),
-          new ExecPty(deps.session.runtime!, at.containerId, {
-            cmd,
-            workingDir: at.workspaceFolder,
-            user: at.user,
-            env,
-            onExit: (code) => resolve(logged(ctx, at.containerName, code)),
-          }),
+          (ended) =>
+            new ExecPty(deps.session.runtime!, at.containerId, {
+              cmd,
+              workingDir: at.workspaceFolder,
+              user: at.user,
+              env,
+              onExit: (code) => {
+                ended();
+                resolve(logged(ctx, at.containerName, code));
+              },
+            }),
         );
       }),
     onHost: (argv, ctx, cwd) =>
       new Promise((resolve) => {
         shown(
           hookTitle(ctx, folderName),
-          new HostPty(argv, { cwd, onExit: (code) => resolve(logged(ctx, 'this machine', code)) }),
+          (ended) =>
+            new HostPty(argv, {
+              cwd,
+              onExit: (code) => {
+                ended();
+                resolve(logged(ctx, 'this machine', code));
+              },
+            }),
         );
       }),
   };
@@ -189,7 +227,7 @@ function createWithProgress(
           },
           rebuild,
           insecureHosts: insecureHosts(),
-          hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder.name) : undefined,
+          hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder) : undefined,
         });
       } finally {
         sub.dispose();
@@ -218,7 +256,12 @@ function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetF
       .then(
         (c) =>
           c === rebuild &&
-          vscode.commands.executeCommand('containerWorkspaces.rebuildWorkspaceContainer', { folder: folder.path }),
+          vscode.commands.executeCommand('containerWorkspaces.rebuildWorkspaceContainer', {
+            folder: folder.path,
+            // The same source again, not a second question.
+            source: source.kind,
+            ...(source.devcontainer ? { configPath: source.devcontainer.path } : {}),
+          }),
       );
     return;
   }

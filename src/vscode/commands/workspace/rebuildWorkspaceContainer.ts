@@ -4,10 +4,17 @@ import type { Command } from '../types';
 
 /** The folder given by code (the out-of-date prompt passes it), else the workspace's first. */
 function folderOf(args: unknown[]): string | undefined {
-  const [first] = args;
-  const given = first && typeof first === 'object' && 'folder' in first ? first.folder : undefined;
-  if (typeof given === 'string') return given;
+  const given = passed(args, 'folder');
+  if (given) return given;
   return (vscode.workspace.workspaceFolders ?? []).find((f) => f.uri.scheme === 'file')?.uri.fsPath;
+}
+
+/** A string option of the object code passed as the first argument. */
+function passed(args: unknown[], key: 'folder' | 'source' | 'configPath'): string | undefined {
+  const [first] = args;
+  const v: unknown =
+    first && typeof first === 'object' && key in first ? (first as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 /**
@@ -38,8 +45,12 @@ export const rebuildWorkspaceContainer: Command = {
       rebuild,
     );
     if (pick !== rebuild) return undefined;
+    const source = passed(args, 'source');
+    const configPath = passed(args, 'configPath');
     return vscode.commands.executeCommand('containerWorkspaces.createWorkspaceContainer', {
       ...(folder ? { folder } : {}),
+      ...(source ? { source } : {}),
+      ...(configPath ? { configPath } : {}),
       rebuild: true,
     });
   },
