@@ -6,3 +6,4 @@
 export { changedKinds, detectDirectory } from './detection/detect';
 export { excludeMatcher } from './detection/glob';
 export { createWorkspaceContainer, imageSource, workspaceSources } from './workspace';
+export { attachToWorkspaceContainer } from './workspace/attach';

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ContainerWorkspacesApi } from './api';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/types';
+import { attachEnv } from './commands/workspace/attach';
 import { quietTarget } from './commands/workspace/execTarget';
 import { WorkspaceContextService } from './detection/workspaceContextService';
 import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
@@ -68,9 +69,9 @@ function createViews({ containers, services }: Parts): Views {
 function createTaskProvider(deps: CommandDeps): ContainerTaskProvider {
   return new ContainerTaskProvider(deps.session, async (name) => {
     const t = await quietTarget(deps, name);
-    return typeof t === 'string'
-      ? t
-      : { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user };
+    if (typeof t === 'string') return t;
+    const env = deps.session.runtime ? await attachEnv(deps, deps.session.runtime, t, { postAttach: false }) : {};
+    return { id: t.container.id, name: t.container.name, workingDir: t.workingDir, user: t.user, env };
   });
 }
 

@@ -24,6 +24,7 @@ import {
 import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
 import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
 import { LABELS } from '../../src/core/runtime/labels';
+import { attachToWorkspaceContainer } from '../../src/core/workspace/attach';
 import { composeOverrideDir } from '../../src/core/workspace/compose';
 import type { ContainerRuntime } from '../../src/core/runtime/types';
 import {
@@ -398,6 +399,57 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace] === folder).length,
           1,
         );
+      });
+
+      it('attaching (a shell, a tunnel): remoteEnv from the live container, postAttach (the Feature first) each time', async () => {
+        const folder = copy('create-features', 'features-attach');
+        const edit = (file: string, from: string, to: string) => {
+          const text = readFileSync(join(folder, file), 'utf8');
+          assert.ok(text.includes(from), `${file} has ${from}`);
+          writeFileSync(join(folder, file), text.replace(from, to));
+        };
+        edit(
+          '.devcontainer/devcontainer.json',
+          '"postStartCommand"',
+          '"postAttachCommand": "echo \\"postAttach $CWS_REMOTE\\" >> hooks.log",\n  "postStartCommand"',
+        );
+        edit(
+          '.devcontainer/hello/devcontainer-feature.json',
+          '"postStartCommand"',
+          '"postAttachCommand": "echo feature-hello-postAttach >> hooks.log",\n  "postStartCommand"',
+        );
+        const [source] = await sourcesOf(folder);
+        const w = await createWorkspaceContainer(rt, opts(folder, source, { hooks: recordingHooks(rt).runner }));
+        assert.equal(await w.hooksDone, undefined);
+        const log = () => readFileSync(join(folder, 'hooks.log'), 'utf8').trim().split('\n');
+        assert.ok(!log().some((l) => /postAttach/.test(l)), 'a create is no attach');
+        const c = (await rt.listContainers({ all: true })).find((x) => x.id === w.id)!;
+        for (const round of [1, 2]) {
+          const hooks = recordingHooks(rt);
+          const a = await attachToWorkspaceContainer(rt, c, {
+            folder,
+            devcontainer: source.devcontainer!,
+            hooks: hooks.runner,
+          });
+          assert.deepEqual(a.env, { CWS_REMOTE: 'remote-/opt/hello' }, 'remoteEnv from the container');
+          assert.equal(await a.hooksDone, undefined);
+          assert.deepEqual(
+            hooks.calls.map((h) => [h.hook, h.source, h.workspaceFolder]),
+            [
+              ['postAttachCommand', 'feature ./hello', w.workspaceFolder],
+              ['postAttachCommand', 'devcontainer.json', w.workspaceFolder],
+            ],
+          );
+          assert.deepEqual(
+            log().slice(-2),
+            ['feature-hello-postAttach', 'postAttach remote-/opt/hello'],
+            `round ${round}`,
+          );
+        }
+        // A task attaches without hooks: the environment only.
+        const quiet = await attachToWorkspaceContainer(rt, c, { folder, devcontainer: source.devcontainer! });
+        assert.deepEqual(quiet.env, { CWS_REMOTE: 'remote-/opt/hello' });
+        assert.equal(log().filter((l) => /postAttach/.test(l)).length, 4);
       });
 
       it('a Feature that is missing or whose hook fails is named, and nothing is left behind', async () => {

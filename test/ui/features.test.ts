@@ -66,7 +66,12 @@ describe('UI: a dev container with Features and every hook', function () {
     requireEngine(this, 'docker');
     folder = join(root, NAME);
     cpSync(join(repoRoot, 'test/fixtures/workspaces/create-features'), folder, { recursive: true });
-    wb = await openWorkbench({ folder, env: { CONTAINER_RUNTIME: 'docker' } });
+    // The DOM renderer, so that the terminal's text can be read.
+    wb = await openWorkbench({
+      folder,
+      env: { CONTAINER_RUNTIME: 'docker' },
+      settings: { 'terminal.integrated.gpuAcceleration': 'off' },
+    });
     page = wb.page;
     await openContainersView(page);
   });
@@ -142,5 +147,26 @@ describe('UI: a dev container with Features and every hook', function () {
     assert.ok(after && after !== before, `a new container (${before} → ${after})`);
     assert.match(await engineCli('docker', ['inspect', '-f', '{{json .Config.Env}}', after]), /"EDITED=yes"/);
     await wb!.screenshot('features-4-rebuilt');
+  });
+
+  it("Open Shell in the workspace container: the config's remoteEnv is set in the shell", async () => {
+    await runCommand(page, 'Containers: Open Shell in Container');
+    // The shell is ready when it has printed its prompt (busybox sh as root: "… # ").
+    await page.waitForFunction(
+      () => /#\s*$/.test(document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent?.trim() + ' '),
+      undefined,
+      { timeout: 30_000 },
+    );
+    await page.keyboard.type('echo "R=[$CWS_REMOTE]"');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () =>
+        /R=\[remote-\/opt\/hello\]/.test(
+          document.querySelector('.terminal-wrapper.active .xterm-rows')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 15_000 },
+    );
+    await wb!.screenshot('features-5-shell-remote-env');
   });
 });

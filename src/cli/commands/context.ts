@@ -1,5 +1,7 @@
 import { relative } from 'node:path';
 import { detectDirectory } from '../../core/detection/detect';
+import { hooksOf } from '../../core/detection/summary';
+import type { FolderContext } from '../../core/detection/types';
 import { folderArg, json, operands, type CliContext } from '../context';
 import { safe, safeJson } from '../format';
 
@@ -7,13 +9,17 @@ import { safe, safeJson } from '../format';
 export async function context(ctx: CliContext): Promise<void> {
   const dir = folderArg(operands(ctx)[0] ?? '.');
   const c = await detectDirectory(dir, { env: process.env });
-  if (json(ctx)) return ctx.out(safeJson(c));
+  if (json(ctx)) return ctx.out(safeJson(withHooks(c)));
   const rel = (p: string) => relative(dir, p) || '.';
   const primary = c.primary ? `  (primary: ${c.primary})` : '  (no container files found)';
   const lines = [`${dir}${primary}${c.podmanLeaning ? '  [Podman-leaning]' : ''}`];
   for (const d of c.devcontainers) {
     const what = `${d.kind}${d.image ? ` ${d.image}` : ''}${d.compose ? ` service ${d.compose.service}` : ''}`;
     lines.push(`  dev container  ${rel(d.path)}: ${what} → ${d.workspaceFolder}`);
+    if (d.features?.length) lines.push(`                 features: ${d.features.map((f) => f.id).join(', ')}`);
+    const hooks = hooksOf(d).map((h) => h.name);
+    if (hooks.length)
+      lines.push(`                 hooks: ${hooks.join(', ')}${d.waitFor ? ` (waitFor: ${d.waitFor})` : ''}`);
   }
   for (const p of c.composeProjects) {
     const services = p.services.map((s) => s.name).join(', ') || '(none)';
@@ -36,4 +42,18 @@ export async function context(ctx: CliContext): Promise<void> {
   if (c.truncated) lines.push('  (the folder has more files than are listed; some may not have been looked at)');
   // File names, image names and diagnostics come from the folder: escaped, line by line.
   ctx.out(lines.map(safe).join('\n'));
+}
+
+/**
+ * The model as detected, each dev container config also with `hooks`: the hooks it sets, in the
+ * spec's order, each as written (the same commands as its onCreateCommand, … properties).
+ */
+function withHooks(c: FolderContext) {
+  return {
+    ...c,
+    devcontainers: c.devcontainers.map((d) => ({
+      ...d,
+      hooks: Object.fromEntries(hooksOf(d).map((h) => [h.name, h.command])),
+    })),
+  };
 }

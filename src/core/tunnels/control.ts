@@ -43,13 +43,20 @@ export async function hasCodeCli(
 export async function startTunnel(
   rt: ContainerRuntime,
   id: string,
-  o: { name: string; user?: string; workingDir?: string; signal?: AbortSignal },
+  o: {
+    name: string;
+    user?: string;
+    workingDir?: string;
+    /** The dev container config's remoteEnv (set ones); ours win over it. */
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+  },
 ): Promise<TunnelStatus> {
   const name = tunnelName(o.name);
   const r = await runScript(rt, id, START, [name, SUPERVISOR], {
     user: o.user,
     workingDir: o.workingDir,
-    env: TUNNEL_ENV,
+    env: { ...(o.env ?? {}), ...TUNNEL_ENV },
     signal: o.signal,
   });
   const [word, value] = firstLine(r.stdout).split(/\s+/);

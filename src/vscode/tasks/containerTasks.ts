@@ -3,6 +3,7 @@ import type { RuntimeSession } from '../runtimeSession';
 import { ExecPty } from '../terminals/execPty';
 import { HostPty, hostShellArgv } from '../terminals/hostPty';
 import { requireTrust } from '../ui/notify';
+import { execWithEnv } from '../../core/workspace/execEnv';
 
 export const TASK_TYPE = 'container-workspaces';
 
@@ -23,6 +24,8 @@ export interface TaskTarget {
   name: string;
   workingDir?: string;
   user?: string;
+  /** The dev container config's remoteEnv (null: unset for the task). */
+  env?: Record<string, string | null>;
 }
 
 /**
@@ -69,9 +72,9 @@ export class ContainerTaskProvider implements vscode.TaskProvider {
       if (!rt) return this.message(vscode.l10n.t('{0} is not reachable.', this.session.label), name);
       const target = await this.resolveTarget(d.container);
       if (typeof target === 'string') return this.message(target, name);
-      const cmd = d.args ? [d.command, ...d.args] : ['sh', '-c', d.command];
+      const argv = d.args ? [d.command, ...d.args] : ['sh', '-c', d.command];
       return new ExecPty(rt, target.id, {
-        cmd,
+        ...execWithEnv(argv, target.env ?? {}),
         workingDir: d.cwd ?? target.workingDir,
         user: target.user,
         closeOnExit: true,

@@ -100,9 +100,9 @@ export class TunnelManager implements vscode.Disposable {
   async start(
     rt: ContainerRuntime,
     id: string,
-    o: { name: string; containerName: string; user?: string; workingDir?: string },
+    o: { name: string; containerName: string; user?: string; workingDir?: string; env?: Record<string, string> },
   ): Promise<void> {
-    const st = await startTunnel(rt, id, { name: o.name, user: o.user, workingDir: o.workingDir });
+    const st = await startTunnel(rt, id, { name: o.name, user: o.user, workingDir: o.workingDir, env: o.env });
     this.set(id, { name: st.name ?? o.name });
     this.log.info(`Tunnel ${st.name} started in ${o.containerName}`);
     await this.follow(rt, id, true);

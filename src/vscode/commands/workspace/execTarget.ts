@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
 import { workspaceDirIn, workspaceFolderOf } from '../../../core/workspace/membership';
 import { LABELS } from '../../../core/runtime/labels';
+import type { DevcontainerConfig } from '../../../core/detection/types';
 import type { ContainerSummary } from '../../../core/runtime/types';
 import { stateWord } from '../../ui/stateWords';
 import { ContainerNode } from '../../views/containers/containersTree';
@@ -15,6 +16,10 @@ export interface ExecTarget {
   workingDir?: string;
   /** The dev container config's remoteUser, when it came from one. */
   user?: string;
+  /** The dev container config it was made from, when detection knows it (for remoteEnv, postAttach). */
+  devcontainer?: DevcontainerConfig;
+  /** The workspace folder on this machine it is for. */
+  folder?: string;
 }
 
 export { workspaceFolders };
@@ -31,11 +36,24 @@ interface ContainerPick extends vscode.QuickPickItem {
   container: ContainerSummary;
 }
 
-/** The remoteUser of the dev container config a container was made from, if detection knows it. */
-function remoteUserOf(deps: CommandDeps, c: ContainerSummary): string | undefined {
+/** The dev container config a container was made from, if detection knows it. */
+function devcontainerOf(deps: CommandDeps, c: ContainerSummary): DevcontainerConfig | undefined {
   const file = c.labels[LABELS.devcontainerConfigFile];
   if (!file) return undefined;
-  return deps.workspaceContext.all.flatMap((ctx) => ctx.devcontainers).find((d) => d.path === file)?.remoteUser;
+  return deps.workspaceContext.all.flatMap((ctx) => ctx.devcontainers).find((d) => d.path === file);
+}
+
+/** What a tool running in the container needs: where, as whom, and the config it came from. */
+function targetOf(deps: CommandDeps, c: ContainerSummary, folders: readonly string[]): ExecTarget {
+  const dc = devcontainerOf(deps, c);
+  const folder = workspaceFolderOf(c, folders);
+  return {
+    container: c,
+    workingDir: workspaceDirIn(c, folders),
+    ...(dc?.remoteUser ? { user: dc.remoteUser } : {}),
+    ...(dc ? { devcontainer: dc } : {}),
+    ...(folder ? { folder } : {}),
+  };
 }
 
 /** The container of a node, or (undefined) none chosen; `null`: the service has no container yet (said so). */
@@ -78,7 +96,7 @@ export async function execTarget(deps: CommandDeps, args: unknown[], title: stri
   const c = fromNode ?? (await pickWorkspaceContainer(deps, title));
   if (!c) return undefined;
   if (c.state !== 'running' && !(await offerStart(deps, c))) return undefined;
-  return { container: c, workingDir: workspaceDirIn(c, workspaceFolders()), user: remoteUserOf(deps, c) };
+  return targetOf(deps, c, workspaceFolders());
 }
 
 /** The workspace's containers (running first); a pick when there are several. */
@@ -127,5 +145,5 @@ export async function quietTarget(deps: CommandDeps, nameOrId: string | undefine
       ? vscode.l10n.t('No container “{0}”.', nameOrId)
       : vscode.l10n.t('This workspace has no container yet: run “Create Workspace Container” first.');
   if (c.state !== 'running') return vscode.l10n.t('{0} is {1}; start it first.', c.name, stateWord(c.state));
-  return { container: c, workingDir: workspaceDirIn(c, folders), user: remoteUserOf(deps, c) };
+  return targetOf(deps, c, folders);
 }

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { escapeControl } from '../../../core/text/escapeControl';
+import { execWithEnv } from '../../../core/workspace/execEnv';
 import { ExecPty } from '../../terminals/execPty';
+import { attachEnv } from './attach';
 import type { Command } from '../types';
 import { execTarget, workspaceFolders } from './execTarget';
 
@@ -24,10 +26,12 @@ export const openShell: Command = {
     const t = await execTarget(deps, args, vscode.l10n.t('Open Shell in Container'));
     const rt = deps.session.runtime;
     if (!t || !rt) return undefined;
+    // remoteEnv for the shell; postAttachCommand in terminals of its own beside it.
+    const { cmd, env } = execWithEnv(SHELL, await attachEnv(deps, rt, t, { postAttach: true }));
     const terminal = vscode.window.createTerminal({
       name: vscode.l10n.t('Shell: {0}', escapeControl(t.container.name, { maxLength: 60 })),
       iconPath: new vscode.ThemeIcon('vm'),
-      pty: new ExecPty(rt, t.container.id, { cmd: SHELL, workingDir: t.workingDir, user: t.user }),
+      pty: new ExecPty(rt, t.container.id, { cmd, env, workingDir: t.workingDir, user: t.user }),
     });
     terminal.show();
     return terminal;

@@ -6,12 +6,16 @@ import { ExecPty } from '../../terminals/execPty';
 import { HostPty, hostShellArgv } from '../../terminals/hostPty';
 import { requireTrust } from '../../ui/notify';
 import type { Command } from '../types';
+import { execWithEnv } from '../../../core/workspace/execEnv';
+import { attachEnv } from './attach';
 import { execTarget, workspaceFolders, type ExecTarget } from './execTarget';
 
 const HISTORY = 'containerWorkspaces.runHistory';
 
 /** Where the line runs: the workspace container (with its runtime), or this machine. */
-type Where = { t: ExecTarget; rt: ContainerRuntime } | { t?: undefined; rt?: undefined };
+type Where =
+  | { t: ExecTarget; rt: ContainerRuntime; env: Record<string, string | null> }
+  | { t?: undefined; rt?: undefined; env?: undefined };
 
 /** Asks for the command line, the last one offered first. */
 function askLine(where: Where, label: string, last: string | undefined): Thenable<string | undefined> {
@@ -34,7 +38,7 @@ function runTerminal(where: Where, line: string, onExit: (code: number) => void)
           name: vscode.l10n.t('Run: {0}', short),
           iconPath: new vscode.ThemeIcon('play'),
           pty: new ExecPty(where.rt, where.t.container.id, {
-            cmd: ['sh', '-c', line],
+            ...execWithEnv(['sh', '-c', line], where.env),
             workingDir: where.t.workingDir,
             user: where.t.user,
             onExit,
@@ -70,7 +74,7 @@ export const runInContainer: Command = {
       );
       const rt = deps.session.runtime;
       if (!t || !rt) return undefined;
-      where = { t, rt };
+      where = { t, rt, env: await attachEnv(deps, rt, t, { postAttach: false }) };
     }
     const label = where.t ? where.t.container.name : vscode.l10n.t('this machine (host)');
     const history = deps.state.get<string[]>(HISTORY, []);

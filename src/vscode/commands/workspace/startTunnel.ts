@@ -5,6 +5,7 @@ import { RuntimeError } from '../../../core/runtime/errors';
 import { restated } from '../../ui/errors';
 import { requireTrust } from '../../ui/notify';
 import type { Command } from '../types';
+import { attachEnv } from './attach';
 import { execTarget, workspaceFolders } from './execTarget';
 
 /**
@@ -35,10 +36,18 @@ export const startTunnel: Command = {
     }
     const folder = workspaceFolders()[0];
     const name = folder ? basename(folder) : c.name;
+    // remoteEnv for the tunnel (the variables it unsets do not apply: it is started by a script of
+    // ours); postAttachCommand in terminals of its own.
+    const env = Object.fromEntries(
+      Object.entries(await attachEnv(deps, rt, t, { postAttach: true })).filter(
+        (e): e is [string, string] => e[1] !== null,
+      ),
+    );
     try {
       await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Starting a tunnel in {0}…', c.name) },
-        () => deps.tunnels.start(rt, c.id, { name, containerName: c.name, user: t.user, workingDir: t.workingDir }),
+        () =>
+          deps.tunnels.start(rt, c.id, { name, containerName: c.name, user: t.user, workingDir: t.workingDir, env }),
       );
     } catch (err) {
       const e = err instanceof RuntimeError ? err : deps.session.classifyFailure(err);

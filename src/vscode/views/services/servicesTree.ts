@@ -7,6 +7,7 @@ import {
   statusOf,
   type ServiceStatus,
 } from '../../../core/workspace/membership';
+import { hooksOf, summarize } from '../../../core/detection/summary';
 import { LABELS } from '../../../core/runtime/labels';
 import type { StoreChange } from '../../../core/live/containerStore';
 import type { ContainerSummary } from '../../../core/runtime/types';
@@ -228,13 +229,17 @@ export class ServicesTree implements vscode.TreeDataProvider<ServicesNode>, vsco
       st.containers.length ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
     );
     item.id = n.id;
-    item.description = this.ready ? `${n.config.kind} · ${serviceStatusText(st)}` : n.config.kind;
+    item.description = [
+      n.config.kind,
+      ...(this.ready ? [serviceStatusText(st)] : []),
+      ...devcontainerCounts(n.config),
+    ].join(' · ');
     item.iconPath = new vscode.ThemeIcon(
       'remote-explorer',
       st.state === 'running' ? new vscode.ThemeColor('charts.green') : undefined,
     );
     item.contextValue = devcontainerContextValue(st.state);
-    item.tooltip = new vscode.MarkdownString().appendText(n.config.path);
+    item.tooltip = devcontainerTooltip(n.config);
     item.command = {
       command: 'vscode.open',
       title: vscode.l10n.t('Open Configuration'),
@@ -334,5 +339,41 @@ function serviceTooltip(s: ComposeService, st: ServiceStatus): vscode.MarkdownSt
     line(vscode.l10n.t('Ports: {0}', literal(ports)));
   }
   for (const c of st.containers) line(vscode.l10n.t('Container: {0}', literal(`${c.name} (${stateWord(c.state)})`)));
+  return t;
+}
+
+/** "2 Features", "5 hooks": what the config adds to its container, for the row's description. */
+function devcontainerCounts(c: DevcontainerConfig): string[] {
+  const features = c.features?.length ?? 0;
+  const hooks = hooksOf(c).length;
+  const out: string[] = [];
+  if (features) out.push(features === 1 ? vscode.l10n.t('1 Feature') : vscode.l10n.t('{0} Features', features));
+  if (hooks) out.push(hooks === 1 ? vscode.l10n.t('1 hook') : vscode.l10n.t('{0} hooks', hooks));
+  return out;
+}
+
+/** The config's file, its Features with their options and its hooks (in the spec's order), one line each. */
+function devcontainerTooltip(c: DevcontainerConfig): vscode.MarkdownString {
+  const t = new vscode.MarkdownString();
+  const line = (markdown: string) => t.appendMarkdown(markdown).appendMarkdown('  \n');
+  t.appendText(c.path);
+  const s = summarize(c);
+  if (s.featureCount) {
+    t.appendMarkdown('\n\n');
+    line(vscode.l10n.t('**Features** ({0})', s.featureCount));
+    for (const f of s.features) line(literal(f));
+    const more = s.featureCount - s.features.length;
+    if (more) line(literal(vscode.l10n.t('… and {0} more', more)));
+  }
+  if (s.hooks.length) {
+    t.appendMarkdown('\n\n');
+    line(vscode.l10n.t('**Hooks** ({0})', s.hooks.length));
+    // Hook names are the spec's (no Markdown in them); commands are the file's, shown literally.
+    for (const h of s.hooks) line(`\`${h.name}\`: ${literal(h.command)}`);
+  }
+  if (s.waitFor) {
+    t.appendMarkdown('\n\n');
+    line(vscode.l10n.t('Ready after {0} (waitFor)', `\`${s.waitFor}\``));
+  }
   return t;
 }

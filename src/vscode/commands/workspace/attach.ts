@@ -1,0 +1,43 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { ContainerRuntime } from '../../../core/runtime/types';
+import { loadDetection } from '../../detection/loadDetection';
+import type { CommandDeps } from '../types';
+import type { ExecTarget } from './execTarget';
+import { hookRunner } from './hookRunner';
+
+/**
+ * The dev container config's remoteEnv for a tool that runs in the target (resolved against the
+ * container's own environment), and, for a shell or a tunnel (`postAttach`), its postAttachCommand
+ * in terminals of their own (trusted folders only) — without waiting for them. A container not made
+ * from a dev container config gets nothing; what cannot be worked out is logged, never in the way.
+ */
+export async function attachEnv(
+  deps: CommandDeps,
+  rt: ContainerRuntime,
+  t: ExecTarget,
+  o: { postAttach: boolean },
+): Promise<Record<string, string | null>> {
+  if (!t.devcontainer || !t.folder) return {};
+  const folder = t.folder;
+  try {
+    const a = await loadDetection().attachToWorkspaceContainer(rt, t.container, {
+      folder,
+      devcontainer: t.devcontainer,
+      ...(t.workingDir ? { workspaceFolder: t.workingDir } : {}),
+      hooks:
+        o.postAttach && vscode.workspace.isTrusted
+          ? hookRunner(deps, { name: basename(folder), path: folder })
+          : undefined,
+    });
+    void a.hooksDone.then((err) => {
+      if (!err) return;
+      deps.log.warn(err.message);
+      void vscode.window.showWarningMessage(err.message);
+    });
+    return a.env;
+  } catch (err) {
+    deps.log.warn(`remoteEnv and postAttachCommand of ${t.container.name}: ${(err as Error)?.message ?? String(err)}`);
+    return {};
+  }
+}
