@@ -12,14 +12,13 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDirectory } from '../../src/core/detection/detect';
-import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
 import { LABELS } from '../../src/core/runtime/labels';
 import type { ContainerRuntime } from '../../src/core/runtime/types';
 import { createWorkspaceContainer, workspaceSources } from '../../src/core/workspace';
 import {
   DEBIAN_IMAGE,
   ENGINE_SOCKETS,
+  engineRuntime,
   TEST_LABEL,
   engineCli,
   requireDebianImage,
@@ -257,10 +256,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     before(async function () {
       requireEngine(this, engine);
       await requireDebianImage(this, engine);
-      rt =
-        engine === 'docker'
-          ? new DockerRuntime('docker', { url: endpointUrl, socketPath: ENGINE_SOCKETS.docker })
-          : new PodmanRuntime({ url: endpointUrl, socketPath: ENGINE_SOCKETS.podman });
+      rt = engineRuntime(engine);
     });
 
     after(async function () {

@@ -11,13 +11,19 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectDirectory } from '../../src/core/detection/detect';
-import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
-import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
 import { RuntimeError } from '../../src/core/runtime/errors';
 import { LABELS } from '../../src/core/runtime/labels';
 import type { ContainerRuntime } from '../../src/core/runtime/types';
 import { createWorkspaceContainer, workspaceSources, type CreateWorkspaceOptions } from '../../src/core/workspace';
-import { ENGINE_SOCKETS, TEST_IMAGE, TEST_LABEL, engineCli, requireEngine, type EngineId } from '../support/engines';
+import {
+  ENGINE_SOCKETS,
+  engineRuntime,
+  TEST_IMAGE,
+  TEST_LABEL,
+  engineCli,
+  requireEngine,
+  type EngineId,
+} from '../support/engines';
 import { recordingHooks } from '../support/hooks';
 import { publishFeature } from '../support/ociPublish';
 import { requireRegistryTools, startRegistry, type LocalRegistry } from '../support/registry';
@@ -49,7 +55,12 @@ function workspace(root: string, name: string, features: Record<string, unknown>
   return folder;
 }
 
-const scratchFolders = () => readdirSync(tmpdir()).filter((n) => n.startsWith('cws-features-'));
+/**
+ * The create's scratch folders: made in os.tmpdir(), which these tests point at a folder of their
+ * own (TMPDIR), so that another process's scratch folders never count.
+ */
+let scratchRoot = '';
+const scratchFolders = () => readdirSync(scratchRoot).filter((n) => n.startsWith('cws-features-'));
 
 /** A TCP server that accepts connections and never answers (a registry that hangs). */
 function silentServer(): Promise<{ host: string; server: Server; sockets: Set<Socket> }> {
@@ -74,6 +85,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     let open: LocalRegistry;
     let locked: LocalRegistry;
     const images = new Set<string>();
+    let savedTmp: string | undefined;
 
     const opts = (folder: string, more: Partial<CreateWorkspaceOptions> = {}) =>
       sourcesOf(folder).then(([source]): CreateWorkspaceOptions => ({
@@ -95,10 +107,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     before(async function () {
       requireEngine(this, engine);
       await requireRegistryTools(this);
-      rt =
-        engine === 'docker'
-          ? new DockerRuntime('docker', { url: endpointUrl, socketPath: ENGINE_SOCKETS.docker })
-          : new PodmanRuntime({ url: endpointUrl, socketPath: ENGINE_SOCKETS.podman });
+      rt = engineRuntime(engine);
+      scratchRoot = mkdtempSync(join(root, 'tmp-'));
+      savedTmp = process.env.TMPDIR;
+      process.env.TMPDIR = scratchRoot;
       open = await startRegistry();
       locked = await startRegistry({ htpasswd: USER });
       const base = featureDir(
@@ -137,6 +149,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
 
     after(async function () {
+      if (scratchRoot) {
+        if (savedTmp === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = savedTmp;
+      }
       if (!rt) return;
       const ours = (await rt.listContainers({ all: true })).filter((c) => c.labels[LABELS.workspace]?.startsWith(root));
       await Promise.all(ours.map((c) => rt.remove(c.id, { force: true }).catch(() => undefined)));

@@ -3,7 +3,9 @@
 // machine the test is skipped with a message saying why.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { RuntimeId } from '../../src/core/runtime/types';
+import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
+import { PodmanRuntime } from '../../src/core/runtime/docker/podmanRuntime';
+import type { ContainerRuntime, RuntimeId } from '../../src/core/runtime/types';
 
 export type EngineId = Extract<RuntimeId, 'docker' | 'podman'>;
 export const TEST_IMAGE = process.env.CWS_TEST_IMAGE || 'localhost/cws-test/busybox:latest';
@@ -135,4 +137,12 @@ export async function removeLabelled(id: EngineId, label: string): Promise<void>
     .split('\n')
     .filter(Boolean);
   if (ids.length) await engineCli(id, ['rm', '-f', ...ids]).catch(() => undefined);
+}
+
+/** Our runtime on the test engine's socket (what the engine tests drive). */
+export function engineRuntime(engine: EngineId): ContainerRuntime {
+  const url = `unix://${ENGINE_SOCKETS[engine]}`;
+  return engine === 'docker'
+    ? new DockerRuntime('docker', { url, socketPath: ENGINE_SOCKETS.docker })
+    : new PodmanRuntime({ url, socketPath: ENGINE_SOCKETS.podman });
 }

@@ -275,6 +275,20 @@ export interface BuildOptions {
   target?: string;
   buildArgs?: Record<string, string>;
   labels?: Record<string, string>;
+  /** Build every step anew, without the layer cache (`nocache`). */
+  noCache?: boolean;
+  /** Pull the base images even when the engine has them (`pull`). */
+  pull?: boolean;
+  /** The RUN steps' network (`networkmode`): host, none, default or a network's name. */
+  network?: string;
+  /** The image's platform, os/arch[/variant] (`platform`). */
+  platform?: string;
+  /** "name:ip" lines added to the RUN steps' /etc/hosts (`extrahosts`). */
+  extraHosts?: string[];
+  /** Size of the RUN steps' /dev/shm, bytes (`shmsize`). */
+  shmSize?: number;
+  /** Images whose layers the build may take as its cache (`cachefrom`). */
+  cacheFrom?: string[];
   signal?: AbortSignal;
 }
 

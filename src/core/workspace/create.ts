@@ -31,7 +31,9 @@ import {
   runMoment,
   type HookRun,
 } from './hooks';
+import { hostRequirementWarnings, machineFigures } from './hostRequirements';
 import { prepareImage } from './image';
+import { hostIdsOf, prepareUidImage } from './remoteUid';
 import type { HookInputs, LifecycleMoment } from './lifecycle';
 import { parseMount } from './mounts';
 import { KEEP_ALIVE_CMD, KEEP_ALIVE_ENTRYPOINT, KEEP_ALIVE_SCRIPT, planWorkspace, type WorkspacePlan } from './plan';
@@ -187,7 +189,11 @@ async function createFromImage(
   o: CreateWorkspaceOptions,
   folder: string,
 ): Promise<WorkspaceContainer> {
-  const base = await prepareImage(rt, plan.image!, folder, { onProgress: o.onProgress, signal: o.signal });
+  const base = await prepareImage(rt, plan.image!, folder, {
+    onProgress: o.onProgress,
+    signal: o.signal,
+    warn: (w) => warn(o, plan, w),
+  });
   checkSignal(o.signal);
   const features = plan.devcontainer
     ? await prepareFeatureImage(rt, plan.devcontainer, base, {
@@ -201,7 +207,14 @@ async function createFromImage(
       })
     : undefined;
   features?.warnings.forEach((w) => warn(o, plan, w));
-  const image = features?.image ?? base;
+  const image = plan.devcontainer
+    ? await prepareUidImage(rt, plan.devcontainer, features?.image ?? base, {
+        host: o.hostIds === undefined ? hostIdsOf() : (o.hostIds ?? undefined),
+        folder,
+        onProgress: o.onProgress,
+        signal: o.signal,
+      })
+    : base;
   const inputs = hookInputs(plan, features?.ordered ?? []);
   checkSignal(o.signal);
   // The name may have been taken while the image was pulled or built.
@@ -237,6 +250,13 @@ async function createFromImage(
     ...(features?.merged.containerEnv ?? {}),
     ...plan.env,
   });
+}
+
+/** The config's hostRequirements this machine does not meet (or that cannot be checked), as warnings. */
+async function warnHostRequirements(plan: WorkspacePlan, o: CreateWorkspaceOptions, folder: string): Promise<void> {
+  const req = plan.devcontainer?.hostRequirements;
+  if (!req || !Object.keys(req).length) return;
+  for (const w of hostRequirementWarnings(req, await machineFigures(folder))) warn(o, plan, w);
 }
 
 /** A warning about the config, said once through progress and kept for the caller. */
@@ -449,6 +469,7 @@ export async function createWorkspaceContainer(
     list = list.filter((c) => c.id !== mine.id);
   }
 
+  await warnHostRequirements(plan, o, folder);
   let made: WorkspaceContainer;
   if (plan.compose) {
     made = await createFromCompose(rt, plan, o, folder);

@@ -191,6 +191,14 @@ export async function prepareFeatureImage(
     const imageUser =
       (await step(o.signal, () => rt.imageUser?.(baseImage, o.signal) ?? Promise.resolve(undefined))) || 'root';
     const containerUser = dc.containerUser || imageUser;
+    // Apple's CLI does not say an image's USER: the layer ends as root unless the config names one.
+    const userWarnings =
+      !rt.imageUser && !dc.containerUser
+        ? [
+            `${rt.label} does not tell which user the image ${baseImage} runs as: with Features ` +
+              'installed the container runs as root. Set "containerUser" in devcontainer.json if it should not.',
+          ]
+        : [];
     const layer = planLayer({
       baseImage,
       imageUser,
@@ -207,7 +215,14 @@ export async function prepareFeatureImage(
     const names = order.order.map((f) => f.ref.key).join(', ');
     if (await step(o.signal, () => rt.imageExists(layer.tag, o.signal))) {
       o.onProgress?.({ message: `Features are installed already (${layer.tag}).`, increment: 20 });
-      return { image: layer.tag, built: false, ordered: order.order, merged, warnings: order.warnings, layer };
+      return {
+        image: layer.tag,
+        built: false,
+        ordered: order.order,
+        merged,
+        warnings: [...order.warnings, ...userWarnings],
+        layer,
+      };
     }
     const context = join(scratch, 'context');
     await writeContext(layer, fetched, context);
@@ -249,7 +264,14 @@ export async function prepareFeatureImage(
       );
     });
     o.onProgress?.({ message: `Installed Features: ${names}.`, increment: 20 });
-    return { image: layer.tag, built: true, ordered: order.order, merged, warnings: order.warnings, layer };
+    return {
+      image: layer.tag,
+      built: true,
+      ordered: order.order,
+      merged,
+      warnings: [...order.warnings, ...userWarnings],
+      layer,
+    };
   } finally {
     await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }

@@ -9,7 +9,8 @@ import type { DevcontainerConfig, LifecycleCommand, WaitFor } from '../detection
 import type { ComposeProjectRef } from '../compose/composeTool';
 import { RuntimeError } from '../runtime/errors';
 import { LABELS } from '../runtime/labels';
-import type { ContainerHostOptions, MountSpec, PortMapping, RuntimeId } from '../runtime/types';
+import type { BuildOptions, ContainerHostOptions, MountSpec, PortMapping, RuntimeId } from '../runtime/types';
+import { cacheFromImages, parseBuildOptions } from './buildOptions';
 import { configHooks, mapCommand, type HookInputs } from './lifecycle';
 import { defaultWorkspaceFolder, isDefaultMountString, parseMount, parseMountString } from './mounts';
 import { parseRunArgs, type RunArgsOptions } from './runArgs';
@@ -34,7 +35,15 @@ export type ImagePlan =
       /** Relative to the context. */ dockerfile: string;
       target?: string;
       args: Record<string, string>;
+      /** build.options and build.cacheFrom beyond --build-arg and --target; only when one is set. */
+      options?: ImageBuildExtras;
     };
+
+/** What a dev container build asks of the engine beyond its Dockerfile, target and args. */
+export type ImageBuildExtras = Pick<
+  BuildOptions,
+  'labels' | 'noCache' | 'pull' | 'network' | 'platform' | 'extraHosts' | 'shmSize' | 'cacheFrom'
+>;
 
 export interface ComposePlan {
   project: ComposeProjectRef;
@@ -203,10 +212,45 @@ function devcontainerPlan(
       target: dc.build.target,
       args: { ...dc.build.args },
     };
+    buildFromOptions(dc.build, plan.image, plan.warnings, subIn);
   } else {
     plan.compose = devcontainerCompose(dc.compose, o);
   }
   return plan;
+}
+
+/**
+ * build.options and build.cacheFrom into the image plan. The options come after the config's own
+ * target and args, as the Dev Containers CLI passes them to `docker build` (where the later flag
+ * wins): an option's --build-arg or --target wins over build.args or build.target.
+ */
+function buildFromOptions(
+  build: NonNullable<DevcontainerConfig['build']>,
+  image: Extract<ImagePlan, { kind: 'build' }>,
+  warnings: string[],
+  sub: SubstitutionContext,
+): void {
+  const parsed = parseBuildOptions(
+    (build.options ?? []).map((a) => substitute(a, sub)),
+    { env: sub.env },
+  );
+  const cache = cacheFromImages((build.cacheFrom ?? []).map((c) => substitute(c, sub)));
+  warnings.push(...parsed.warnings, ...cache.warnings);
+  const f = parsed.flags;
+  image.args = { ...image.args, ...f.buildArgs };
+  if (f.target !== undefined) image.target = f.target;
+  const cacheFrom = [...new Set([...cache.images, ...f.cacheFrom])];
+  const extras: ImageBuildExtras = {
+    ...(Object.keys(f.labels).length ? { labels: f.labels } : {}),
+    ...(f.noCache !== undefined ? { noCache: f.noCache } : {}),
+    ...(f.pull !== undefined ? { pull: f.pull } : {}),
+    ...(f.network !== undefined ? { network: f.network } : {}),
+    ...(f.platform !== undefined ? { platform: f.platform } : {}),
+    ...(f.extraHosts.length ? { extraHosts: f.extraHosts } : {}),
+    ...(f.shmSize !== undefined ? { shmSize: f.shmSize } : {}),
+    ...(cacheFrom.length ? { cacheFrom } : {}),
+  };
+  if (Object.keys(extras).length) image.options = extras;
 }
 
 /** The workspace folder's mount for a dev container: its workspaceMount, the default bind, or none. */

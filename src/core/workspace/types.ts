@@ -58,6 +58,11 @@ export interface CreateWorkspaceOptions {
   insecureHosts?: readonly string[];
   /** How long a registry may take to answer one request, and to send nothing mid-answer (default 60 s / 20 s). */
   registryTimeoutMs?: number;
+  /**
+   * This machine's user for updateRemoteUserUID (default: this process's uid and gid on Linux;
+   * null: not done).
+   */
+  hostIds?: { uid: number; gid: number } | null;
   /** Extra labels on what is created (tests mark their containers); ours win over these. */
   labels?: Record<string, string>;
   /** Environment for `${localEnv:…}` substitution and the Compose tool (default process.env). Never logged. */

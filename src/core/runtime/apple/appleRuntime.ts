@@ -197,6 +197,45 @@ function appleHostFlags(h: ContainerHostOptions | undefined): string[] {
   return out;
 }
 
+/** A build's options that `container build` has no flag for (callers warn and leave them out). */
+export function buildUnsupportedOnApple(o: BuildOptions): (keyof BuildOptions)[] {
+  const out: (keyof BuildOptions)[] = [];
+  if (o.pull) out.push('pull');
+  if (o.network) out.push('network');
+  // --platform os/arch is --os and --arch (which every 1.x CLI has); a variant has no flag.
+  if (o.platform && !/^[a-z0-9][\w.-]*\/[a-z0-9][\w.-]*$/i.test(o.platform)) out.push('platform');
+  if (o.extraHosts?.length) out.push('extraHosts');
+  if (o.shmSize !== undefined) out.push('shmSize');
+  if (o.cacheFrom?.length) out.push('cacheFrom');
+  return out;
+}
+
+/**
+ * `container build`'s argv: -t, -f, --target, --no-cache, --os/--arch, --build-arg, --label, the
+ * context. What it has no flag for is refused with its name, never dropped silently.
+ */
+export function appleBuildArgs(o: BuildOptions, context: string): string[] {
+  const other = buildUnsupportedOnApple(o);
+  if (other.length)
+    throw new RuntimeError(
+      'invalidArgument',
+      `Apple Containers cannot build with ${other.join(', ')}.`,
+      'Leave these out of the dev container config (build.options, build.cacheFrom) or use Docker or Podman.',
+    );
+  const dockerfile = o.dockerfile ?? 'Dockerfile';
+  const args = ['build', '-t', o.tag, '-f', isAbsolute(dockerfile) ? dockerfile : join(context, dockerfile)];
+  if (o.target) args.push('--target', o.target);
+  if (o.noCache) args.push('--no-cache');
+  if (o.platform) {
+    const [os, arch] = o.platform.split('/');
+    args.push('--os', os, '--arch', arch);
+  }
+  for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
+  for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
+  args.push(context);
+  return args;
+}
+
 export class AppleRuntime implements ContainerRuntime {
   readonly id = 'apple' as const;
   readonly label = RUNTIME_LABELS.apple;
@@ -728,12 +767,7 @@ export class AppleRuntime implements ContainerRuntime {
     }
     if (!o.tag || o.tag.startsWith('-'))
       throw new RuntimeError('invalidArgument', `Not a valid image tag: "${o.tag}".`);
-    const dockerfile = o.dockerfile ?? 'Dockerfile';
-    const args = ['build', '-t', o.tag, '-f', isAbsolute(dockerfile) ? dockerfile : join(context, dockerfile)];
-    if (o.target) args.push('--target', o.target);
-    for (const [k, v] of Object.entries(o.buildArgs ?? {})) args.push('--build-arg', `${k}=${v}`);
-    for (const [k, v] of Object.entries(o.labels ?? {})) args.push('--label', `${k}=${v}`);
-    args.push(context);
+    const args = appleBuildArgs(o, context);
     await this.run(args, {
       signal: o.signal,
       what: `build ${o.tag}`,

@@ -732,17 +732,7 @@ export class DockerRuntime implements ContainerRuntime {
         cause: err,
       });
     }
-    // Leave out what is not set: an empty `buildargs=` or `labels=` is a JSON error to Podman.
-    // forcerm: a failed step's container is removed too, so failed builds leave nothing behind.
-    const query = defined({
-      t: o.tag,
-      dockerfile: o.dockerfile ?? 'Dockerfile',
-      target: o.target,
-      buildargs: o.buildArgs,
-      labels: o.labels,
-      rm: true,
-      forcerm: true,
-    });
+    const query = buildQuery(o, this.id === 'podman' ? 'podman' : 'docker');
     const stream = await this.call(
       () => this.streamer.buildImage({ context: o.context, src }, query) as Promise<Readable>,
       o.signal,
@@ -815,6 +805,53 @@ export class DockerRuntime implements ContainerRuntime {
   get openStreams(): number {
     return this.subs.size;
   }
+}
+
+/**
+ * A build's options Podman's Docker-compatible /build does not honour as dockerd does (callers warn
+ * and leave them out): its RUN steps always use the host's network (`networkmode` is read as a
+ * policy, not a network), and it reads `cachefrom` as registry repositories for its layer cache
+ * (4.3 ignores it; later versions refuse a tagged image name), not as local images.
+ */
+export function buildUnsupportedOnPodman(o: BuildOptions): (keyof BuildOptions)[] {
+  const out: (keyof BuildOptions)[] = [];
+  if (o.network && o.network !== 'host' && o.network !== 'default') out.push('network');
+  if (o.cacheFrom?.length) out.push('cacheFrom');
+  return out;
+}
+
+/**
+ * The /build query parameters of a build. What is not set is left out: an empty `buildargs=` or
+ * `labels=` is a JSON error to Podman. forcerm: a failed step's container is removed too, so failed
+ * builds leave nothing behind. dockerode sends `cachefrom` as a JSON array; `extrahosts` is one
+ * parameter per host to dockerd and a JSON array to Podman's compat API. What Podman would not
+ * honour is refused with its name, never dropped silently.
+ */
+export function buildQuery(o: BuildOptions, engine: 'docker' | 'podman'): Record<string, unknown> {
+  const other = engine === 'podman' ? buildUnsupportedOnPodman(o) : [];
+  if (other.length)
+    throw new RuntimeError(
+      'invalidArgument',
+      `Podman cannot build with ${other.join(', ')} as Docker does.`,
+      'Leave these out of the dev container config (build.options, build.cacheFrom) or use Docker.',
+    );
+  const hosts = o.extraHosts?.length ? o.extraHosts : undefined;
+  return defined({
+    t: o.tag,
+    dockerfile: o.dockerfile ?? 'Dockerfile',
+    target: o.target,
+    buildargs: o.buildArgs,
+    labels: o.labels,
+    nocache: o.noCache || undefined,
+    pull: o.pull || undefined,
+    networkmode: o.network || undefined,
+    platform: o.platform || undefined,
+    extrahosts: hosts && (engine === 'podman' ? JSON.stringify(hosts) : hosts),
+    shmsize: o.shmSize,
+    cachefrom: o.cacheFrom?.length ? o.cacheFrom : undefined,
+    rm: true,
+    forcerm: true,
+  });
 }
 
 function defined<T extends object>(o: T): Partial<T> {
