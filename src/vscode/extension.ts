@@ -3,6 +3,8 @@ import type { ContainerWorkspacesApi } from './api';
 import { registerCommands } from './commands';
 import type { CommandDeps } from './commands/types';
 import { attachEnv } from './commands/workspace/attach';
+import { shutdownActions } from './shutdown/shutdownActions';
+import type { ContainerRuntime } from '../core/runtime/types';
 import { quietTarget } from './commands/workspace/execTarget';
 import { WorkspaceContextService } from './detection/workspaceContextService';
 import { INSPECT_SCHEME, InspectDocuments } from './documents/inspectDocuments';
@@ -178,12 +180,20 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     }),
   );
 
+  lastRuntime = () => session.runtime;
   void session.connect();
   // The file scan runs after activate() has returned.
   setImmediate(() => workspaceContext.start());
   return api.api;
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+/**
+ * Everything else is in context.subscriptions. What the window's workspace containers' configs ask
+ * for on close (shutdownAction) is done here, as VS Code waits for it.
+ */
+export function deactivate(): Promise<void> {
+  return shutdownActions.run(lastRuntime?.());
 }
+
+/** The session's runtime, for deactivate() (set by activate). */
+let lastRuntime: (() => ContainerRuntime | undefined) | undefined;

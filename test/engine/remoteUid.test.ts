@@ -50,12 +50,19 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       rmSync(root, { recursive: true, force: true });
     });
 
-    const create = async (name: string, more: Partial<CreateWorkspaceOptions>, edit?: (cfg: string) => string) => {
+    const create = async (
+      name: string,
+      more: Partial<CreateWorkspaceOptions>,
+      edit?: (cfg: string) => string,
+      editDockerfile?: (text: string) => string,
+    ) => {
       const folder = join(mkdtempSync(join(root, 'f-')), name);
       cpSync(FIXTURE, folder, { recursive: true });
       folders.push(folder);
       const cfg = join(folder, '.devcontainer/devcontainer.json');
       if (edit) writeFileSync(cfg, edit(readFileSync(cfg, 'utf8')));
+      const dockerfile = join(folder, '.devcontainer/Dockerfile');
+      if (editDockerfile) writeFileSync(dockerfile, editDockerfile(readFileSync(dockerfile, 'utf8')));
       const [source] = workspaceSources(await detectDirectory(folder, { env: process.env }));
       const progress: string[] = [];
       const w = await createWorkspaceContainer(rt, {
@@ -84,6 +91,15 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.ok(progress.includes('cws: dev now has UID 4242 and GID 4343'), progress.join('\n'));
       // The Feature and the hook ran as before (as `dev`, with its new id).
       assert.match(await sh('cat /tmp/post-create.txt'), /^dev\n\/home\/dev\nyes\nremote=dev /);
+    });
+
+    it("a primary group the user shares (Debian's users, 100) keeps its GID; only the UID changes", async () => {
+      const { sh, progress } = await create('uid-shared-group', { hostIds: { uid: 4242, gid: 4343 } }, undefined, (t) =>
+        t.replace('useradd -m -s /bin/bash dev', 'useradd -m -s /bin/bash -g users dev'),
+      );
+      assert.equal(await sh('id -u dev; id -g dev; getent group users | cut -d: -f3'), '4242\n100\n100');
+      assert.equal(await sh('stat -c %u:%g /home/dev'), '4242:100');
+      assert.ok(progress.includes("cws: dev's group 100 is shared; it keeps it"), progress.join('\n'));
     });
 
     it('"updateRemoteUserUID": false, a UID another user has, and root on this machine: dev keeps 1000', async () => {

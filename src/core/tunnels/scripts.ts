@@ -70,6 +70,9 @@ while :; do
   wait "$c"; r=$?
   kill -0 "$c" 2>/dev/null || break
 done
+# A TERM that came while waiting makes wait return 128+15 even when the shell reaped the tunnel
+# meanwhile (it then exited by itself, e.g. 0 on TERM): asked again, wait gives its real status.
+if [ "$r" -gt 128 ]; then wait "$c" 2>/dev/null; r2=$?; [ "$r2" -eq 127 ] || r=$r2; fi
 echo "$r" > "$2/exit"
 `;
 

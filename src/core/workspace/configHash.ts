@@ -1,8 +1,9 @@
 /**
  * A hash of what in a dev container config shapes the container, so a container made from an
  * earlier version of the file is known to be out of date. Left out: what is read again at every
- * start or attach (remoteEnv, remoteUser, postStart / postAttach, waitFor, userEnvProbe),
- * names and positions in the file, and tool settings (customizations, shutdownAction).
+ * start or attach (remoteEnv, postStart / postAttach, waitFor, userEnvProbe), names and
+ * positions in the file, and tool settings (customizations, shutdownAction). remoteUser counts:
+ * Features are installed for it and updateRemoteUserUID gives it its ids in the image.
  */
 import { createHash } from 'node:crypto';
 import type { DevcontainerConfig } from '../detection/types';
@@ -12,7 +13,6 @@ const NOT_SHAPING = new Set([
   'name',
   'range',
   'remoteEnv',
-  'remoteUser',
   'postStartCommand',
   'postAttachCommand',
   'waitFor',

@@ -210,6 +210,7 @@ async function createFromImage(
   const image = plan.devcontainer
     ? await prepareUidImage(rt, plan.devcontainer, features?.image ?? base, {
         host: o.hostIds === undefined ? hostIdsOf() : (o.hostIds ?? undefined),
+        ...(plan.containerUser ? { runArgsUser: plan.containerUser } : {}),
         folder,
         onProgress: o.onProgress,
         signal: o.signal,

@@ -47,16 +47,28 @@ fi
 if awk -F: -v u="$U" -v id="$CWS_NEW_UID" '$3 == id && $1 != u { f = 1 } END { exit !f }' /etc/passwd; then
   echo "cws: UID $CWS_NEW_UID belongs to another user in the image; $U keeps $old_uid"; exit 0
 fi
-awk -F: -v OFS=: -v u="$U" -v id="$CWS_NEW_UID" -v g="$CWS_NEW_GID" '$1 == u { $3 = id; $4 = g } { print }' \\
+# The new GID: a group that has it already (the user joins it), else the user's own group (named
+# after it, not root's) renumbered; otherwise the user keeps its group.
+gid="$old_gid"
+if awk -F: -v g="$CWS_NEW_GID" '$3 == g { f = 1 } END { exit !f }' /etc/group; then
+  gid="$CWS_NEW_GID"
+elif [ "$old_gid" != 0 ] \\
+  && awk -F: -v u="$U" -v old="$old_gid" '$1 == u && $3 == old { f = 1 } END { exit !f }' /etc/group; then
+  awk -F: -v OFS=: -v u="$U" -v g="$CWS_NEW_GID" '$1 == u { $3 = g } { print }' /etc/group > /tmp/cws-group
+  cat /tmp/cws-group > /etc/group && rm -f /tmp/cws-group
+  gid="$CWS_NEW_GID"
+else
+  echo "cws: $U's group $old_gid is shared; it keeps it"
+fi
+awk -F: -v OFS=: -v u="$U" -v id="$CWS_NEW_UID" -v g="$gid" '$1 == u { $3 = id; $4 = g } { print }' \\
   /etc/passwd > /tmp/cws-passwd
 cat /tmp/cws-passwd > /etc/passwd && rm -f /tmp/cws-passwd
-# The user's group takes the new GID unless a group has it already (then the user joins that one).
-if ! awk -F: -v g="$CWS_NEW_GID" '$3 == g { f = 1 } END { exit !f }' /etc/group; then
-  awk -F: -v OFS=: -v old="$old_gid" -v g="$CWS_NEW_GID" '$3 == old { $3 = g } { print }' /etc/group > /tmp/cws-group
-  cat /tmp/cws-group > /etc/group && rm -f /tmp/cws-group
-fi
-if [ -n "$home" ] && [ -d "$home" ] && [ "$home" != / ]; then chown -R "$CWS_NEW_UID:$CWS_NEW_GID" "$home"; fi
-echo "cws: $U now has UID $CWS_NEW_UID and GID $CWS_NEW_GID"
+# Only a home of its own: an absolute path the user owned (never /, /usr, another's folder).
+case "$home" in
+  /?*) owner=$(ls -nd "$home" 2>/dev/null | awk '{ print $3 }')
+       if [ -d "$home" ] && [ "$owner" = "$old_uid" ]; then chown -R "$CWS_NEW_UID:$gid" "$home"; fi ;;
+esac
+echo "cws: $U now has UID $CWS_NEW_UID and GID $gid"
 `;
 
 const DOCKERFILE = `# Container Workspaces: updateRemoteUserUID layer
@@ -91,14 +103,21 @@ export async function prepareUidImage(
   image: string,
   o: {
     host: HostIds | undefined;
+    /** The container user runArgs' --user names (after remoteUser and containerUser). */
+    runArgsUser?: string;
+    /** Podman is rootless (default: this process is not root). */
+    rootless?: boolean;
     folder: string;
     onProgress?: (p: WorkspaceProgress) => void;
     signal?: AbortSignal;
   },
 ): Promise<string> {
   if (!o.host || o.host.uid === 0 || dc.updateRemoteUserUID === false || rt.id === 'apple') return image;
+  // Podman run by a user who is not root is rootless: the container's ids map to subordinate ids
+  // of this user, so giving the container user this UID would not make the files theirs.
+  if (rt.id === 'podman' && (o.rootless ?? process.getuid?.() !== 0)) return image;
   const imageUser = (await step(o.signal, () => rt.imageUser?.(image, o.signal) ?? Promise.resolve(''))) || 'root';
-  const user = userToUpdate(dc, imageUser);
+  const user = userToUpdate(dc, o.runArgsUser || imageUser);
   if (!user) return image;
   const key = createHash('sha256').update(`${image}\n${user}`).digest('hex').slice(0, 16);
   const tag = `${rt.id === 'podman' ? 'localhost/' : ''}cws-uid-${key}:${o.host.uid}-${o.host.gid}`;

@@ -9,7 +9,7 @@ import { hookRunner } from './hookRunner';
 /**
  * The dev container config's remoteEnv for a tool that runs in the target (resolved against the
  * container's own environment), and, for a shell or a tunnel (`postAttach`), its postAttachCommand
- * in terminals of their own (trusted folders only) — without waiting for them. A container not made
+ * in terminals of their own — without waiting for them; nothing in an untrusted folder. A container not made
  * from a dev container config gets nothing; what cannot be worked out is logged, never in the way.
  */
 export async function attachEnv(
@@ -18,17 +18,18 @@ export async function attachEnv(
   t: ExecTarget,
   o: { postAttach: boolean },
 ): Promise<Record<string, string | null>> {
-  if (!t.devcontainer || !t.folder) return {};
+  // An untrusted folder's config is not read into the tool at all (its remoteEnv can name this
+  // machine's variables, `${localEnv:…}`).
+  if (!t.devcontainer || !t.folder || !vscode.workspace.isTrusted) return {};
   const folder = t.folder;
   try {
     const a = await loadDetection().attachToWorkspaceContainer(rt, t.container, {
       folder,
       devcontainer: t.devcontainer,
       ...(t.workingDir ? { workspaceFolder: t.workingDir } : {}),
-      hooks:
-        o.postAttach && vscode.workspace.isTrusted
-          ? hookRunner(deps, { name: basename(folder), path: folder })
-          : undefined,
+      hooks: o.postAttach ? hookRunner(deps, { name: basename(folder), path: folder }, rt) : undefined,
+      // A stuck engine must not keep the shell from opening.
+      signal: AbortSignal.timeout(10_000),
     });
     void a.hooksDone.then((err) => {
       if (!err) return;

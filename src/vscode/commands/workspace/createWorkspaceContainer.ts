@@ -9,6 +9,7 @@ import { isCancellation } from '../../ui/errors';
 import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { Command, CommandDeps } from '../types';
 import { hookRunner } from './hookRunner';
+import { shutdownActions } from '../../shutdown/shutdownActions';
 
 /** Options when run from code (tests, other extensions); from the UI everything is asked. */
 interface CreateArgs {
@@ -65,7 +66,9 @@ async function pickSource(
   ctx ??= await detectDirectory(folder.path, { env: process.env });
   const sources = workspaceSources(ctx);
   if (a.image) return imageSource(a.image);
-  if (a.configPath) return sources.find((s) => s.devcontainer?.path === a.configPath);
+  // The config named (Rebuild from the out-of-date notice); gone since: asked as from the palette.
+  const named = a.configPath ? sources.find((s) => s.devcontainer?.path === a.configPath) : undefined;
+  if (named) return named;
   if (a.source) return sources.find((s) => s.kind === a.source);
   const items: SourcePick[] = sources.map((s, i) => ({
     label: s.label,
@@ -102,6 +105,9 @@ function reportLaterHooks(deps: CommandDeps, result: WorkspaceContainer): void {
   });
 }
 
+/** A pull's line about one layer's download or extraction ("3f4ca61aafcd: Downloading 45%"). */
+const LAYER_PROGRESS = /^[0-9a-f]{12}: |\b\d{1,3}(\.\d+)?%/;
+
 /** The Compose tool, when the source needs one and the runtime has Compose. */
 async function composeToolFor(rt: ContainerRuntime, source: WorkspaceSource): Promise<ComposeTool | undefined> {
   const needsCompose = source.kind === 'compose' || source.devcontainer?.kind === 'compose';
@@ -134,14 +140,15 @@ function createWithProgress(
           endpointUrl: rt.endpoint,
           signal: ctl.signal,
           onProgress: (p) => {
-            // Every line is kept in the log too (a failed Feature's install.sh output is read there).
+            // Every line is kept in the log too (a failed Feature's install.sh output is read there),
+            // but a pull's per-layer percentages, which come by the thousand.
             if (p.message.startsWith('Warning: ')) deps.log.warn(p.message);
-            else deps.log.info(p.message);
+            else if (!LAYER_PROGRESS.test(p.message)) deps.log.info(p.message);
             progress.report({ message: p.message.slice(0, 100), increment: p.increment });
           },
           rebuild,
           insecureHosts: insecureHosts(),
-          hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder) : undefined,
+          hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder, rt) : undefined,
         });
       } finally {
         sub.dispose();
@@ -159,6 +166,9 @@ function insecureHosts(): string[] {
 /** Logs what was made, and says so with a way into it. */
 function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetFolder, source: WorkspaceSource): void {
   deps.live.store.touch([result.id]);
+  const action = source.devcontainer?.shutdownAction;
+  if (action === 'stopContainer' || action === 'stopCompose')
+    shutdownActions.record({ containerId: result.id, action });
   reportLaterHooks(deps, result);
   if (result.outOfDate) {
     const rebuild = vscode.l10n.t('Rebuild');

@@ -4,6 +4,7 @@ import type { WorkspaceHookRunner } from '../../../core/workspace/hooks';
 import type { LifecycleExecContext } from '../../../core/workspace/lifecycle';
 import { ExecPty } from '../../terminals/execPty';
 import { HostPty } from '../../terminals/hostPty';
+import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { CommandDeps } from '../types';
 
 /** The terminals of the last hook run per folder (kept to be read until the next run). */
@@ -22,7 +23,11 @@ function hookTitle(ctx: LifecycleExecContext, folderName: string): string {
  * terminals side by side): in the container as the remote user with remoteEnv, initializeCommand
  * on this machine. Each terminal stays open to be read; its exit code is logged.
  */
-export function hookRunner(deps: CommandDeps, folder: { name: string; path: string }): WorkspaceHookRunner {
+export function hookRunner(
+  deps: CommandDeps,
+  folder: { name: string; path: string },
+  rt: ContainerRuntime,
+): WorkspaceHookRunner {
   const folderName = folder.name;
   let first = true;
   /** Shows the terminal; the returned function marks its command as ended. */
@@ -59,7 +64,7 @@ export function hookRunner(deps: CommandDeps, folder: { name: string; path: stri
         shown(
           hookTitle(ctx, folderName),
           (ended) =>
-            new ExecPty(deps.session.runtime!, at.containerId, {
+            new ExecPty(rt, at.containerId, {
               cmd,
               workingDir: at.workspaceFolder,
               user: at.user,

@@ -37,9 +37,9 @@ export const startTunnel: Command = {
     const folder = workspaceFolders()[0];
     const name = folder ? basename(folder) : c.name;
     // remoteEnv for the tunnel (the variables it unsets do not apply: it is started by a script of
-    // ours); postAttachCommand in terminals of its own.
+    // ours); postAttachCommand, in terminals of its own, once the tunnel has started.
     const env = Object.fromEntries(
-      Object.entries(await attachEnv(deps, rt, t, { postAttach: true })).filter(
+      Object.entries(await attachEnv(deps, rt, t, { postAttach: false })).filter(
         (e): e is [string, string] => e[1] !== null,
       ),
     );
@@ -49,6 +49,7 @@ export const startTunnel: Command = {
         () =>
           deps.tunnels.start(rt, c.id, { name, containerName: c.name, user: t.user, workingDir: t.workingDir, env }),
       );
+      void attachEnv(deps, rt, t, { postAttach: true });
     } catch (err) {
       const e = err instanceof RuntimeError ? err : deps.session.classifyFailure(err);
       // The runtime names the container by id; the user knows it by name.
