@@ -514,10 +514,12 @@ describe('apple runtime (fake container CLI)', function () {
   describe('a CLI whose own child keeps the output pipes open', () => {
     it('the call settles soon after the CLI exits, and the grandchild is killed', async () => {
       const rt = bed.runtime({ CWS_FAKE_CONTAINER_GRANDCHILD: '1' });
+      const earlier = fakeGrandchildren(bed.dir).length;
       const t0 = Date.now();
       assert.deepEqual(await rt.listContainers(), []);
       assert.ok(Date.now() - t0 < 10_000, `took ${Date.now() - t0} ms (the grandchild sleeps 60 s)`);
-      const [grandchild] = fakeGrandchildren(bed.dir);
+      // This test's own grandchild (the log keeps those of the tests before).
+      const [grandchild] = fakeGrandchildren(bed.dir).slice(earlier);
       assert.ok(grandchild, 'the fake started a grandchild');
       await until('the grandchild to be gone', () => (alive(grandchild) ? undefined : true), 5000);
       assert.deepEqual(bed.running(), []);
@@ -525,10 +527,13 @@ describe('apple runtime (fake container CLI)', function () {
 
     it('a hanging CLI with such a grandchild: the time-out ends the call and the whole group', async () => {
       const rt = bed.runtime({ CWS_FAKE_CONTAINER_GRANDCHILD: '1', CWS_FAKE_CONTAINER_HANG: '1' }, { timeoutMs: 4000 });
+      const earlier = fakeGrandchildren(bed.dir).length;
       const t0 = Date.now();
       await assert.rejects(rt.inspect('web'), isCode('timeout'));
       assert.ok(Date.now() - t0 < 8000, `took ${Date.now() - t0} ms (the time-out is 4 s, the grandchild sleeps 60 s)`);
-      const [grandchild] = fakeGrandchildren(bed.dir);
+      // This test's own grandchild: waiting on an earlier test's (gone already) let this one outlive
+      // the test and show up, still dying, in the next test's check.
+      const [grandchild] = fakeGrandchildren(bed.dir).slice(earlier);
       assert.ok(grandchild, 'the fake started a grandchild');
       await until('the CLI and its grandchild to be gone', () =>
         bed.running().length || alive(grandchild) ? undefined : true,
@@ -543,11 +548,12 @@ describe('apple runtime (fake container CLI)', function () {
           (e: unknown) => String(e),
         ),
       );
+      const earlier = fakeGrandchildren(bed.dir).length;
       await until('three hung calls', () => (bed.running().length === 3 ? true : undefined));
       await rt.close();
       assert.deepEqual(bed.running(), [], 'no CLI process left when close() resolves');
       for (const outcome of await Promise.all(calls)) assert.match(outcome, /closed/);
-      const left = fakeGrandchildren(bed.dir).filter(alive);
+      const left = fakeGrandchildren(bed.dir).slice(earlier).filter(alive);
       assert.deepEqual(left, [], 'nor a grandchild');
     });
   });

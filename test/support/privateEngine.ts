@@ -12,6 +12,7 @@ import {
   openSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -127,10 +128,14 @@ async function unmountUnder(dir: string): Promise<void> {
 }
 
 /** The busybox root filesystem tarball setup-engines.sh makes; made here when it is missing. */
+let madeTar: string | undefined;
 function imageTar(): string {
   const logDir = process.env.CWS_ENGINE_LOG_DIR || '/tmp/cws-engines';
   const tar = join(logDir, 'busybox-rootfs.tar');
   if (existsSync(tar)) return tar;
+  // Made once per process: both engines import it, at the same time; making it again for the second
+  // rewrote the file under the first one's import (Podman: "Digest did not match").
+  if (madeTar && existsSync(madeTar)) return madeTar;
   const root = mkdtempSync('/tmp/cws-faults-rootfs-');
   mkdirSync(join(root, 'bin'), { recursive: true });
   mkdirSync(join(root, 'etc'));
@@ -141,9 +146,12 @@ function imageTar(): string {
   writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
   mkdirSync(logDir, { recursive: true });
   const out = join(root, '..', `cws-faults-rootfs-${process.pid}.tar`);
-  const ok = spawnSync('tar', ['-C', root, '-cf', out, '.']).status === 0;
+  // Written under another name and renamed: a reader never sees a half-written tarball.
+  const ok = spawnSync('tar', ['-C', root, '-cf', `${out}.part`, '.']).status === 0;
   rmSync(root, { recursive: true, force: true });
   if (!ok) throw new Error('could not make the busybox image tarball');
+  renameSync(`${out}.part`, out);
+  madeTar = out;
   return out;
 }
 
