@@ -125,11 +125,11 @@ if [ $podman_state = ok ] && command -v podman >/dev/null; then
   fi
 fi
 
-# ---- Debian test image (no registry): bash, apt and git inside, for Features' install.sh scripts ----
+# ---- Debian test image (no registry): bash, apt, git, ssh and gpg inside (Features' install.sh, forwarding) ----
 # mmdebstrap builds the root filesystem from Debian's archive once (~2 min, ~240 MB); the tarball is
 # cached outside the repo, keyed by what goes into it, and imported into each engine that lacks it.
 DEBIAN_IMAGE="${CWS_DEBIAN_IMAGE:-localhost/cws-test/debian:bookworm}"
-DEBIAN_INCLUDE="bash,ca-certificates,git,openssh-client"
+DEBIAN_INCLUDE="bash,ca-certificates,git,gpg,openssh-client"
 # As Debian's published image does, the image sets PATH (an imported root filesystem has no ENV).
 DEBIAN_PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 debian_key="$(printf 'minbase bookworm %s' "$DEBIAN_INCLUDE" | sha256sum | cut -c1-12)"
@@ -189,6 +189,16 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v
     if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && own_policy=1; fi
     apt_install openssh-server openssh-client || log "could not install OpenSSH; the ssh:// endpoint test cannot run"
     if [ $own_policy = 1 ]; then rm -f "$policy"; fi
+  fi
+fi
+
+# ---- GnuPG and git on this machine, for test/engine/forwarding.test.ts (a throw-away key signs through
+# the forwarded gpg-agent; git http-backend serves the test repository) ----
+if ! command -v gpg >/dev/null || ! command -v gpg-agent >/dev/null || ! command -v gpgconf >/dev/null \
+    || ! command -v git >/dev/null; then
+  if can_apt; then
+    log "installing gnupg and git (for the forwarding test)"
+    apt_install gnupg gpg-agent git || log "could not install gnupg / git; the forwarding test cannot run"
   fi
 fi
 

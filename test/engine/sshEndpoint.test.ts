@@ -2,80 +2,14 @@
 // authorized_keys and ssh-agent, all in a temporary directory (the machine's ~/.ssh is not touched),
 // in front of the real dockerd: the far side runs `docker system dial-stdio`, as for the docker CLI.
 import * as assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import {
-  accessSync,
-  appendFileSync,
-  constants,
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
+import { dirname, join } from 'node:path';
 import { DockerRuntime } from '../../src/core/runtime/docker/dockerRuntime';
 import { resolveDockerEndpoint, type DockerEndpoint } from '../../src/core/runtime/docker/endpoint';
 import { RuntimeError } from '../../src/core/runtime/errors';
 import { engineCli, engineCliList, isCI, requireEngine } from '../support/engines';
-
-const run = promisify(execFile);
-const SSHD = '/usr/sbin/sshd';
-
-function onPath(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const p = join(dir, cmd);
-    try {
-      accessSync(p, constants.X_OK);
-      return p;
-    } catch {
-      /* next */
-    }
-  }
-  return undefined;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host: '127.0.0.1', port });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  child: ChildProcess,
-  ms = 10_000,
-): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`${what}: the process exited (${child.exitCode})`);
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not ready after ${ms} ms`);
-}
+import { onPath, run, startTestSshd, type TestSshd } from '../support/sshd';
 
 async function rejection(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -89,9 +23,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
 describe('ssh:// endpoint: real sshd in front of the real dockerd', function () {
   this.timeout(60_000);
   let dir: string;
-  let sshd: ChildProcess | undefined;
-  let agent: ChildProcess | undefined;
-  let sshdLog = '';
+  let sshd: TestSshd | undefined;
   let port: number;
   let agentSock: string;
   let clientKey: string;
@@ -122,90 +54,32 @@ describe('ssh:// endpoint: real sshd in front of the real dockerd', function () 
 
   before(async function () {
     requireEngine(this, 'docker');
-    const missing = [
-      existsSync(SSHD) ? '' : SSHD,
-      ...['ssh-keygen', 'ssh-agent', 'ssh-add', 'ssh-keyscan'].filter((c) => !onPath(c)),
-    ].filter(Boolean);
-    const unavailable = (why: string): never => {
-      const msg = `sshd is not available: ${why}`;
-      if (isCI) throw new Error(`${msg}; CI needs it (scripts/setup-engines.sh installs openssh-server).`);
-      console.log(`      skipping: ${msg} (scripts/setup-engines.sh installs it as root on Debian)`);
-      this.skip();
-    };
-    if (missing.length) unavailable(`missing ${missing.join(', ')}`);
     const docker = onPath('docker');
-    if (!docker) unavailable('the docker CLI, which the far side runs, is not on PATH');
-
+    if (!docker) {
+      const msg = 'the docker CLI, which the far side of the ssh:// endpoint runs, is not on PATH';
+      if (isCI) throw new Error(msg);
+      console.log(`      skipping: ${msg}`);
+      this.skip();
+    }
     dir = mkdtempSync(join(tmpdir(), 'cws-sshd-'));
-    port = await freePort();
+    // The far side runs `docker system dial-stdio`.
+    const path = [dirname(docker), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+    sshd = await startTestSshd(this, dir, [`SetEnv PATH=${path.join(':')}`]);
+    port = sshd.port;
     url = `ssh://${user}@127.0.0.1:${port}`;
-    const keygen = (file: string, comment: string) =>
-      run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', file], { timeout: 15_000 });
-    await keygen(join(dir, 'host_ed25519'), 'cws-test-host');
-    clientKey = join(dir, 'client_ed25519');
-    await keygen(clientKey, 'cws-test-client');
-    writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${clientKey}.pub`), { mode: 0o600 });
-
-    const config = join(dir, 'sshd_config');
-    writeFileSync(
-      config,
-      [
-        `Port ${port}`,
-        'ListenAddress 127.0.0.1',
-        `HostKey ${join(dir, 'host_ed25519')}`,
-        `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
-        `PidFile ${join(dir, 'sshd.pid')}`,
-        'PermitRootLogin prohibit-password',
-        'PubkeyAuthentication yes',
-        'PasswordAuthentication no',
-        'KbdInteractiveAuthentication no',
-        'UsePAM no',
-        // The temporary directory sits under the world-writable /tmp.
-        'StrictModes no',
-        'LogLevel VERBOSE',
-        // The far side runs `docker system dial-stdio`.
-        `SetEnv PATH=${[dirname(docker!), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':')}`,
-        '',
-      ].join('\n'),
-    );
-    // Debian's sshd needs its privilege separation directory.
-    if (process.getuid?.() === 0) mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
-    try {
-      await run(SSHD, ['-t', '-f', config], { timeout: 15_000 });
-    } catch (err) {
-      unavailable(`\`sshd -t\` rejects the test config: ${(err as { stderr?: string }).stderr ?? String(err)}`);
-    }
-    sshd = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    sshd.stderr!.on('data', (d: Buffer) => {
-      sshdLog += d.toString();
-    });
-    try {
-      await waitFor('sshd', () => canConnect(port), sshd);
-    } catch (err) {
-      unavailable(`${(err as Error).message}\n${sshdLog}`);
-    }
-
-    agentSock = join(dir, 'agent.sock');
-    agent = spawn('ssh-agent', ['-D', '-a', agentSock], { stdio: 'ignore' });
-    await waitFor('ssh-agent', () => existsSync(agentSock), agent);
-    await run('ssh-add', ['-q', clientKey], { env: { ...process.env, SSH_AUTH_SOCK: agentSock }, timeout: 15_000 });
+    clientKey = sshd.clientKey;
+    agentSock = sshd.agentSock;
   });
 
   after(async function () {
     for (const rt of runtimes) void rt.close();
-    for (const child of [sshd, agent]) {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      }
-    }
+    await sshd?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   afterEach(function () {
-    if (this.currentTest?.state === 'failed' && sshdLog)
-      console.log(`      sshd log:\n${sshdLog.split('\n').slice(-30).join('\n')}`);
+    if (this.currentTest?.state === 'failed' && sshd?.log())
+      console.log(`      sshd log:\n${sshd.log().split('\n').slice(-30).join('\n')}`);
   });
 
   it('with the key in an ssh agent: info() and listContainers() answer as the docker CLI does', async () => {

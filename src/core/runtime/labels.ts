@@ -19,4 +19,6 @@ export const LABELS = {
   configHash: 'dev.containerworkspaces.config.hash',
   /** Our own: the Features' postStart / postAttach commands (JSON), run again at later starts and attaches. */
   featureHooks: 'dev.containerworkspaces.features.hooks',
+  /** Our own: what the container borrows from this machine and the folder it is served from (JSON). */
+  forward: 'dev.containerworkspaces.forward',
 } as const;

@@ -150,6 +150,8 @@ export interface CreateContainerOptions {
   ports?: PortMapping[];
   autoRemove?: boolean;
   host?: ContainerHostOptions;
+  /** Apple only: its CLI forwards this machine's SSH agent (`--ssh`); the others get a mount instead. */
+  sshAgent?: boolean;
 }
 
 export interface ListOptions {

@@ -20,6 +20,7 @@ import { cancelledError, checkSignal, step } from './cancel';
 import { composeUp, noComposeOnApple, type ComposeUpOptions } from './compose';
 import { configHash } from './configHash';
 import { prepareFeatureImage, type FeatureImage } from './featureImage';
+import { forwardAtCreate, releaseForwarding, reportForwarding, startForwarding, withForwarding } from './forwarding';
 import { matchWorkspaceContainers } from './find';
 import {
   hookInputs,
@@ -38,6 +39,7 @@ import type { HookInputs, LifecycleMoment } from './lifecycle';
 import { parseMount } from './mounts';
 import { KEEP_ALIVE_CMD, KEEP_ALIVE_ENTRYPOINT, KEEP_ALIVE_SCRIPT, planWorkspace, type WorkspacePlan } from './plan';
 import { devcontainerIdFor } from './substitute';
+import { parseForwardLabel as parseForward } from '../forwarding/forwardDir';
 import type { CreateWorkspaceOptions, WorkspaceContainer } from './types';
 
 /** What a container of the folder was made from, in words. */
@@ -105,7 +107,9 @@ async function reuse(
     });
   if (c.state === 'running') {
     o.onProgress?.({ message: `Reusing ${c.name} (running).`, increment: 100 });
-    return result(c.id, c.name, c.labels);
+    const running = result(c.id, c.name, c.labels);
+    await forwardNow(rt, running, c.labels, o, folder, false);
+    return running;
   }
   o.onProgress?.({ message: `Starting ${c.name}…` });
   let made: WorkspaceContainer;
@@ -118,9 +122,52 @@ async function reuse(
     made = result(c.id, c.name, c.labels);
   }
   o.onProgress?.({ message: `Started ${made.name}.`, increment: 100 });
+  await forwardNow(rt, made, c.labels, o, folder, c.state !== 'paused');
   // A paused container was not stopped: unpausing it is no start.
   if (c.state === 'paused') return made;
   return withHooks(rt, 'start', laterHookInputs(plan, c.labels[LABELS.featureHooks]), plan, o, made, {});
+}
+
+/**
+ * Serves what the container borrows from this machine and (after a start) sets the container up
+ * again, before any hook runs; a container made before forwarding existed is said to need a rebuild.
+ */
+async function forwardNow(
+  rt: ContainerRuntime,
+  w: WorkspaceContainer,
+  labels: Record<string, string>,
+  o: CreateWorkspaceOptions,
+  folder: string,
+  configure: boolean,
+): Promise<void> {
+  const f = o.forwarding;
+  if (!f) return;
+  if (!labels[LABELS.forward]) {
+    if (
+      Object.values(f.choice).some(Boolean) &&
+      labels[LABELS.workspaceSource] !== 'compose' &&
+      !labels[LABELS.composeService]
+    )
+      o.onProgress?.({
+        message: `Note: ${w.name} was made before git and SSH credentials were forwarded: rebuild it to have them.`,
+      });
+    return;
+  }
+  try {
+    const r = await startForwarding(
+      rt,
+      { id: w.id, labels, workspaceFolder: w.workspaceFolder, folder, ...(w.remoteUser ? { user: w.remoteUser } : {}) },
+      f,
+      { configure, signal: o.signal },
+    );
+    reportForwarding(r, parseForward(labels[LABELS.forward]), o.onProgress);
+  } catch (err) {
+    // The container works without it: said, never in the way.
+    if (o.signal?.aborted) throw cancelledError();
+    o.onProgress?.({
+      message: `Note: forwarding to ${w.name} could not start: ${(err as Error)?.message ?? String(err)}`,
+    });
+  }
 }
 
 /**
@@ -221,15 +268,21 @@ async function createFromImage(
   // The name may have been taken while the image was pulled or built.
   const now = await rt.listContainers({ all: true, signal: o.signal });
   if (now.some((c) => c.name === plan.name || c.names.includes(plan.name))) throw nameTaken(plan.name);
+  const fw = o.forwarding ? await forwardAtCreate(rt, o.forwarding, (w) => warn(o, plan, w)) : undefined;
+  const dropForward = () => (fw ? releaseForwarding(fw.labels, o.forwarding?.servers, o.forwarding?.env) : undefined);
   o.onProgress?.({ message: `Creating container ${plan.name}…` });
   let id: string;
   try {
-    id = await rt.createContainer(containerSpec(rt.id, plan, image, features, inputs, o));
+    id = await rt.createContainer(withForwarding(containerSpec(rt.id, plan, image, features, inputs, o), fw));
   } catch (err) {
+    await dropForward();
     if (err instanceof RuntimeError && err.code === 'conflict') throw nameTaken(plan.name);
     throw err;
   }
-  const discard = () => rt.remove(id, { force: true }).catch(() => undefined);
+  const discard = async () => {
+    await rt.remove(id, { force: true }).catch(() => undefined);
+    await dropForward();
+  };
   if (o.signal?.aborted) {
     await discard();
     throw cancelledError();
@@ -247,10 +300,18 @@ async function createFromImage(
     throw cancelledError();
   }
   o.onProgress?.({ message: `Started ${plan.name}.`, increment: 20 });
-  return withHooks(rt, 'create', inputs, plan, o, workspaceContainer(plan, id, plan.name, true), {
-    ...(features?.merged.containerEnv ?? {}),
-    ...plan.env,
-  });
+  const made = workspaceContainer(plan, id, plan.name, true);
+  await forwardNow(rt, made, fw ? fw.labels : {}, { ...o, forwarding: fw ? o.forwarding : undefined }, folder, true);
+  try {
+    return await withHooks(rt, 'create', inputs, plan, o, made, {
+      ...(features?.merged.containerEnv ?? {}),
+      ...plan.env,
+    });
+  } catch (err) {
+    // The hooks failed before waitFor: withHooks removed the container.
+    await dropForward();
+    throw err;
+  }
 }
 
 /** The config's hostRequirements this machine does not meet (or that cannot be checked), as warnings. */
@@ -467,12 +528,15 @@ export async function createWorkspaceContainer(
     if (!o.rebuild) return reuse(rt, mine, plan, o, folder);
     o.onProgress?.({ message: `Removing ${mine.name} to rebuild it (its volumes are kept)…` });
     await step(o.signal, () => rt.remove(mine.id, { force: true }));
+    await releaseForwarding(mine.labels, o.forwarding?.servers, o.forwarding?.env);
     list = list.filter((c) => c.id !== mine.id);
   }
 
   await warnHostRequirements(plan, o, folder);
   let made: WorkspaceContainer;
   if (plan.compose) {
+    if (o.forwarding && Object.values(o.forwarding.choice).some(Boolean))
+      warn(o, plan, 'git and SSH credentials are not forwarded into a Compose workspace container yet.');
     made = await createFromCompose(rt, plan, o, folder);
   } else {
     const holder = list.find((c) => c.name === plan.name || c.names.includes(plan.name));

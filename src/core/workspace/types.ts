@@ -4,6 +4,8 @@ import type { ComposeTool } from '../compose/composeTool';
 import type { CredentialSource } from '../registry/credentials';
 import type { LifecycleError, LifecycleExecContext } from './lifecycle';
 import type { RuntimeError } from '../runtime/errors';
+import type { ForwardServers } from '../forwarding/serve';
+import type { ForwardChoice } from '../forwarding/types';
 
 export type WorkspaceSourceKind = 'devcontainer' | 'dockerfile' | 'compose' | 'image';
 
@@ -67,6 +69,18 @@ export interface CreateWorkspaceOptions {
   labels?: Record<string, string>;
   /** Environment for `${localEnv:…}` substitution and the Compose tool (default process.env). Never logged. */
   env?: NodeJS.ProcessEnv;
+  /** What the container borrows from this machine (git identity and credentials, SSH and GPG agents); omit: nothing. */
+  forwarding?: WorkspaceForwarding;
+}
+
+/** How a create or an attach forwards: what is on, who serves, this machine's environment. */
+export interface WorkspaceForwarding {
+  choice: ForwardChoice;
+  servers: ForwardServers;
+  /** This machine's environment (HOME, SSH_AUTH_SOCK, GNUPGHOME; default process.env). Never logged. */
+  env?: NodeJS.ProcessEnv;
+  /** The server's log (requests by remote and outcome, never a value). */
+  log?: (line: string) => void;
 }
 
 export interface WorkspaceContainer {

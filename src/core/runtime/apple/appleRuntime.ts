@@ -402,6 +402,7 @@ export class AppleRuntime implements ContainerRuntime {
     if (o.tty) args.push('-t');
     if (o.openStdin) args.push('-i');
     if (o.autoRemove) args.push('--rm');
+    if (o.sshAgent) args.push('--ssh');
     args.push(...appleHostFlags(o.host));
     for (const m of o.mounts ?? []) {
       if (!m.source || !m.target) throw new RuntimeError('invalidArgument', 'A mount needs a source and a target.');
