@@ -10,6 +10,7 @@ import { parseArgs, shown, UsageError, type FlagSpec, type ParsedArgs } from './
 import { context } from './commands/context';
 import { create } from './commands/create';
 import { exec } from './commands/exec';
+import { forward } from './commands/forward';
 import { inspect } from './commands/inspect';
 import { restart, rm, start, stop } from './commands/lifecycle';
 import { logs } from './commands/logs';
@@ -27,8 +28,13 @@ Commands:
   context [DIR]                The container files detected in DIR: Compose, Dockerfiles,
                                dev containers, Kubernetes, and problems in them
   create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-hooks] [--rebuild]
+         [--forward all|none|git-identity,git-credentials,ssh-agent,gpg]
                                Create (or start and reuse) DIR's workspace container, its
-                               Features installed and lifecycle hooks run; --rebuild makes it anew
+                               Features installed and lifecycle hooks run; --rebuild makes it anew;
+                               it borrows this machine's git and SSH credentials (default all)
+  forward [DIR] [--forward LIST]
+                               Serve DIR's workspace container this machine's git identity and
+                               credentials, SSH and GPG agents until Ctrl-C (exec serves them too)
   ls [--all]                   List containers (running only unless --all)
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
@@ -64,6 +70,7 @@ const COMMANDS: Record<string, CliCommand> = {
   rm,
   tunnel,
   create,
+  forward,
 };
 /** Flags every command takes. */
 const GLOBAL_VALUED = ['runtime'];
@@ -74,7 +81,7 @@ const FLAGS: Record<string, [string[], string[]]> = {
   runtimes: [[], []],
   context: [[], []],
   create: [
-    ['source', 'image'],
+    ['source', 'image', 'forward'],
     ['no-hooks', 'no-post-create', 'rebuild'],
   ],
   ls: [[], ['all', 'a']],
@@ -85,7 +92,8 @@ const FLAGS: Record<string, [string[], string[]]> = {
     ['n', 'tail'],
     ['f', 'follow', 't', 'timestamps'],
   ],
-  exec: [['workspace', 'w', 'workdir', 'u', 'user'], ['no-tty']],
+  exec: [['workspace', 'w', 'workdir', 'u', 'user', 'forward'], ['no-tty']],
+  forward: [['forward'], []],
   tunnel: [['name', 'u', 'user', 'w', 'workdir'], []],
   start: [[], []],
   stop: [['t', 'time'], []],

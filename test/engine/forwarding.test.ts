@@ -31,6 +31,7 @@ import type { ContainerRuntime } from '../../src/core/runtime/types';
 import { createWorkspaceContainer, workspaceSources, type WorkspaceContainer } from '../../src/core/workspace';
 import { releaseForwarding, startForwarding } from '../../src/core/workspace/forwarding';
 import {
+  ENGINE_SOCKETS,
   engineCli,
   engineRuntime,
   isCI,
@@ -46,6 +47,7 @@ import { onPath, startTestSshd, type TestSshd } from '../support/sshd';
 
 const run = promisify(execFile);
 const FIXTURE = join(repoRoot, 'test/fixtures/workspaces/forwarding');
+const CWS = join(repoRoot, 'dist', 'cws.js');
 const GIT_USER = 'alice';
 const NAME = 'Cws Tester';
 const EMAIL = 'tester@example.invalid';
@@ -357,6 +359,47 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.notEqual(r.exitCode, 0);
       const post = await inContainer(made.id, 'cat /tmp/post-create-ls-remote.txt');
       assert.match(post.stdout, /could not read Username|terminal prompts disabled|Authentication failed/i);
+    });
+
+    it('cws exec serves the credentials for as long as it runs, and only then', async () => {
+      // Nobody serves now: the extension-less shell of a user who ran `docker exec` gets nothing.
+      await servers.closeAll();
+      assert.notEqual((await inContainer(a.id, `git ls-remote "${http.url}/proj.git"`)).exitCode, 0);
+      const env = {
+        ...hostEnv,
+        ...(engine === 'docker'
+          ? { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: `unix://${ENGINE_SOCKETS.docker}` }
+          : { CONTAINER_RUNTIME: 'podman' }),
+        GIT_TERMINAL_PROMPT: '0',
+      };
+      const cli = await run(
+        process.execPath,
+        [CWS, 'exec', '--workspace', folderA, '-u', 'dev', '--', 'git', 'ls-remote', `${http.url}/proj.git`],
+        { env, timeout: 60_000 },
+      ).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code?: number; stdout?: string; stderr?: string }) => ({
+          code: e.code ?? 1,
+          stdout: e.stdout ?? '',
+          stderr: e.stderr ?? '',
+        }),
+      );
+      outputs.push(cli.stdout, cli.stderr);
+      assert.equal(cli.code, 0, cli.stderr);
+      assert.match(cli.stdout, /\trefs\/heads\/main\n/);
+      assert.notEqual(
+        (await inContainer(a.id, `git ls-remote "${http.url}/proj.git"`)).exitCode,
+        0,
+        'served only while cws ran',
+      );
+      // Served again for the rest of the tests.
+      const c = (await rt.listContainers({ all: true })).find((x) => x.id === a.id)!;
+      await startForwarding(
+        rt,
+        { id: a.id, labels: c.labels, workspaceFolder: a.workspaceFolder, folder: folderA, user: 'dev' },
+        { choice: ALL_FORWARDED, servers, env: hostEnv },
+        { configure: false },
+      );
     });
 
     it("no secret in the log, the command output, the container's filesystem or the forwarding folder", async () => {

@@ -17,6 +17,9 @@ import { forwardLabel, parseForwardLabel } from '../../src/core/forwarding/forwa
 import { parseConfigList, renderGitInclude, safeEntries } from '../../src/core/forwarding/gitConfig';
 import { ALL_FORWARDED, NONE_FORWARDED } from '../../src/core/forwarding/types';
 import { engineIsLocal, forwardable, withForwarding } from '../../src/core/workspace/forwarding';
+import { UsageError } from '../../src/cli/args';
+import type { CliContext } from '../../src/cli/context';
+import { forwardChoice } from '../../src/cli/forward';
 
 const request = (lines: string[]) => ['action=get', 'timeout=900', ...lines, ''].join('\n');
 
@@ -164,5 +167,28 @@ describe('forwarding: the label and what each runtime can forward', () => {
     assert.equal(spec.env!.SSH_AUTH_SOCK, '/mine.sock');
     assert.equal(spec.mounts!.length, 1);
     assert.equal(spec.labels!['dev.containerworkspaces.forward'], '{}');
+  });
+});
+
+describe('forwarding: cws --forward', () => {
+  const ctxWith = (v?: string | true) =>
+    ({
+      args: { positionals: [], rest: [], flags: new Map(v === undefined ? [] : [['forward', v]]) },
+      out: () => undefined,
+      err: () => undefined,
+      runtime: () => Promise.reject(new Error('no runtime')),
+    }) as unknown as CliContext;
+
+  it('is all by default, none when asked, or the items listed; anything else is a usage error', () => {
+    assert.deepEqual(forwardChoice(ctxWith()), ALL_FORWARDED);
+    assert.deepEqual(forwardChoice(ctxWith('none')), NONE_FORWARDED);
+    assert.deepEqual(forwardChoice(ctxWith('ssh-agent,git-identity')), {
+      gitIdentity: true,
+      gitCredentials: false,
+      sshAgent: true,
+      gpg: false,
+    });
+    assert.throws(() => forwardChoice(ctxWith('ssh-agent,root')), UsageError);
+    assert.throws(() => forwardChoice(ctxWith(true)), UsageError);
   });
 });

@@ -14,6 +14,7 @@ import { execWithEnv, type WorkspaceHookRunner } from '../../core/workspace/hook
 import { UsageError } from '../args';
 import { folderArg, json, operands, type CliCommand, type CliContext } from '../context';
 import { safe, safeJson } from '../format';
+import { cliForwarding } from '../forward';
 
 const KINDS: readonly WorkspaceSourceKind[] = ['devcontainer', 'dockerfile', 'compose', 'image'];
 
@@ -101,8 +102,9 @@ function hookRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSignal):
  * `cws create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-hooks] [--rebuild] [--json]`:
  * creates DIR's workspace container (or reuses the one made before), from the given source or the
  * first one detected, Features installed and lifecycle hooks run (all of them, before it returns).
- * `--rebuild` removes the container first (never its volumes). Progress and hook output go to
- * stderr; stdout gets the name and id.
+ * `--rebuild` removes the container first (never its volumes). `--forward` says what it borrows from
+ * this machine (default all), served while cws runs. Progress and hook output go to stderr; stdout
+ * gets the name and id.
  */
 export const create: CliCommand = async (ctx) => {
   const flags = sourceFlags(ctx);
@@ -122,6 +124,8 @@ export const create: CliCommand = async (ctx) => {
     ac.abort();
   };
   process.once('SIGINT', onInterrupt);
+  // Served for the hooks (a postCreateCommand that clones), ended when cws exits.
+  const forwarding = cliForwarding(ctx);
   try {
     ctx.err(safe(source.label));
     const w = await createWorkspaceContainer(rt, {
@@ -136,6 +140,7 @@ export const create: CliCommand = async (ctx) => {
         ctx.args.flags.has('no-hooks') || ctx.args.flags.has('no-post-create')
           ? undefined
           : hookRunner(ctx, rt, ac.signal),
+      forwarding,
     });
     const failed = await w.hooksDone;
     if (failed) throw failed;
@@ -148,5 +153,6 @@ export const create: CliCommand = async (ctx) => {
     }
   } finally {
     process.off('SIGINT', onInterrupt);
+    await forwarding.close();
   }
 };

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { RuntimeError } from '../../core/runtime/errors';
+import type { ContainerRuntime } from '../../core/runtime/types';
 import { LABELS } from '../../core/runtime/labels';
 import { findWorkspaceContainer } from '../../core/workspace/find';
 import { UsageError } from '../args';
 import { folderArg, operands, type CliCommand, type CliContext } from '../context';
 import { safe } from '../format';
+import { whileServing } from '../forward';
 
 /**
  * Runs a command in a container; its exit code becomes cws's. With a terminal on both ends it is
@@ -26,6 +28,7 @@ export const exec: CliCommand = async (ctx) => {
   const rt = await ctx.runtime();
   let id = given;
   let defaultDir: string | undefined;
+  let labels: Record<string, string> = {};
   if (folder) {
     const c = await findWorkspaceContainer(rt, folder);
     if (!c)
@@ -36,7 +39,21 @@ export const exec: CliCommand = async (ctx) => {
       );
     id = c.id;
     defaultDir = c.labels[LABELS.workspaceTarget];
+    labels = c.labels;
+  } else if (given) {
+    // A workspace container named by id or name: served as well (any other has no such label).
+    labels = (await rt.inspect(given).catch(() => undefined))?.labels ?? {};
   }
+  await whileServing(ctx, rt, { id, labels }, () => run(ctx, rt, id, cmd, defaultDir), { quiet: true });
+};
+
+async function run(
+  ctx: CliContext,
+  rt: ContainerRuntime,
+  id: string,
+  cmd: string[],
+  defaultDir: string | undefined,
+): Promise<void> {
   const workingDir = strFlag(ctx, 'w') ?? strFlag(ctx, 'workdir') ?? defaultDir;
   const user = strFlag(ctx, 'u') ?? strFlag(ctx, 'user');
   if (process.stdin.isTTY && process.stdout.isTTY && !ctx.args.flags.has('no-tty')) {
@@ -68,7 +85,7 @@ export const exec: CliCommand = async (ctx) => {
   process.stdout.write(r.stdout);
   process.stderr.write(r.stderr);
   ctx.exitCode = r.exitCode;
-};
+}
 
 /** On this machine (the host runtime), as an argument array; resolves with its exit code. */
 function runHere(cmd: string[], cwd: string): Promise<number> {

@@ -1,3 +1,4 @@
+import { releaseForwarding } from '../../core/workspace/forwarding';
 import { UsageError } from '../args';
 import { operands, type CliCommand, type CliContext } from '../context';
 import { safe } from '../format';
@@ -24,10 +25,16 @@ function seconds(ctx: CliContext): number | undefined {
 export const start = each('start', async (ctx, id) => (await ctx.runtime()).start(id));
 export const stop = each('stop', async (ctx, id) => (await ctx.runtime()).stop(id, seconds(ctx)));
 export const restart = each('restart', async (ctx, id) => (await ctx.runtime()).restart(id, seconds(ctx)));
-/** Keeps volumes unless --volumes; a running container needs --force. */
-export const rm = each('rm', async (ctx, id) =>
-  (await ctx.runtime()).remove(id, {
+/**
+ * Keeps volumes unless --volumes; a running container needs --force. A workspace container's
+ * forwarding folder goes with it.
+ */
+export const rm = each('rm', async (ctx, id) => {
+  const rt = await ctx.runtime();
+  const labels = (await rt.inspect(id).catch(() => undefined))?.labels ?? {};
+  await rt.remove(id, {
     force: ctx.args.flags.has('force') || ctx.args.flags.has('f'),
     volumes: ctx.args.flags.has('volumes') || ctx.args.flags.has('v'),
-  }),
-);
+  });
+  await releaseForwarding(labels, undefined);
+});
