@@ -7,3 +7,5 @@ export { changedKinds, detectDirectory } from './detection/detect';
 export { excludeMatcher } from './detection/glob';
 export { createWorkspaceContainer, imageSource, workspaceSources } from './workspace';
 export { attachToWorkspaceContainer } from './workspace/attach';
+export { ForwardServers } from './forwarding/serve';
+export { parseForwardLabel, releaseForwarding, startForwarding } from './workspace/forwarding';

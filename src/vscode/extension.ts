@@ -1,3 +1,4 @@
+import { affectsForwarding, windowForwarding } from './forwarding/forwarding';
 import * as vscode from 'vscode';
 import type { ContainerWorkspacesApi } from './api';
 import { registerCommands } from './commands';
@@ -127,7 +128,10 @@ function wireSession(session: RuntimeSession): vscode.Disposable[] {
   return [
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (affectsRuntimeSelection(e)) void session.reselect();
+      if (affectsForwarding(e)) void windowForwarding.settingsChanged();
     }),
+    // Trust granted: what the workspace containers borrow from this machine is served again as set.
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void windowForwarding.settingsChanged()),
     // An engine that was down may have been started meanwhile: check again when the user comes back.
     vscode.window.onDidChangeWindowState((w) => {
       if (w.focused && session.state === 'unreachable') void session.connect();
@@ -189,10 +193,10 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
 
 /**
  * Everything else is in context.subscriptions. What the window's workspace containers' configs ask
- * for on close (shutdownAction) is done here, as VS Code waits for it.
+ * for on close (shutdownAction) is done here, as VS Code waits for it; the forwarding's sockets close.
  */
-export function deactivate(): Promise<void> {
-  return shutdownActions.run(lastRuntime?.());
+export async function deactivate(): Promise<void> {
+  await Promise.all([shutdownActions.run(lastRuntime?.()), windowForwarding.close()]);
 }
 
 /** The session's runtime, for deactivate() (set by activate). */

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { FORWARD_FILES, FORWARD_ITEMS, FORWARD_MOUNT, type ForwardItem, type ForwardState } from './types';
+import { FORWARD_FILES, FORWARD_MOUNT, forwardedItems, type ForwardState } from './types';
 
 /** Where the forwarding folders live: CWS_FORWARD_DIR, else $XDG_CACHE_HOME/cws-fwd, else ~/.cache/cws-fwd. */
 export function forwardBase(env: NodeJS.ProcessEnv = process.env): string {
@@ -88,9 +88,7 @@ export function parseForwardLabel(label: string | undefined): ForwardState | und
   try {
     const v = JSON.parse(label) as { dir?: unknown; items?: unknown };
     if (typeof v.dir !== 'string' || !isAbsolute(v.dir) || !DIR_NAME.test(basename(v.dir))) return undefined;
-    const items = Array.isArray(v.items)
-      ? FORWARD_ITEMS.filter((i) => (v.items as unknown[]).includes(i))
-      : ([] as ForwardItem[]);
+    const items = forwardedItems(label);
     return { dir: v.dir, items };
   } catch {
     return undefined;

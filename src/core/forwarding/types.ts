@@ -47,3 +47,14 @@ export const FORWARD_FILES = {
 export function forwardWords(items: readonly ForwardItem[]): string {
   return items.map((i) => FORWARD_WORDS[i]).join(', ');
 }
+
+/** The items a container's forwarding label names (for a tooltip; nothing for a label we did not write). */
+export function forwardedItems(label: string | undefined): ForwardItem[] {
+  if (!label) return [];
+  try {
+    const v = JSON.parse(label) as { items?: unknown };
+    return Array.isArray(v.items) ? FORWARD_ITEMS.filter((i) => (v.items as unknown[]).includes(i)) : [];
+  } catch {
+    return [];
+  }
+}

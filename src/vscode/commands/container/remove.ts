@@ -4,6 +4,7 @@ import type { ContainerSummary } from '../../../core/runtime/types';
 import type { Command } from '../types';
 import { runOnContainers } from './runOnContainers';
 import { containerTargets } from './targets';
+import { windowForwarding } from '../../forwarding/forwarding';
 
 const isRunning = (c: ContainerSummary) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 
@@ -59,7 +60,11 @@ export const removeContainer: Command = {
         one: (name) => vscode.l10n.t('Removing {0}…', name),
         many: (count) => vscode.l10n.t('Removing {0} containers…', count),
       },
-      action: (rt, c) => rt.remove(c.id, { force: running.includes(c), volumes }),
+      action: async (rt, c) => {
+        await rt.remove(c.id, { force: running.includes(c), volumes });
+        // A workspace container's forwarding folder goes with it.
+        await windowForwarding.removed(c.labels, c.id);
+      },
     });
   },
 };

@@ -10,6 +10,7 @@ import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { Command, CommandDeps } from '../types';
 import { hookRunner } from './hookRunner';
 import { shutdownActions } from '../../shutdown/shutdownActions';
+import { windowForwarding } from '../../forwarding/forwarding';
 
 /** Options when run from code (tests, other extensions); from the UI everything is asked. */
 interface CreateArgs {
@@ -149,6 +150,7 @@ function createWithProgress(
           rebuild,
           insecureHosts: insecureHosts(),
           hooks: vscode.workspace.isTrusted ? hookRunner(deps, folder, rt) : undefined,
+          forwarding: windowForwarding.forCreate(deps.log),
         });
       } finally {
         sub.dispose();
@@ -166,6 +168,20 @@ function insecureHosts(): string[] {
 /** Logs what was made, and says so with a way into it. */
 function announce(deps: CommandDeps, result: WorkspaceContainer, folder: TargetFolder, source: WorkspaceSource): void {
   deps.live.store.touch([result.id]);
+  const rt = deps.session.runtime;
+  // Served from now on; kept to be served again as the settings change.
+  if (rt)
+    void rt.inspect(result.id).then(
+      (c) =>
+        windowForwarding.remember({
+          rt,
+          container: c,
+          workspaceFolder: result.workspaceFolder,
+          folder: folder.path,
+          ...(result.remoteUser ? { user: result.remoteUser } : {}),
+        }),
+      () => undefined,
+    );
   const action = source.devcontainer?.shutdownAction;
   if (action === 'stopContainer' || action === 'stopCompose')
     shutdownActions.record({ containerId: result.id, action });

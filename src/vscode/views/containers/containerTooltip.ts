@@ -1,10 +1,26 @@
 import * as vscode from 'vscode';
+import { forwardedItems, type ForwardItem } from '../../../core/forwarding/types';
+import { LABELS } from '../../../core/runtime/labels';
 import type { ContainerSummary, MountInfo } from '../../../core/runtime/types';
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
 import { stateWord } from '../../ui/stateWords';
 
 const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+/** What a workspace container borrows from this machine, in words. */
+function forwardWord(i: ForwardItem): string {
+  switch (i) {
+    case 'gitIdentity':
+      return vscode.l10n.t('git identity');
+    case 'gitCredentials':
+      return vscode.l10n.t('git credentials');
+    case 'sshAgent':
+      return vscode.l10n.t('SSH agent');
+    case 'gpg':
+      return vscode.l10n.t('GPG signing');
+  }
+}
 
 /** "5 minutes ago", for the tooltip (built when shown, so it is current). */
 export function ago(ms: number, now = Date.now()): string {
@@ -81,6 +97,9 @@ export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel
   }
   if (workspace) lines.push(`$(root-folder) ${vscode.l10n.t('In this workspace ({0})', md(workspace))}`);
   if (tunnel) lines.push(`$(remote) ${tunnelLine(tunnel)}`);
+  const borrowed = forwardedItems(c.labels[LABELS.forward]);
+  if (borrowed.length)
+    lines.push(`$(key) ${vscode.l10n.t('Borrows from this machine: {0}', borrowed.map(forwardWord).join(', '))}`);
   const ports = portsLine(c);
   if (ports) lines.push(ports);
   for (const m of c.mounts ?? []) lines.push(mountLine(m));
