@@ -29,6 +29,9 @@ Commands:
                                dev containers, Kubernetes, and problems in them
   create [DIR] [--source devcontainer|dockerfile|compose|image] [--image REF] [--no-hooks] [--rebuild]
          [--forward all|none|git-identity,git-credentials,ssh-agent,gpg]
+  create --repo URL [--ref REF] [--image REF] [--clone-image IMAGE] [--clone-network NET] [--forward LIST]
+                               The repository cloned into a volume (the same URL reuses it), and
+                               a workspace container made from its dev container config
                                Create (or start and reuse) DIR's workspace container, its
                                Features installed and lifecycle hooks run; --rebuild makes it anew;
                                it borrows this machine's git and SSH credentials (default all)
@@ -39,7 +42,7 @@ Commands:
   inspect ID... [--raw]        Details as JSON (--raw adds the engine's own document)
   stats [ID...]                One stats snapshot (default: every running container)
   logs ID [-f] [-n N] [-t]     Print logs; -f follows, -n tails N lines, -t adds timestamps
-  exec ID|--workspace DIR [-w DIR] [-u USER] -- CMD [ARG...]
+  exec ID|--workspace DIR|--repo URL [-w DIR] [-u USER] -- CMD [ARG...]
                                Run a command in a container, or in DIR's workspace container
                                (TTY when attached to one); with --runtime host, in DIR here
   tunnel start ID [--name NAME] [-u USER] [-w DIR]
@@ -81,7 +84,7 @@ const FLAGS: Record<string, [string[], string[]]> = {
   runtimes: [[], []],
   context: [[], []],
   create: [
-    ['source', 'image', 'forward'],
+    ['source', 'image', 'forward', 'repo', 'ref', 'clone-image', 'clone-network'],
     ['no-hooks', 'no-post-create', 'rebuild'],
   ],
   ls: [[], ['all', 'a']],
@@ -92,7 +95,7 @@ const FLAGS: Record<string, [string[], string[]]> = {
     ['n', 'tail'],
     ['f', 'follow', 't', 'timestamps'],
   ],
-  exec: [['workspace', 'w', 'workdir', 'u', 'user', 'forward'], ['no-tty']],
+  exec: [['workspace', 'repo', 'w', 'workdir', 'u', 'user', 'forward'], ['no-tty']],
   forward: [['forward'], []],
   tunnel: [['name', 'u', 'user', 'w', 'workdir'], []],
   start: [[], []],

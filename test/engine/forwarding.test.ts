@@ -186,11 +186,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           c.labels[LABELS.workspace]?.startsWith(root),
         );
         await Promise.all(ours.map((c) => rt.remove(c.id, { force: true }).catch(() => undefined)));
-        const ids = await engineCli(engine, ['images', '-q', '--filter', `label=${TEST_LABEL}=forwarding`]).catch(
-          () => '',
-        );
-        for (const i of new Set(ids.split('\n').filter(Boolean)))
-          await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
+        for (const dir of folders) {
+          const ids = await engineCli(engine, ['images', '-q', '--filter', `label=${LABELS.workspace}=${dir}`]);
+          for (const i of new Set(ids.split('\n').filter(Boolean)))
+            await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
+        }
         void rt.close();
       }
       await http?.close();
@@ -199,8 +199,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       rmSync(root, { recursive: true, force: true });
     });
 
+    const folders: string[] = [];
     const create = async (name: string, choice: ForwardChoice) => {
       const folder = join(mkdtempSync(join(root, 'f-')), name);
+      folders.push(folder);
       cpSync(FIXTURE, folder, { recursive: true });
       const ctx = await detectDirectory(folder, { env: hostEnv });
       const source = workspaceSources(ctx).find((s) => s.kind === 'devcontainer')!;

@@ -11,6 +11,7 @@ import {
   type WorkspaceSourceKind,
 } from '../../core/workspace';
 import { execWithEnv, type WorkspaceHookRunner } from '../../core/workspace/hooks';
+import { createFromRepository } from '../../core/workspace/repoVolume';
 import { UsageError } from '../args';
 import { folderArg, json, operands, type CliCommand, type CliContext } from '../context';
 import { safe, safeJson } from '../format';
@@ -107,6 +108,7 @@ function hookRunner(ctx: CliContext, rt: ContainerRuntime, signal: AbortSignal):
  * gets the name and id.
  */
 export const create: CliCommand = async (ctx) => {
+  if (ctx.args.flags.has('repo')) return createFromRepo(ctx);
   const flags = sourceFlags(ctx);
   const dir = folderArg(operands(ctx)[0] ?? '.');
   const source =
@@ -156,3 +158,66 @@ export const create: CliCommand = async (ctx) => {
     await forwarding.close();
   }
 };
+
+/** Cancels on Ctrl-C; the returned function stops listening. */
+function interruptible(ctx: CliContext): { signal: AbortSignal; done: () => void } {
+  const ac = new AbortController();
+  const onInterrupt = () => {
+    ctx.err('Cancelling…');
+    ac.abort();
+  };
+  process.once('SIGINT', onInterrupt);
+  return { signal: ac.signal, done: () => process.off('SIGINT', onInterrupt) };
+}
+
+/**
+ * `cws create --repo URL [--ref REF] [--image REF] [--clone-image IMG] [--clone-network NET]`: the
+ * repository cloned into a volume (the same URL reuses it) by a helper container with this
+ * machine's credentials, and a workspace container made from its dev container config (or the image).
+ */
+async function createFromRepo(ctx: CliContext): Promise<void> {
+  const url = valueFlag(ctx, 'repo', 'URL')!;
+  const ref = valueFlag(ctx, 'ref', 'REF');
+  const image = valueFlag(ctx, 'image', 'REF');
+  const cloneImage = valueFlag(ctx, 'clone-image', 'IMAGE');
+  const network = valueFlag(ctx, 'clone-network', 'NETWORK');
+  if (operands(ctx).length) throw new UsageError('--repo takes no folder: the workspace is the repository');
+  if (ctx.args.flags.has('source')) throw new UsageError('--repo goes without --source (the repository says)');
+  const rt = await ctx.runtime();
+  const { signal, done } = interruptible(ctx);
+  const forwarding = cliForwarding(ctx);
+  try {
+    const w = await createFromRepository(rt, {
+      repo: { url, ...(ref ? { ref } : {}) },
+      ...(image ? { image } : {}),
+      clone: { ...(cloneImage ? { image: cloneImage } : {}), ...(network ? { network } : {}) },
+      endpointUrl: rt.endpoint,
+      signal,
+      onProgress: (p) => ctx.err(safe(p.message)),
+      rebuild: ctx.args.flags.has('rebuild'),
+      hooks: ctx.args.flags.has('no-hooks') ? undefined : hookRunner(ctx, rt, signal),
+      forwarding,
+    });
+    const failed = await w.hooksDone;
+    if (failed) throw failed;
+    if (json(ctx))
+      ctx.out(
+        safeJson({
+          id: w.id,
+          name: w.name,
+          created: w.created,
+          workspaceFolder: w.workspaceFolder,
+          volume: w.volume,
+          folder: w.folder,
+        }),
+      );
+    else {
+      const at = `${safe(w.workspaceFolder)} in volume ${safe(w.volume)}`;
+      ctx.err(`${w.created ? 'Created' : 'Reused'} ${safe(w.name)}; the clone is at ${at}.`);
+      ctx.out(`${safe(w.name)} ${safe(w.id)}`);
+    }
+  } finally {
+    done();
+    await forwarding.close();
+  }
+}

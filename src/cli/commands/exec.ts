@@ -15,10 +15,25 @@ import { whileServing } from '../forward';
  */
 export const exec: CliCommand = async (ctx) => {
   const workspace = strFlag(ctx, 'workspace');
+  const repo = strFlag(ctx, 'repo');
   const [given] = operands(ctx);
   const cmd = ctx.args.rest;
-  if ((!given && !workspace) || (given && workspace) || !cmd.length)
-    throw new UsageError('usage: cws exec ID|--workspace DIR -- CMD [ARG...]');
+  if ([given, workspace, repo].filter(Boolean).length !== 1 || !cmd.length)
+    throw new UsageError('usage: cws exec ID|--workspace DIR|--repo URL -- CMD [ARG...]');
+  if (repo) {
+    // A workspace cloned into a volume: found by its repository's URL, started in the clone.
+    const rt = await ctx.runtime();
+    const url = repo.trim();
+    const c = (await rt.listContainers({ all: true })).find((x) => x.labels[LABELS.repo] === url);
+    if (!c)
+      throw new RuntimeError(
+        'notFound',
+        `No workspace container was cloned from ${url}.`,
+        `Create it first: cws create --repo ${JSON.stringify(url)}`,
+      );
+    await whileServing(ctx, rt, c, () => run(ctx, rt, c.id, cmd, c.labels[LABELS.workspaceTarget]), { quiet: true });
+    return;
+  }
   if (workspace && ctx.isHost) {
     // The host runtime: the command runs here, in the folder.
     ctx.exitCode = await runHere(cmd, folderArg(workspace));

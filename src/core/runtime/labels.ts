@@ -21,4 +21,8 @@ export const LABELS = {
   featureHooks: 'dev.containerworkspaces.features.hooks',
   /** Our own: what the container borrows from this machine and the folder it is served from (JSON). */
   forward: 'dev.containerworkspaces.forward',
+  /** Our own: the repository a workspace container's volume was cloned from (its URL). */
+  repo: 'dev.containerworkspaces.repo',
+  /** Our own: the volume holding that clone (also on the clone's helper containers). */
+  repoVolume: 'dev.containerworkspaces.repo.volume',
 } as const;

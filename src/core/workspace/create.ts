@@ -301,6 +301,7 @@ async function createFromImage(
   }
   o.onProgress?.({ message: `Started ${plan.name}.`, increment: 20 });
   const made = workspaceContainer(plan, id, plan.name, true);
+  await giveClone(rt, plan, made, o);
   await forwardNow(rt, made, fw ? fw.labels : {}, { ...o, forwarding: fw ? o.forwarding : undefined }, folder, true);
   try {
     return await withHooks(rt, 'create', inputs, plan, o, made, {
@@ -354,6 +355,25 @@ function featureMounts(
       if (m.tmpfs) plan.host.tmpfs = { ...(plan.host.tmpfs ?? {}), [m.tmpfs.target]: m.tmpfs.options };
     }
   return out;
+}
+
+/**
+ * A repository cloned just now belongs to root (the helper cloned it): given to the remote user
+ * before any hook runs, so they can work in it.
+ */
+async function giveClone(
+  rt: ContainerRuntime,
+  plan: WorkspacePlan,
+  w: WorkspaceContainer,
+  o: CreateWorkspaceOptions,
+): Promise<void> {
+  const user = w.remoteUser ?? plan.containerUser;
+  if (!plan.volume?.fresh || !user || user === 'root' || user === '0') return;
+  const r = await rt
+    .exec(w.id, { cmd: ['chown', '-R', `${user}:`, '--', plan.volume.path], user: '0', signal: o.signal })
+    .catch((err: Error) => ({ exitCode: -1, stderr: err.message }));
+  if (r.exitCode !== 0)
+    o.onProgress?.({ message: `Note: the clone could not be given to ${user} (chown: exit code ${r.exitCode}).` });
 }
 
 /**
@@ -514,7 +534,12 @@ export async function createWorkspaceContainer(
   o: CreateWorkspaceOptions,
 ): Promise<WorkspaceContainer> {
   const folder = resolve(o.folder);
-  const plan = planWorkspace(folder, o.source, { runtime: rt.id, env: o.env, labels: o.labels });
+  const plan = planWorkspace(folder, o.source, {
+    runtime: rt.id,
+    env: o.env,
+    labels: o.labels,
+    ...(o.volume ? { volume: o.volume } : {}),
+  });
   checkRuntimeCanRun(rt, plan);
   checkSignal(o.signal);
   for (const w of plan.warnings) o.onProgress?.({ message: `Warning: ${w}` });

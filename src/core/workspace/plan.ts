@@ -16,7 +16,9 @@ import { defaultWorkspaceFolder, isDefaultMountString, parseMount, parseMountStr
 import { parseRunArgs, type RunArgsOptions } from './runArgs';
 import { workspaceContainerName, workspaceImageTag } from './name';
 import { devcontainerIdFor, substitute, type SubstitutionContext } from './substitute';
-import type { WorkspaceSource, WorkspaceSourceKind } from './types';
+import { REPO_MOUNT, type WorkspaceSource, type WorkspaceSourceKind, type WorkspaceVolume } from './types';
+
+export type { WorkspaceVolume } from './types';
 
 /**
  * Keeps a container up with nothing to do: busybox-safe (no `sleep infinity`), and it ends at once
@@ -92,12 +94,16 @@ export interface WorkspacePlan {
   configFile?: string;
   /** The dev container config itself (its Features are resolved at create). */
   devcontainer?: DevcontainerConfig;
+  /** The repository volume the workspace is in, when it is one. */
+  volume?: WorkspaceVolume;
 }
 
 export interface PlanOptions {
   runtime: RuntimeId;
   env?: NodeJS.ProcessEnv;
   labels?: Record<string, string>;
+  /** The workspace is a repository cloned into this volume (mounted at /workspaces), not the folder. */
+  volume?: WorkspaceVolume;
 }
 
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '0.0.0.0', '::1']);
@@ -155,7 +161,8 @@ function devcontainerPlan(
   o: PlanOptions,
 ): WorkspacePlan {
   const workspaceFolder =
-    substitute(dc.workspaceFolder, sub) || (dc.kind === 'compose' ? '/' : defaultWorkspaceFolder(folder));
+    substitute(dc.workspaceFolder, sub) ||
+    (dc.kind === 'compose' ? '/' : (o.volume?.path ?? defaultWorkspaceFolder(folder)));
   const subIn: SubstitutionContext = {
     ...sub,
     containerWorkspaceFolder: workspaceFolder,
@@ -177,7 +184,7 @@ function devcontainerPlan(
     ...base,
     kind: 'devcontainer',
     workspaceFolder,
-    mount: devcontainerMount(folder, dc, workspaceFolder, subIn),
+    mount: o.volume ? volumeMount(o.volume) : devcontainerMount(folder, dc, workspaceFolder, subIn),
     env,
     ports: dc.kind === 'compose' ? [] : forwardedPorts(dc.forwardPorts),
     containerUser: dc.containerUser,
@@ -251,6 +258,11 @@ function buildFromOptions(
     ...(cacheFrom.length ? { cacheFrom } : {}),
   };
   if (Object.keys(extras).length) image.options = extras;
+}
+
+/** A repository volume, mounted where its clone is found (`/workspaces/<name>`). */
+function volumeMount(v: WorkspaceVolume): MountSpec {
+  return { type: 'volume', source: v.name, target: REPO_MOUNT };
 }
 
 /** The workspace folder's mount for a dev container: its workspaceMount, the default bind, or none. */
@@ -347,8 +359,27 @@ export function planWorkspace(folder: string, source: WorkspaceSource, o: PlanOp
     default:
       throw new RuntimeError('invalidArgument', `Unknown workspace source "${(source as { kind: string }).kind}".`);
   }
+  if (o.volume) fromVolume(plan, source, o.volume);
   plan.labels[LABELS.workspaceTarget] = plan.workspaceFolder;
   return plan;
+}
+
+/** A repository volume as the workspace: its mount and folder (for an image too), its labels. */
+function fromVolume(plan: WorkspacePlan, source: WorkspaceSource, v: WorkspaceVolume): void {
+  if (plan.compose)
+    throw new RuntimeError(
+      'invalidArgument',
+      'A Compose workspace cannot be made from a repository volume yet.',
+      'Clone the repository into a folder here and open that folder instead.',
+    );
+  if (source.kind !== 'devcontainer') {
+    plan.mount = volumeMount(v);
+    plan.workspaceFolder = v.path;
+  } else if (source.devcontainer?.workspaceMount)
+    plan.warnings.push('workspaceMount: not applied to a workspace cloned into a volume (the volume is mounted).');
+  plan.volume = v;
+  plan.labels[LABELS.repo] = v.url;
+  plan.labels[LABELS.repoVolume] = v.name;
 }
 
 /** The folder bound at /workspaces/<name> and the shell's directory there; keepAlive: our own command. */

@@ -71,6 +71,8 @@ export interface CreateWorkspaceOptions {
   env?: NodeJS.ProcessEnv;
   /** What the container borrows from this machine (git identity and credentials, SSH and GPG agents); omit: nothing. */
   forwarding?: WorkspaceForwarding;
+  /** The workspace is a repository cloned into this volume; `folder` holds its config copied out. */
+  volume?: WorkspaceVolume;
 }
 
 /** How a create or an attach forwards: what is on, who serves, this machine's environment. */
@@ -114,3 +116,17 @@ export interface WorkspaceHookRunner {
   /** Runs initializeCommand on the host in `cwd`; absent: initializeCommand is not run (and said so). */
   onHost?(argv: string[], ctx: LifecycleExecContext, cwd: string): Promise<{ exitCode: number }>;
 }
+
+/** A repository cloned into a named volume, as a workspace. */
+export interface WorkspaceVolume {
+  name: string;
+  /** Its URL (a label: the Containers view and `cws` find the workspace by it). */
+  url: string;
+  /** Inside the container: the clone (`/workspaces/<name>`). */
+  path: string;
+  /** Cloned just now (its files are given to the remote user). */
+  fresh: boolean;
+}
+
+/** Where a repository volume is mounted. */
+export const REPO_MOUNT = '/workspaces';

@@ -1,0 +1,229 @@
+// A workspace cloned from a repository into a volume, on dockerd and Podman: the repository is served
+// over HTTPS-style basic auth by git http-backend on loopback (this machine's git holds the password),
+// cloned by a helper container (the Debian image, on the host's network to reach loopback) with the
+// forwarded credentials, its dev container config read from the volume, and the workspace container
+// made with the volume as its workspace folder. The same URL reuses the volume; without the
+// credentials the clone fails, says why and leaves nothing half-cloned; removing keeps the volume.
+import * as assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ForwardServers } from '../../src/core/forwarding/serve';
+import { ALL_FORWARDED, NONE_FORWARDED } from '../../src/core/forwarding/types';
+import { RuntimeError } from '../../src/core/runtime/errors';
+import { LABELS } from '../../src/core/runtime/labels';
+import type { ContainerRuntime } from '../../src/core/runtime/types';
+import { createFromRepository, repoVolumeName, type RepoCreateOptions } from '../../src/core/workspace/repoVolume';
+import {
+  DEBIAN_IMAGE,
+  ENGINE_SOCKETS,
+  engineCli,
+  engineRuntime,
+  requireDebianImage,
+  requireEngine,
+  TEST_LABEL,
+  type EngineId,
+} from '../support/engines';
+import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
+import { recordingHooks } from '../support/hooks';
+import { repoRoot } from '../support/paths';
+
+const run = promisify(execFile);
+const CWS = join(repoRoot, 'dist', 'cws.js');
+
+for (const engine of ['docker', 'podman'] as EngineId[]) {
+  describe(`a workspace cloned from a repository into a volume on ${engine} (real engine, loopback git server)`, function () {
+    this.timeout(300_000);
+    const root = mkdtempSync(join(tmpdir(), `cws-repo-${engine}-`));
+    const password = `pw-${Math.random().toString(36).slice(2)}-Clone`;
+    const tag = `${process.pid}-${engine}`;
+    let rt: ContainerRuntime;
+    let http: GitHttpServer;
+    let hostEnv: NodeJS.ProcessEnv;
+    let url = '';
+    const servers = new ForwardServers();
+    const progress: string[] = [];
+    const folders = new Set<string>();
+
+    const create = (more: Partial<RepoCreateOptions> = {}) => {
+      const { runner } = recordingHooks(rt);
+      return createFromRepository(rt, {
+        repo: { url },
+        clone: { image: DEBIAN_IMAGE, network: 'host' },
+        env: hostEnv,
+        hooks: runner,
+        labels: { [TEST_LABEL]: tag },
+        forwarding: { choice: ALL_FORWARDED, servers, env: hostEnv },
+        onProgress: (p) => progress.push(p.message),
+        ...more,
+      });
+    };
+    const volumes = async () =>
+      (await engineCli(engine, ['volume', 'ls', '-q'])).split('\n').filter((v) => v.startsWith('cws-repo-'));
+
+    before(async function () {
+      requireEngine(this, engine);
+      await requireDebianImage(this, engine);
+      rt = engineRuntime(engine);
+      const home = join(root, 'home');
+      const repos = join(root, 'repos');
+      mkdirSync(home);
+      mkdirSync(repos);
+      http = await startGitHttpServer({ root: repos, user: 'carol', password });
+      // A path of its own per engine: the two describe blocks must not share a volume.
+      url = `${http.url}/team/${engine}-app.git`;
+      hostEnv = {
+        ...process.env,
+        HOME: home,
+        GIT_CONFIG_NOSYSTEM: '1',
+        CWS_FORWARD_DIR: join(root, 'fwd'),
+        CWS_REPOS_DIR: join(root, 'repo-configs'),
+      };
+      writeFileSync(
+        join(home, '.gitconfig'),
+        '[user]\n\tname = Carol\n\temail = carol@example.invalid\n[credential]\n\thelper = store\n',
+      );
+      writeFileSync(join(home, '.git-credentials'), `http://carol:${password}@127.0.0.1:${http.port}\n`, {
+        mode: 0o600,
+      });
+      const bare = join(repos, 'team', `${engine}-app.git`);
+      mkdirSync(join(repos, 'team'));
+      await run('git', ['init', '-q', '--bare', bare], { env: hostEnv });
+      const seed = join(root, 'seed');
+      mkdirSync(join(seed, '.devcontainer'), { recursive: true });
+      writeFileSync(join(seed, 'README.md'), '# the app\n');
+      writeFileSync(
+        join(seed, '.devcontainer', 'Dockerfile'),
+        `FROM ${DEBIAN_IMAGE}\nRUN useradd -m -s /bin/bash dev\nUSER dev\n`,
+      );
+      writeFileSync(
+        join(seed, '.devcontainer', 'devcontainer.json'),
+        JSON.stringify({
+          name: 'App from a volume',
+          build: { dockerfile: 'Dockerfile' },
+          remoteUser: 'dev',
+          runArgs: ['--network=host'],
+          postCreateCommand: 'git log -1 --format=%s > /tmp/post-create.txt && touch written-by-dev',
+        }),
+      );
+      const git = (...args: string[]) => run('git', ['-C', seed, ...args], { env: hostEnv });
+      await run('git', ['init', '-q', seed], { env: hostEnv });
+      await git('add', '.');
+      await git('commit', '-q', '-m', 'the first commit');
+      await git('push', '-q', bare, 'HEAD:refs/heads/main');
+      await run('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/main'], { env: hostEnv });
+    });
+
+    after(async function () {
+      await servers.closeAll();
+      if (rt) {
+        const ours = (await rt.listContainers({ all: true })).filter((c) => c.labels[TEST_LABEL] === tag);
+        await Promise.all(ours.map((c) => rt.remove(c.id, { force: true }).catch(() => undefined)));
+        for (const dir of folders) {
+          const images = await engineCli(engine, ['images', '-q', '--filter', `label=${LABELS.workspace}=${dir}`]);
+          for (const i of new Set(images.split('\n').filter(Boolean)))
+            await engineCli(engine, ['rmi', '-f', i]).catch(() => undefined);
+        }
+        await engineCli(engine, ['volume', 'rm', '-f', repoVolumeName({ url })]).catch(() => undefined);
+        void rt.close();
+      }
+      await http?.close();
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it('without the credentials the clone fails with the address named, and nothing is left in the volume', async () => {
+      const err = await create({ forwarding: { choice: NONE_FORWARDED, servers, env: hostEnv } }).then(
+        () => assert.fail('the clone needs the credentials'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof RuntimeError);
+      assert.match(err.message, new RegExp(`git clone of ${url.replace(/[.]/g, '\\.')} failed \\(exit code 128\\)`));
+      assert.ok(
+        progress.some((l) => /could not read Username|terminal prompts disabled/.test(l)),
+        progress.join('\n'),
+      );
+      const left = await engineCli(engine, [
+        'run',
+        '--rm',
+        '-v',
+        `${repoVolumeName({ url })}:/workspaces`,
+        DEBIAN_IMAGE,
+        'ls',
+        '-A',
+        '/workspaces',
+      ]);
+      assert.equal(left, '');
+      const helpers = (await rt.listContainers({ all: true })).filter(
+        (c) => c.labels[TEST_LABEL] === tag && c.labels['dev.containerworkspaces.helper'],
+      );
+      assert.deepEqual(helpers, [], 'no helper container is left');
+    });
+
+    it('clones with this machine’s credentials, builds from the config in the volume, works in the clone as the remote user', async () => {
+      progress.length = 0;
+      const w = await create();
+      folders.add(w.folder);
+      assert.equal(await w.hooksDone, undefined);
+      assert.equal(w.created, true);
+      assert.equal(w.workspaceFolder, `/workspaces/${engine}-app`);
+      assert.equal(w.volume, repoVolumeName({ url }));
+      assert.ok((await volumes()).includes(w.volume));
+      const c = await rt.inspect(w.id);
+      assert.equal(c.labels[LABELS.repo], url);
+      assert.equal(c.labels[LABELS.repoVolume], w.volume);
+      const mount = c.mounts.find((m) => m.destination === '/workspaces');
+      assert.equal(mount?.type, 'volume');
+      assert.equal(mount?.source, w.volume);
+      const r = await rt.exec(w.id, {
+        cmd: [
+          '/bin/sh',
+          '-c',
+          'pwd; cat README.md; stat -c %U written-by-dev .git; cat /tmp/post-create.txt; git status --short | wc -l',
+        ],
+        user: 'dev',
+        workingDir: w.workspaceFolder,
+      });
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n'), [
+        `/workspaces/${engine}-app`,
+        '# the app',
+        'dev',
+        'dev',
+        'the first commit',
+        '1',
+      ]);
+      assert.ok(
+        progress.some((l) => l.startsWith('Cloning ')),
+        progress.join('\n'),
+      );
+    });
+
+    it('the same URL again reuses the volume and the container; cws exec --repo starts in the clone', async () => {
+      progress.length = 0;
+      const again = await create();
+      assert.equal(again.created, false);
+      assert.ok(progress.includes(`Reusing the clone in volume ${again.volume}.`), progress.join('\n'));
+      const env = {
+        ...hostEnv,
+        ...(engine === 'docker'
+          ? { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: `unix://${ENGINE_SOCKETS.docker}` }
+          : { CONTAINER_RUNTIME: 'podman' }),
+      };
+      const { stdout } = await run(process.execPath, [CWS, 'exec', '--repo', url, '-u', 'dev', '--', 'pwd'], {
+        env,
+        timeout: 60_000,
+      });
+      assert.equal(stdout.trim(), `/workspaces/${engine}-app`);
+    });
+
+    it('removing the workspace container keeps the volume', async () => {
+      const c = (await rt.listContainers({ all: true })).find(
+        (x) => x.labels[LABELS.repo] === url && !x.labels['dev.containerworkspaces.helper'],
+      )!;
+      await rt.remove(c.id, { force: true });
+      assert.ok((await volumes()).includes(repoVolumeName({ url })));
+    });
+  });
+}
