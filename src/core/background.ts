@@ -9,3 +9,10 @@ export { createWorkspaceContainer, imageSource, workspaceSources } from './works
 export { attachToWorkspaceContainer } from './workspace/attach';
 export { ForwardServers } from './forwarding/serve';
 export { parseForwardLabel, releaseForwarding, startForwarding } from './workspace/forwarding';
+export {
+  checkRepoUrl,
+  createFromRepository,
+  repoConfigFolder,
+  repoFolderName,
+  repoVolumeName,
+} from './workspace/repoVolume';

@@ -19,6 +19,7 @@ import { stopContainer } from './container/stop';
 import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
 import { createWorkspaceContainer } from './workspace/createWorkspaceContainer';
+import { createWorkspaceContainerFromRepository } from './workspace/createFromRepository';
 import { followLogs } from './workspace/followLogs';
 import { rebuildWorkspaceContainer } from './workspace/rebuildWorkspaceContainer';
 import { openShell } from './workspace/openShell';
@@ -56,6 +57,7 @@ const COMMANDS: Command[] = [
   composeRestart,
   composeLogs,
   createWorkspaceContainer,
+  createWorkspaceContainerFromRepository,
   rebuildWorkspaceContainer,
   openShell,
   runInContainer,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
+import { LABELS } from '../../../core/runtime/labels';
 import type { ContainerSummary } from '../../../core/runtime/types';
 import type { Command } from '../types';
 import { runOnContainers } from './runOnContainers';
@@ -29,7 +30,12 @@ function confirmationDetail(list: ContainerSummary[], running: ContainerSummary[
           .map((c) => shownName(c.name))
           .join(', ') + (list.length > 10 ? ` ${vscode.l10n.t('and {0} more', list.length - 10)}` : '')
       : '';
-  return [names && `${names}.`, stopped, volumes].filter(Boolean).join(' ');
+  // A workspace cloned into a volume: its clone is in a named volume, which stays.
+  const repos = list.map((c) => c.labels[LABELS.repoVolume]).filter((v): v is string => !!v);
+  const kept = repos.length
+    ? vscode.l10n.t('The repository volume {0} is kept, with the clone in it.', repos.join(', '))
+    : '';
+  return [names && `${names}.`, stopped, volumes, kept].filter(Boolean).join(' ');
 }
 
 /**

@@ -46,10 +46,13 @@ function devcontainerOf(deps: CommandDeps, c: ContainerSummary): DevcontainerCon
 /** What a tool running in the container needs: where, as whom, and the config it came from. */
 function targetOf(deps: CommandDeps, c: ContainerSummary, folders: readonly string[]): ExecTarget {
   const dc = devcontainerOf(deps, c);
-  const folder = workspaceFolderOf(c, folders);
+  // A workspace cloned into a volume is no folder here: its own labels say where it is.
+  const repo = c.labels[LABELS.repo] !== undefined;
+  const folder = workspaceFolderOf(c, folders) ?? (repo ? c.labels[LABELS.workspace] : undefined);
+  const workingDir = workspaceDirIn(c, folders) ?? (repo ? c.labels[LABELS.workspaceTarget] : undefined);
   return {
     container: c,
-    workingDir: workspaceDirIn(c, folders),
+    workingDir,
     ...(dc?.remoteUser ? { user: dc.remoteUser } : {}),
     ...(dc ? { devcontainer: dc } : {}),
     ...(folder ? { folder } : {}),
@@ -67,6 +70,17 @@ function containerOfNode(deps: CommandDeps, node: unknown): ContainerSummary | n
     vscode.l10n.t('Service “{0}” has no container yet; run Compose Up first.', shownName(node.service.name)),
   );
   return null;
+}
+
+/** `{ containerId }` passed by code (a notification's Open Shell): that container, if it exists. */
+async function containerById(deps: CommandDeps, arg: unknown): Promise<ContainerSummary | undefined> {
+  const id = arg && typeof arg === 'object' ? (arg as { containerId?: unknown }).containerId : undefined;
+  if (typeof id !== 'string') return undefined;
+  try {
+    return (await deps.live.snapshot()).find((c) => c.id === id);
+  } catch (err) {
+    throw deps.session.classifyFailure(err);
+  }
 }
 
 /** A container that is not running: asks to start it. True once it runs; a failed start is thrown. */
@@ -91,7 +105,7 @@ async function offerStart(deps: CommandDeps, c: ContainerSummary): Promise<boole
  * stopped one. Failures to list or start are thrown, for the command's wrapper to show.
  */
 export async function execTarget(deps: CommandDeps, args: unknown[], title: string): Promise<ExecTarget | undefined> {
-  const fromNode = containerOfNode(deps, args[0]);
+  const fromNode = containerOfNode(deps, args[0]) ?? (await containerById(deps, args[0]));
   if (fromNode === null) return undefined;
   const c = fromNode ?? (await pickWorkspaceContainer(deps, title));
   if (!c) return undefined;
