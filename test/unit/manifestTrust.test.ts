@@ -38,6 +38,7 @@ const NEEDS_TRUST: Record<string, true | string> = {
   composeRestart: true,
   composeLogs: true,
   createWorkspaceContainer: true,
+  createWorkspaceContainerFromRepository: true,
   rebuildWorkspaceContainer: true,
   openShell:
     'an interactive shell the user types into, in an existing container (as VS Code allows its own terminal in Restricted Mode)',

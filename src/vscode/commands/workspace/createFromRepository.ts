@@ -4,7 +4,7 @@ import { loadDetection } from '../../detection/loadDetection';
 import { windowForwarding } from '../../forwarding/forwarding';
 import { shownName } from '../../ui/format';
 import { isCancellation } from '../../ui/errors';
-import { offerSwitchRuntime } from '../../ui/notify';
+import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { Command, CommandDeps } from '../types';
 import { hookRunner } from './hookRunner';
 
@@ -106,6 +106,13 @@ export const createWorkspaceContainerFromRepository: Command = {
       offerSwitchRuntime(vscode.l10n.t('{0} is not reachable.', deps.session.label));
       return undefined;
     }
+    // The clone's config runs with this machine's credentials lent: not from a window in Restricted Mode.
+    if (
+      !requireTrust(
+        vscode.l10n.t('Creating a container from a repository runs what its files say; trust the folder first.'),
+      )
+    )
+      return undefined;
     const a = repoArgs(args);
     const url = a.url ?? (await askUrl());
     if (!url) return undefined;
