@@ -51,7 +51,9 @@ file_is_static() { ! ldd "$1" >/dev/null 2>&1; }
 # container start ("Failed to get working directory", then "exit status 1").
 start_daemon() { # log file, command...
   local out="$1"; shift
-  (cd / && setsid nohup "$@" >"$out" 2>&1 < /dev/null &)
+  # exec: no shell is left holding this script's stdout (a caller reading it to its end, as npm test
+  # does, would wait for as long as the daemon runs).
+  (cd / && exec setsid nohup "$@" >"$out" 2>&1 < /dev/null) &
 }
 # Whether a process's working directory is gone (Linux /proc; elsewhere never).
 cwd_deleted() { [[ "$(readlink "/proc/$1/cwd" 2>/dev/null)" == *" (deleted)" ]]; }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { engineCli, removeLabelled, requireEngine } from '../support/engines';
 import { repoRoot } from '../support/paths';
-import { openContainersView, openWorkbench, requireBrowser, type Workbench } from './workbench';
+import { openContainersView, openWorkbench, requireBrowser, runCommand, type Workbench } from './workbench';
 
 const NAME = 'features-ui';
 
@@ -36,21 +36,11 @@ async function linesOf(page: Page, file: string, n: number, timeout = 60_000): P
 
 /** Runs Create Workspace Container and picks the folder's dev container config as its source. */
 async function createFromDevcontainer(page: Page): Promise<void> {
-  await runCommand(page, 'Containers: Create Workspace Container');
+  await runCommand(page, 'Containers: Create Workspace Container…');
   // The pick offers the folder's dev container config (detected) and "An image…".
   const pick = page.locator('.quick-input-widget .monaco-list-row', { hasText: /Dev container/ }).first();
   await pick.waitFor({ timeout: 30_000 });
   await pick.click();
-}
-
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.keyboard.type(title);
-  await page
-    .locator('.quick-input-widget .monaco-list-row', { hasText: title.replace(/^Containers: /, '') })
-    .first()
-    .waitFor();
-  await page.keyboard.press('Enter');
 }
 
 describe('UI: a dev container with Features and every hook', function () {

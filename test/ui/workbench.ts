@@ -84,6 +84,15 @@ export function runtimeStatusItem(page: Page): Locator {
 
 /** Right-clicks a tree row and runs a context-menu entry (keyboard: clicks on the menu are flaky). */
 export async function runFromContextMenu(page: Page, row: Locator, entry: string): Promise<void> {
+  // A row's tooltip shows a moment after the pointer rests on it, and showing it closes a context
+  // menu opened in the meantime (on a busy machine the right-click lands inside that moment). So
+  // the pointer rests first: once the tooltip is up, the right-click hides it for good.
+  await row.hover();
+  await page
+    .locator('.workbench-hover')
+    .first()
+    .waitFor({ timeout: 5_000 })
+    .catch(() => undefined); // a row without a tooltip
   await row.click({ button: 'right' });
   // Hovering focuses the item; Enter then runs whichever item has keyboard focus, so wait until it
   // is this one (a click is not used: a menu opened by a right-click can swallow the first click).
@@ -93,4 +102,20 @@ export async function runFromContextMenu(page: Page, row: Locator, entry: string
   await page.locator('.context-view .action-item.focused .action-menu-item', { hasText: entry }).waitFor();
   await page.keyboard.press('Enter');
   await item.waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/**
+ * Runs a command from the palette by its full title. The row whose label is exactly the title is
+ * clicked: Enter would run whichever row ranks first, and a longer title that starts the same
+ * ("… from Repository…") or a recently used command can rank above it.
+ */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.keyboard.type(title);
+  const exact = new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+  await page
+    .locator('.quick-input-widget .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: exact }) })
+    .first()
+    .click();
 }

@@ -15,7 +15,14 @@ import {
 } from '../support/engines';
 import { sampleWorkspace } from '../support/paths';
 import { ensureTunnelImage, TUNNEL_IMAGE } from '../support/tunnelImage';
-import { openContainersView, openWorkbench, requireBrowser, runFromContextMenu, type Workbench } from './workbench';
+import {
+  openContainersView,
+  openWorkbench,
+  requireBrowser,
+  runCommand,
+  runFromContextMenu,
+  type Workbench,
+} from './workbench';
 
 const removeSampleWorkspaceContainers = () =>
   removeLabelled('docker', `dev.containerworkspaces.workspace=${sampleWorkspace}`);
@@ -62,13 +69,7 @@ describe('UI: workspace container and tunnel', function () {
   });
 
   it("Create Workspace Container from the palette: a pick of what to make it from, then the container, marked as the workspace's", async () => {
-    await page.keyboard.press('F1');
-    await page.keyboard.type('Containers: Create Workspace Container');
-    await page
-      .locator('.quick-input-widget .monaco-list-row', { hasText: 'Create Workspace Container' })
-      .first()
-      .waitFor();
-    await page.keyboard.press('Enter');
+    await runCommand(page, 'Containers: Create Workspace Container…');
     const dockerfile = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Dockerfile/ });
     await dockerfile.first().waitFor({ timeout: 20_000 });
     const rows = await page.locator('.quick-input-widget .monaco-list-row').allInnerTexts();

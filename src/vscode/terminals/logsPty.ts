@@ -1,6 +1,10 @@
 import * as vscode from 'vscode';
 import { escapeControl } from '../../core/text/escapeControl';
+import { RuntimeError } from '../../core/runtime/errors';
 import type { ContainerRuntime, Subscription } from '../../core/runtime/types';
+
+/** How often a resumed follow inspects its container again (0.2 s, 0.4 s, … 3.2 s apart). */
+const RESUME_TRIES = 5;
 
 /** What the terminal needs of the runtime session: which runtime is active, whether it answers. */
 export interface LogsSession {
@@ -23,6 +27,7 @@ export class LogsPty implements vscode.Pseudoterminal {
   /** Ends a follow still being opened (Podman answers a quiet container's follow late). */
   private readonly lifetime = new AbortController();
   private waiting: vscode.Disposable | undefined;
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly rt: ContainerRuntime,
@@ -93,18 +98,37 @@ export class LogsPty implements vscode.Pseudoterminal {
     this.waiting = undefined;
   }
 
-  /** The engine answers again: follow from now on if the container is still there and running. */
-  private async resume(): Promise<void> {
-    const state = await this.rt.inspect(this.id).then(
-      (d) => d.state,
-      () => undefined,
-    );
+  /**
+   * The engine answers again: follow from now on if the container is still there and running.
+   * A failed inspection that is not "no such container" (the engine answered its ping but not yet
+   * this, or its container is restarting under its restart policy) is tried again a few times,
+   * each a little later, before the terminal says what it got.
+   */
+  private async resume(attempt = 0): Promise<void> {
+    let state: string | undefined;
+    let failure: unknown;
+    try {
+      state = (await this.rt.inspect(this.id)).state;
+    } catch (err) {
+      failure = err;
+    }
     if (this.closed) return;
+    const gone = failure instanceof RuntimeError && failure.code === 'notFound';
+    const transient = (failure !== undefined && !gone) || state === 'restarting';
+    if (transient && attempt < RESUME_TRIES) {
+      this.retry = setTimeout(() => void this.resume(attempt + 1), 200 * 2 ** attempt);
+      return;
+    }
+    if (failure !== undefined && !gone) {
+      const why = escapeControl(failure instanceof Error ? failure.message : String(failure));
+      this.note(vscode.l10n.t('[{0} answers again, but not about this container: {1}]', this.rt.label, why));
+      return;
+    }
     if (state !== 'running') {
       this.note(
-        state === undefined
+        gone
           ? vscode.l10n.t('[{0} answers again; the container is gone]', this.rt.label)
-          : vscode.l10n.t('[{0} answers again; the container is {1}]', this.rt.label, state),
+          : vscode.l10n.t('[{0} answers again; the container is {1}]', this.rt.label, state!),
       );
       return;
     }
@@ -119,6 +143,7 @@ export class LogsPty implements vscode.Pseudoterminal {
   close(): void {
     this.closed = true;
     this.stopWaiting();
+    clearTimeout(this.retry);
     this.lifetime.abort();
     this.sub?.close();
     this.writer.dispose();
