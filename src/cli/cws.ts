@@ -52,6 +52,8 @@ Commands:
   tunnel stop ID               End it
   start|stop|restart ID... [-t SECONDS]
   rm ID... [--force] [--volumes]
+                               Remove; volumes are kept unless --volumes (anonymous ones and a
+                               cloned workspace's repository volume, with the clone, then go)
 
 Options:
   --json            Machine-readable output (the normalised shape)

@@ -12,6 +12,7 @@ export { parseForwardLabel, releaseForwarding, startForwarding } from './workspa
 export {
   checkRepoUrl,
   createFromRepository,
+  removeRepoVolume,
   repoConfigFolder,
   repoFolderName,
   repoVolumeName,

@@ -226,6 +226,22 @@ describe('apple runtime (fake container CLI)', function () {
       assert.equal(env.stdout, 'hello world\n/tmp\n');
       await assert.rejects(rt.createContainer({ image: IMAGE, name: 'opts' }), isCode('conflict'));
     });
+
+    it('removeVolume: refused while a container uses the volume, then deleted; a second time notFound', async () => {
+      const rt = bed.runtime();
+      await rt.createContainer({
+        image: IMAGE,
+        name: 'holder',
+        cmd: ['sleep', '60'],
+        mounts: [{ type: 'volume', source: 'cws-repo-app-0123456789', target: '/workspaces' }],
+      });
+      await assert.rejects(rt.removeVolume('cws-repo-app-0123456789'), isCode('conflict'));
+      await rt.remove('holder', { force: true });
+      await rt.removeVolume('cws-repo-app-0123456789');
+      assert.ok(bed.calls().some((c) => c.args.join(' ') === 'volume delete cws-repo-app-0123456789'));
+      await assert.rejects(rt.removeVolume('cws-repo-app-0123456789'), isCode('notFound'));
+      await assert.rejects(rt.removeVolume('--all'), isCode('invalidArgument'));
+    });
   });
 
   describe('exec', () => {

@@ -3,10 +3,11 @@
 // cloned by a helper container (the Debian image, on the host's network to reach loopback) with the
 // forwarded credentials, its dev container config read from the volume, and the workspace container
 // made with the volume as its workspace folder. The same URL reuses the volume; without the
-// credentials the clone fails, says why and leaves nothing half-cloned; removing keeps the volume.
+// credentials the clone fails, says why and leaves nothing half-cloned; removing keeps the volume
+// unless asked (cws rm --volumes), and keeps it anyway while another container uses it.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -224,6 +225,39 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       )!;
       await rt.remove(c.id, { force: true });
       assert.ok((await volumes()).includes(repoVolumeName({ url })));
+    });
+
+    it('cws rm --volumes: a volume another container still uses is kept (and said); else it goes, with its copied config', async () => {
+      const env = {
+        ...hostEnv,
+        ...(engine === 'docker'
+          ? { CONTAINER_RUNTIME: 'docker', DOCKER_HOST: `unix://${ENGINE_SOCKETS.docker}` }
+          : { CONTAINER_RUNTIME: 'podman' }),
+      };
+      const cwsRm = (id: string) =>
+        run(process.execPath, [CWS, 'rm', '--force', '--volumes', id], { env, timeout: 60_000 });
+      const again = await create();
+      assert.equal(again.created, true, 'a new container on the kept clone');
+      const other = await engineCli(engine, [
+        'run',
+        '-d',
+        '--label',
+        `${TEST_LABEL}=${tag}`,
+        '-v',
+        `${again.volume}:/elsewhere`,
+        DEBIAN_IMAGE,
+        'sleep',
+        '600',
+      ]);
+      const inUse = await cwsRm(again.id);
+      assert.match(inUse.stderr, new RegExp(`volume ${again.volume} kept: another container still uses it`));
+      assert.ok((await volumes()).includes(again.volume), 'kept while used');
+      await engineCli(engine, ['rm', '-f', other.trim()]);
+      const last = await create();
+      assert.ok(existsSync(last.folder), 'the config copied out of the volume');
+      await cwsRm(last.id);
+      assert.ok(!(await volumes()).includes(last.volume), 'the volume is gone');
+      assert.ok(!existsSync(last.folder), 'and the config copied out of it');
     });
   });
 }

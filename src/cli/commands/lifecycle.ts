@@ -1,4 +1,6 @@
+import { LABELS } from '../../core/runtime/labels';
 import { releaseForwarding } from '../../core/workspace/forwarding';
+import { removeRepoVolume } from '../../core/workspace/repoVolume';
 import { UsageError } from '../args';
 import { operands, type CliCommand, type CliContext } from '../context';
 import { safe } from '../format';
@@ -26,15 +28,21 @@ export const start = each('start', async (ctx, id) => (await ctx.runtime()).star
 export const stop = each('stop', async (ctx, id) => (await ctx.runtime()).stop(id, seconds(ctx)));
 export const restart = each('restart', async (ctx, id) => (await ctx.runtime()).restart(id, seconds(ctx)));
 /**
- * Keeps volumes unless --volumes; a running container needs --force. A workspace container's
- * forwarding folder goes with it.
+ * Keeps volumes unless --volumes (then anonymous ones and a cloned workspace's repository volume
+ * go too); a running container needs --force. A workspace container's forwarding folder goes with it.
  */
 export const rm = each('rm', async (ctx, id) => {
   const rt = await ctx.runtime();
   const labels = (await rt.inspect(id).catch(() => undefined))?.labels ?? {};
-  await rt.remove(id, {
-    force: ctx.args.flags.has('force') || ctx.args.flags.has('f'),
-    volumes: ctx.args.flags.has('volumes') || ctx.args.flags.has('v'),
-  });
+  const volumes = ctx.args.flags.has('volumes') || ctx.args.flags.has('v');
+  await rt.remove(id, { force: ctx.args.flags.has('force') || ctx.args.flags.has('f'), volumes });
   await releaseForwarding(labels, undefined);
+  const repo = labels[LABELS.repoVolume];
+  if (!repo) return;
+  if (!volumes) {
+    ctx.err(`the clone stays in volume ${safe(repo)} (cws rm --volumes deletes it with the container)`);
+    return;
+  }
+  if ((await removeRepoVolume(rt, repo)) === 'inUse')
+    ctx.err(`volume ${safe(repo)} kept: another container still uses it`);
 });

@@ -323,6 +323,11 @@ export interface ContainerRuntime {
   unpause(id: string): Promise<void>;
   kill(id: string, signal?: string): Promise<void>;
   remove(id: string, options?: RemoveOptions): Promise<void>;
+  /**
+   * Deletes a named volume and what is in it. `conflict` while a container still uses it,
+   * `notFound` when there is none by that name.
+   */
+  removeVolume(name: string): Promise<void>;
   /** Waits until the container stops; resolves with its exit code. */
   wait(id: string, signal?: AbortSignal): Promise<number>;
 

@@ -77,17 +77,48 @@ export function repoVolumeName(r: RepoRef): string {
   return `cws-repo-${name || 'repo'}-${hash}`;
 }
 
+/** Where the configs copied from repository volumes live here: ~/.cache/container-workspaces/repos. */
+function reposBase(env: NodeJS.ProcessEnv): string {
+  return env.CWS_REPOS_DIR && isAbsolute(env.CWS_REPOS_DIR)
+    ? env.CWS_REPOS_DIR
+    : join(
+        env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), '.cache'),
+        'container-workspaces',
+        'repos',
+      );
+}
+
 /** Where the config copied from the volume lives here: ~/.cache/container-workspaces/repos/<volume>/<name>. */
 export function repoConfigFolder(volume: string, folderName: string, env: NodeJS.ProcessEnv = process.env): string {
-  const base =
-    env.CWS_REPOS_DIR && isAbsolute(env.CWS_REPOS_DIR)
-      ? env.CWS_REPOS_DIR
-      : join(
-          env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : join(homedir(), '.cache'),
-          'container-workspaces',
-          'repos',
-        );
-  return resolve(base, volume, folderName);
+  return resolve(reposBase(env), volume, folderName);
+}
+
+/** What `removeRepoVolume` did: deleted, or kept because a container still uses it. */
+export type RepoVolumeRemoval = 'deleted' | 'inUse' | 'gone';
+
+/**
+ * Deletes a repository volume (the clone in it, with any work not pushed) and the config copied
+ * out of it. Only a name we make ("cws-repo-…", from a workspace container's label) is accepted.
+ * A volume another container still uses is kept ('inUse'); one already gone is 'gone'.
+ */
+export async function removeRepoVolume(
+  rt: ContainerRuntime,
+  volume: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RepoVolumeRemoval> {
+  if (!/^cws-repo-[a-z0-9][a-z0-9._-]*$/.test(volume))
+    throw new RuntimeError('invalidArgument', `Not a repository volume of ours: "${volume.slice(0, 80)}".`);
+  let result: RepoVolumeRemoval = 'deleted';
+  try {
+    await rt.removeVolume(volume);
+  } catch (err) {
+    if (!(err instanceof RuntimeError)) throw err;
+    if (err.code === 'conflict' || /in use/i.test(err.message)) return 'inUse';
+    if (err.code !== 'notFound') throw err;
+    result = 'gone';
+  }
+  await rm(resolve(reposBase(env), volume), { recursive: true, force: true });
+  return result;
 }
 
 export interface CloneOptions {

@@ -120,7 +120,7 @@ export class LogsPty implements vscode.Pseudoterminal {
       return;
     }
     if (failure !== undefined && !gone) {
-      const why = escapeControl(failure instanceof Error ? failure.message : String(failure));
+      const why = escapeControl(failure instanceof Error ? failure.message : JSON.stringify(failure));
       this.note(vscode.l10n.t('[{0} answers again, but not about this container: {1}]', this.rt.label, why));
       return;
     }

@@ -2,10 +2,11 @@
 // Podman: the repository, served by git http-backend behind basic auth on loopback (this host's git
 // config and `store` file are throw-away files), is cloned into a volume with the forwarded
 // credentials (the clone's image and network from the settings), the workspace container works in
-// the clone, Open Shell opens there, and Remove Container keeps the volume (and says so).
+// the clone, Open Shell opens there, Remove Container keeps the volume (and says so), and Remove with
+// Volumes deletes it.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -124,7 +125,8 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.equal(pwd, made!.workspaceFolder);
     });
 
-    it('Remove Container says the repository volume is kept, and keeps it', async () => {
+    /** Runs Remove Container on the workspace's row, answering the confirmation; returns its detail. */
+    async function removeFromView(answer: string): Promise<string> {
       await vscode.commands.executeCommand('containerWorkspaces.containers.focus');
       const isGroup = (n: ContainersNode): n is GroupNode => n.kind === 'group';
       const row = await waitFor('the row', async () => {
@@ -138,20 +140,46 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       let detail = '';
       (vscode.window as { showWarningMessage: unknown }).showWarningMessage = (_m: string, o: { detail?: string }) => {
         detail = o.detail ?? '';
-        return Promise.resolve('Remove');
+        return Promise.resolve(answer);
       };
       try {
         await vscode.commands.executeCommand('containerWorkspaces.removeContainer', row);
       } finally {
         (vscode.window as { showWarningMessage: unknown }).showWarningMessage = confirm;
       }
-      assert.match(detail, new RegExp(`The repository volume ${made!.volume} is kept`));
       await waitFor('the container to go', async () => {
         const ids = await engineCli(engine, ['ps', '-aq', '--no-trunc']);
         return !ids.includes(made!.id) || undefined;
       });
-      const volumes = await engineCli(engine, ['volume', 'ls', '-q']);
-      assert.ok(volumes.split('\n').includes(made!.volume), 'the volume is kept');
+      return detail;
+    }
+
+    const volumeNames = async () => (await engineCli(engine, ['volume', 'ls', '-q'])).split('\n');
+
+    it('Remove Container says what Remove with Volumes would delete, and Remove keeps the volume', async () => {
+      const detail = await removeFromView('Remove');
+      assert.match(detail, /Volumes are kept\./);
+      assert.ok(
+        detail.includes(`also deletes anonymous volumes and the repository volume ${made!.volume}. That is the clone`),
+        detail,
+      );
+      assert.ok((await volumeNames()).includes(made!.volume), 'the volume is kept');
+      assert.ok(existsSync(made!.folder), 'the config copied out of it stays');
+    });
+
+    it('made again, the clone is reused; Remove with Volumes deletes the volume and the copied config', async () => {
+      const again = await vscode.commands.executeCommand<RepoWorkspace | undefined>(
+        'containerWorkspaces.createWorkspaceContainerFromRepository',
+        { url },
+      );
+      assert.ok(again, 'created again');
+      assert.equal(again.volume, made!.volume);
+      const kept = await engineCli(engine, ['exec', '-w', again.workspaceFolder, again.id, 'cat', 'hello.txt']);
+      assert.equal(kept, 'cloned', 'the clone that was kept');
+      made = again;
+      await removeFromView('Remove with Volumes');
+      await waitFor('the volume to go', async () => !(await volumeNames()).includes(made!.volume) || undefined);
+      assert.ok(!existsSync(made.folder), 'the config copied out of the volume is gone');
     });
   });
 }

@@ -487,6 +487,16 @@ export class AppleRuntime implements ContainerRuntime {
     await this.changed();
   }
 
+  async removeVolume(name: string): Promise<void> {
+    // eslint-disable-next-line no-control-regex
+    if (!name || name.startsWith('-') || /[\u0000-\u001f\u007f-\u009f]/.test(name))
+      throw new RuntimeError(
+        'invalidArgument',
+        `Not a valid volume name: "${escapeControl(name, { maxLength: 80 })}".`,
+      );
+    await this.run(['volume', 'delete', name], { what: `volume delete ${name}` });
+  }
+
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
     // `volumes` has no counterpart: Apple's delete removes what it owns.
     await this.run(['delete', ...(options.force ? ['-f'] : []), checkId(id)], {

@@ -79,7 +79,8 @@ export function fromCliFailure(
       undefined,
       { cause },
     );
-  if (/already exists|exists:/i.test(text)) return new RuntimeError('conflict', message, undefined, { cause });
+  if (/already exists|exists:|\bin use\b|being used/i.test(text))
+    return new RuntimeError('conflict', message, undefined, { cause });
   if (/not ?found|notFound/i.test(text)) return new RuntimeError('notFound', message, undefined, { cause });
   if (/permission denied|not permitted|operation not permitted/i.test(text))
     return new RuntimeError('permission', message, undefined, { cause });

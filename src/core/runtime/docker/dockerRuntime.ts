@@ -431,6 +431,14 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
+  async removeVolume(name: string): Promise<void> {
+    await this.call(
+      (abortSignal) => this.docker.getVolume(encodeURIComponent(name)).remove({ abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
+  }
+
   async wait(id: string, signal?: AbortSignal): Promise<number> {
     const signals = [this.lifetime.signal, ...(signal ? [signal] : [])];
     try {

@@ -2,10 +2,16 @@ import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
 import { LABELS } from '../../../core/runtime/labels';
 import type { ContainerSummary } from '../../../core/runtime/types';
-import type { Command } from '../types';
+import type { Command, CommandDeps } from '../types';
+import { loadDetection } from '../../detection/loadDetection';
 import { runOnContainers } from './runOnContainers';
 import { containerTargets } from './targets';
 import { windowForwarding } from '../../forwarding/forwarding';
+
+/** The repository volumes of workspaces cloned into one, each once. */
+const repoVolumes = (list: ContainerSummary[]) => [
+  ...new Set(list.map((c) => c.labels[LABELS.repoVolume]).filter((v): v is string => !!v)),
+];
 
 const isRunning = (c: ContainerSummary) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 
@@ -19,9 +25,19 @@ function confirmationDetail(list: ContainerSummary[], running: ContainerSummary[
         : running.length === 1
           ? vscode.l10n.t('1 is running and will be stopped.')
           : vscode.l10n.t('{0} are running and will be stopped.', running.length);
-  const volumes = vscode.l10n.t(
-    'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes; named volumes are never deleted.',
-  );
+  // A workspace cloned into a volume: its clone is in a named volume, kept unless asked.
+  const repos = repoVolumes(list);
+  const volumes = repos.length
+    ? [
+        vscode.l10n.t(
+          'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes and the repository volume {0}.',
+          repos.join(', '),
+        ),
+        vscode.l10n.t('That is the clone, with any work in it not pushed; other named volumes are never deleted.'),
+      ].join(' ')
+    : vscode.l10n.t(
+        'Volumes are kept. “Remove with Volumes” also deletes anonymous volumes; named volumes are never deleted.',
+      );
   // Several: which ones, so the question previews what goes.
   const names =
     list.length > 1
@@ -30,17 +46,29 @@ function confirmationDetail(list: ContainerSummary[], running: ContainerSummary[
           .map((c) => shownName(c.name))
           .join(', ') + (list.length > 10 ? ` ${vscode.l10n.t('and {0} more', list.length - 10)}` : '')
       : '';
-  // A workspace cloned into a volume: its clone is in a named volume, which stays.
-  const repos = list.map((c) => c.labels[LABELS.repoVolume]).filter((v): v is string => !!v);
-  const kept = repos.length
-    ? vscode.l10n.t('The repository volume {0} is kept, with the clone in it.', repos.join(', '))
-    : '';
-  return [names && `${names}.`, stopped, volumes, kept].filter(Boolean).join(' ');
+  return [names && `${names}.`, stopped, volumes].filter(Boolean).join(' ');
+}
+
+/** “Remove with Volumes” on a workspace cloned into a volume: the volume goes too, unless still used. */
+async function removeRepoVolumes(deps: CommandDeps, names: string[]): Promise<void> {
+  const rt = deps.session.runtime;
+  if (!rt || !names.length) return;
+  const bg = loadDetection();
+  for (const name of names) {
+    const r = await bg.removeRepoVolume(rt, name);
+    if (r === 'inUse') {
+      deps.log.info(`Repository volume ${name} kept: another container uses it.`);
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('The repository volume {0} was kept: another container still uses it.', name),
+      );
+    } else deps.log.info(`Repository volume ${name} ${r === 'gone' ? 'was gone already' : 'deleted'}.`);
+  }
 }
 
 /**
  * Removes containers after a modal confirmation. Volumes are kept unless the user chooses to remove
- * the containers' anonymous volumes too; named volumes are never removed.
+ * the containers' anonymous volumes too (and a cloned workspace's repository volume); other named
+ * volumes are never removed.
  */
 export const removeContainer: Command = {
   id: 'containerWorkspaces.removeContainer',
@@ -72,5 +100,6 @@ export const removeContainer: Command = {
         await windowForwarding.removed(c.labels, c.id);
       },
     });
+    if (volumes) await removeRepoVolumes(deps, repoVolumes(list));
   },
 };
