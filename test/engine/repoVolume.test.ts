@@ -145,21 +145,90 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         progress.some((l) => /could not read Username|terminal prompts disabled/.test(l)),
         progress.join('\n'),
       );
-      const left = await engineCli(engine, [
-        'run',
-        '--rm',
-        '-v',
-        `${repoVolumeName({ url })}:/workspaces`,
-        DEBIAN_IMAGE,
-        'ls',
-        '-A',
-        '/workspaces',
-      ]);
-      assert.equal(left, '');
+      assert.ok(!(await volumes()).includes(repoVolumeName({ url })), 'the empty volume is not left either');
       const helpers = (await rt.listContainers({ all: true })).filter(
         (c) => c.labels[TEST_LABEL] === tag && c.labels['dev.containerworkspaces.helper'],
       );
       assert.deepEqual(helpers, [], 'no helper container is left');
+    });
+
+    /** The failure of a create that must fail, with no helper container and no volume left by it. */
+    async function failsCleanly(more: Partial<RepoCreateOptions>, volume?: string): Promise<RuntimeError> {
+      const err = await create(more).then(
+        () => assert.fail('it must fail'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof RuntimeError, String(err));
+      const helpers = (await rt.listContainers({ all: true })).filter(
+        (c) => c.labels[TEST_LABEL] === tag && c.labels['dev.containerworkspaces.helper'],
+      );
+      assert.deepEqual(helpers, [], 'no helper container is left');
+      if (volume) assert.ok(!(await volumes()).includes(volume), `no volume ${volume} is left`);
+      return err;
+    }
+
+    it('bad input, each a clear message and nothing left: a malformed URL, an unreachable server, a wrong password, a missing branch', async () => {
+      const malformed = await failsCleanly({ repo: { url: 'not a repository address' } });
+      assert.equal(malformed.code, 'invalidArgument');
+      assert.match(malformed.message, /not a repository address/);
+
+      const closed = `http://127.0.0.1:1/${engine}-nothing.git`;
+      const unreachable = await failsCleanly({ repo: { url: closed } }, repoVolumeName({ url: closed }));
+      assert.match(
+        unreachable.message,
+        /failed \(exit code 128\): unable to access .*(Failed to connect|Connection refused)/,
+      );
+      assert.match(unreachable.hint ?? '', /could not be reached/);
+
+      const wrongHome = join(root, 'wrong-home');
+      mkdirSync(wrongHome, { recursive: true });
+      writeFileSync(join(wrongHome, '.gitconfig'), '[credential]\n\thelper = store\n');
+      writeFileSync(join(wrongHome, '.git-credentials'), `http://carol:not-${password}@127.0.0.1:${http.port}\n`, {
+        mode: 0o600,
+      });
+      const wrongEnv = { ...hostEnv, HOME: wrongHome };
+      const wrong = await failsCleanly(
+        { env: wrongEnv, forwarding: { choice: ALL_FORWARDED, servers, env: wrongEnv } },
+        repoVolumeName({ url }),
+      );
+      assert.match(wrong.message, /Authentication failed/);
+      assert.match(wrong.hint ?? '', /credentials were refused or missing/);
+      assert.ok(!wrong.message.includes(password) && !(wrong.hint ?? '').includes(password));
+
+      const branch = { url, ref: 'no-such-branch' };
+      const missing = await failsCleanly({ repo: branch }, repoVolumeName(branch));
+      assert.match(missing.message, /Remote branch no-such-branch not found/);
+      assert.match(missing.hint ?? '', /branch or tag is not in the repository/);
+    });
+
+    it('a volume name already taken (files, or another repository where the clone goes): refused, left as it was', async () => {
+      const taken = { url, ref: 'main' };
+      const name = repoVolumeName(taken);
+      const inVolume = (script: string) =>
+        engineCli(engine, ['run', '--rm', '-v', `${name}:/workspaces`, DEBIAN_IMAGE, 'sh', '-c', script]);
+      try {
+        await inVolume(`mkdir -p /workspaces/${engine}-app && echo mine > /workspaces/${engine}-app/notes.txt`);
+        const files = await failsCleanly({ repo: taken });
+        assert.equal(files.code, 'conflict');
+        assert.match(
+          files.message,
+          new RegExp(`Volume ${name} already has /workspaces/${engine}-app, and it is not a git clone`),
+        );
+        assert.match(files.hint ?? '', new RegExp(`Nothing was changed.*${engine} volume rm ${name}`));
+        assert.equal(await inVolume(`cat /workspaces/${engine}-app/notes.txt`), 'mine');
+
+        await inVolume(
+          `cd /workspaces/${engine}-app && git init -q && git remote add origin https://example.invalid/other.git`,
+        );
+        const other = await failsCleanly({ repo: taken });
+        assert.match(
+          other.message,
+          /already holds a clone of another repository \(https:\/\/example\.invalid\/other\.git\)/,
+        );
+        assert.equal(await inVolume(`cat /workspaces/${engine}-app/notes.txt`), 'mine', 'still there');
+      } finally {
+        await engineCli(engine, ['volume', 'rm', '-f', name]).catch(() => undefined);
+      }
     });
 
     it('clones with this machine’s credentials, builds from the config in the volume, works in the clone as the remote user', async () => {

@@ -11,6 +11,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { extractTar } from '../registry/tar';
 import { RuntimeError } from '../runtime/errors';
+import { escapeControl } from '../text/escapeControl';
 import { LABELS } from '../runtime/labels';
 import type { ContainerRuntime, LogChunk, MountSpec } from '../runtime/types';
 import { forwardAtCreate, releaseForwarding, withForwarding } from './forwarding';
@@ -166,7 +167,12 @@ async function runHelper(
     labels: { ...spec.labels, ...(extra?.labels ?? {}) },
     env: { ...spec.env, ...(extra?.env ?? {}) },
   });
-  return { exitCode: await followToEnd(rt, id, o), id };
+  try {
+    return { exitCode: await followToEnd(rt, id, o), id };
+  } catch (err) {
+    await rt.remove(id, { force: true }).catch(() => undefined); // cancelled, or the engine went
+    throw err;
+  }
 }
 
 /** Starts the helper, passes its output on line by line, and waits for its exit (a cancel kills it). */
@@ -195,9 +201,62 @@ async function followToEnd(rt: ContainerRuntime, id: string, o: CloneOptions & {
 }
 
 /**
+ * The probe: exit 0 with "origin=URL" for a clone at $1, PROBE_TAKEN for anything else there (a
+ * file, or a folder with something in it), 1 for nothing (or an empty folder). Git reads the
+ * clone's config as root on a folder the remote user owns: safe.directory is given for this call.
+ */
+const PROBE_TAKEN = 3;
+const PROBE_SCRIPT = [
+  'if [ -d "$1/.git" ]; then',
+  '  printf "origin=%s\\n" "$(git -c safe.directory="*" -C "$1" config --get remote.origin.url)"; exit 0',
+  'fi',
+  `if [ -e "$1" ] && { [ ! -d "$1" ] || [ -n "$(ls -A "$1")" ]; }; then exit ${PROBE_TAKEN}; fi`,
+  'exit 1',
+].join('\n');
+
+/** The command that deletes a volume, for hints. */
+const volumeRm = (rt: ContainerRuntime) => (rt.id === 'apple' ? 'container volume delete' : `${rt.id} volume rm`);
+
+/** The same repository: the addresses alike but for a trailing slash or ".git". */
+function sameRepo(a: string, b: string): boolean {
+  const norm = (u: string) =>
+    u
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\.git$/i, '');
+  return norm(a) === norm(b);
+}
+
+/** What to do after a failed clone, from git's own reason. */
+function cloneHint(reason: string): string {
+  if (/Authentication failed|could not read Username|terminal prompts disabled|403|401/i.test(reason))
+    return (
+      "This machine's git credentials were refused or missing: check them (`git credential fill` here), " +
+      'and that forwarding of git credentials is on.'
+    );
+  if (/not found in upstream|Remote branch/i.test(reason))
+    return 'That branch or tag is not in the repository: check its name, or leave it empty for the default branch.';
+  if (/Could not resolve host|Failed to connect|Connection refused|timed out|unreachable/i.test(reason))
+    return (
+      "The server could not be reached from the clone's helper container: check the address, and the " +
+      'clone network setting (containerWorkspaces.clone.network) for a server only this machine reaches.'
+    );
+  if (/Permission denied \(publickey|Host key verification failed/i.test(reason))
+    return (
+      "The SSH server refused: check that this machine's SSH agent holds the key (`ssh-add -l`), " +
+      'and that forwarding of the SSH agent is on.'
+    );
+  return (
+    'Check the address, and that this machine can fetch it (its git credentials or SSH agent); ' +
+    "git's output is in the log."
+  );
+}
+
+/**
  * Clones the repository into its volume with a helper container (or finds it cloned there before),
  * this machine's HTTPS credentials and SSH agent forwarded for the clone only. A failed clone
- * leaves no half-cloned folder in the volume.
+ * leaves no half-cloned folder in the volume, nor the volume when it holds nothing else. A volume
+ * that holds something else where the clone goes (another repository, files) is left untouched.
  */
 export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: CloneOptions = {}): Promise<ClonedRepo> {
   checkRepoUrl(r.url);
@@ -206,19 +265,43 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
   const folderName = repoFolderName(r.url);
   const path = `${REPO_MOUNT}/${folderName}`;
   const helpers: string[] = [];
-  const cleanUp = () => Promise.all(helpers.map((id) => rt.remove(id, { force: true }).catch(() => undefined)));
+  let dropVolume = false;
+  const cleanUp = async () => {
+    await Promise.all(helpers.map((id) => rt.remove(id, { force: true }).catch(() => undefined)));
+    if (dropVolume) await rt.removeVolume(volume).catch(() => undefined);
+  };
   try {
     o.onProgress?.({ message: `Looking for ${folderName} in volume ${volume}…` });
-    const probe = await runHelper(rt, volume, ['-c', 'test -d "$1/.git"', 'sh', path], {
+    // What the volume holds at the clone's place: a clone (its origin printed), something else, or nothing.
+    const seen: string[] = [];
+    const probe = await runHelper(rt, volume, ['-c', PROBE_SCRIPT, 'sh', path], {
       ...o,
       entrypoint: ['/bin/sh'],
+      onLine: (l) => seen.push(l),
     });
     helpers.push(probe.id);
     checkSignal(o.signal);
     if (probe.exitCode === 0) {
-      o.onProgress?.({ message: `Reusing the clone in volume ${volume}.` });
-      return { volume, folderName, path, reused: true };
+      const origin = seen.find((l) => l.startsWith('origin='))?.slice('origin='.length) ?? '';
+      if (sameRepo(origin, r.url)) {
+        o.onProgress?.({ message: `Reusing the clone in volume ${volume}.` });
+        return { volume, folderName, path, reused: true };
+      }
+      throw new RuntimeError(
+        'conflict',
+        `Volume ${volume} already holds a clone of another repository ` +
+          `(${escapeControl(origin || 'no origin', { maxLength: 200 })}) at ${path}.`,
+        `Nothing was changed. Remove that volume if it is not needed (\`${volumeRm(rt)} ${volume}\`), ` +
+          'or clone with another branch or tag.',
+      );
     }
+    if (probe.exitCode === PROBE_TAKEN)
+      throw new RuntimeError(
+        'conflict',
+        `Volume ${volume} already has ${path}, and it is not a git clone.`,
+        `Nothing was changed. Look at what is in it, then remove that volume ` +
+          `(\`${volumeRm(rt)} ${volume}\`) to clone afresh.`,
+      );
     o.onProgress?.({ message: `Cloning ${r.url}${r.ref ? ` (${r.ref})` : ''} into volume ${volume}…` });
     const fw = o.forwarding
       ? await forwardAtCreate(
@@ -257,22 +340,48 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
         r.url.trim(),
         path,
       ];
-      const clone = await runHelper(
-        rt,
-        volume,
-        cmd,
-        { ...o, entrypoint: ['git'], onLine: (l) => o.onProgress?.({ message: l }) },
-        { mounts: spec.mounts, labels: spec.labels, env: spec.env },
-      );
+      let reason = '';
+      // Nothing was at the clone's place before (the probe said so): what git left there goes, also
+      // after a cancel (a half-clone would pass for a clone next time); the volume itself goes too
+      // when nothing else is in it (exit 0 from the tidy-up).
+      const tidyUp = async () => {
+        const { signal: _cancelled, ...rest } = o;
+        const script = 'rm -rf "$1"; [ -z "$(ls -A "$2")" ]';
+        const tidy = await runHelper(rt, volume, ['-c', script, 'sh', path, REPO_MOUNT], {
+          ...rest,
+          entrypoint: ['/bin/sh'],
+        });
+        helpers.push(tidy.id);
+        dropVolume = tidy.exitCode === 0;
+      };
+      let clone: { exitCode: number; id: string };
+      try {
+        clone = await runHelper(
+          rt,
+          volume,
+          cmd,
+          {
+            ...o,
+            entrypoint: ['git'],
+            onLine: (l) => {
+              if (/^(fatal|error): /.test(l)) reason ||= l;
+              o.onProgress?.({ message: l });
+            },
+          },
+          { mounts: spec.mounts, labels: spec.labels, env: spec.env },
+        );
+      } catch (err) {
+        await tidyUp().catch(() => undefined);
+        throw err;
+      }
       helpers.push(clone.id);
       if (clone.exitCode !== 0) {
-        const tidy = await runHelper(rt, volume, ['-c', 'rm -rf "$1"', 'sh', path], { ...o, entrypoint: ['/bin/sh'] });
-        helpers.push(tidy.id);
+        await tidyUp();
+        const why = reason ? `: ${escapeControl(reason.replace(/^(fatal|error): /, ''), { maxLength: 300 })}` : '';
         throw new RuntimeError(
           'internal',
-          `git clone of ${r.url} failed (exit code ${clone.exitCode}).`,
-          'Check the address, and that this machine can fetch it (its git credentials or SSH agent); ' +
-            'the output is above.',
+          `git clone of ${r.url} failed (exit code ${clone.exitCode})${why}.`.replace(/\.\.$/, '.'),
+          cloneHint(reason),
         );
       }
     } finally {
