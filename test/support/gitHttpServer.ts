@@ -70,7 +70,16 @@ function backend(root: string, user: string, req: IncomingMessage, res: ServerRe
   });
 }
 
-export async function startGitHttpServer(o: { root: string; user: string; password: string }): Promise<GitHttpServer> {
+/**
+ * `gate`: authorized requests wait for it before they are answered, so a test can look at a clone
+ * in progress for as long as it needs (a small repository clones faster than a screenshot).
+ */
+export async function startGitHttpServer(o: {
+  root: string;
+  user: string;
+  password: string;
+  gate?: Promise<void>;
+}): Promise<GitHttpServer> {
   const counts = { refused: 0, allowed: 0 };
   const server: Server = createServer((req, res) => {
     if (!authorized(req, o.user, o.password)) {
@@ -80,7 +89,8 @@ export async function startGitHttpServer(o: { root: string; user: string; passwo
       return;
     }
     counts.allowed++;
-    backend(o.root, o.user, req, res);
+    if (o.gate) void o.gate.then(() => backend(o.root, o.user, req, res));
+    else backend(o.root, o.user, req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

@@ -3,7 +3,13 @@
 // URL and ref, different for another).
 import * as assert from 'node:assert/strict';
 import { RuntimeError } from '../../src/core/runtime/errors';
-import { checkRef, checkRepoUrl, repoFolderName, repoVolumeName } from '../../src/core/workspace/repoVolume';
+import {
+  checkRef,
+  checkRepoUrl,
+  repoFolderName,
+  repoVolumeName,
+  shortRepoAddress,
+} from '../../src/core/workspace/repoVolume';
 
 describe('repository volumes: names and checks', () => {
   it('takes https://, ssh:// and scp-like addresses; refuses options, ext:: and file transports, control characters', () => {
@@ -25,6 +31,13 @@ describe('repository volumes: names and checks', () => {
       '',
     ])
       assert.throws(() => checkRepoUrl(bad), RuntimeError, bad);
+  });
+
+  it('refuses an address with a password in it (it would sit in labels and git config), takes a user name', () => {
+    assert.throws(() => checkRepoUrl('https://dana:s3cret@host/o/r.git'), /holds a password/);
+    assert.doesNotThrow(() => checkRepoUrl('https://dana@host/o/r.git'));
+    assert.equal(shortRepoAddress('https://dana@host/o/r.git'), 'host/o/r');
+    assert.equal(shortRepoAddress('git@github.com:o/r.git'), 'github.com:o/r');
   });
 
   it('takes branch and tag names; refuses options and what git refuses in a ref', () => {

@@ -24,6 +24,7 @@ import type { CreateWorkspaceOptions, WorkspaceContainer, WorkspaceForwarding, W
 import { REPO_MOUNT } from './types';
 
 export { REPO_MOUNT };
+export { shortRepoAddress } from './repoAddress';
 
 /** The helper's image when none is given: a small one with git and ssh. */
 export const DEFAULT_CLONE_IMAGE = 'docker.io/alpine/git:latest';
@@ -43,6 +44,13 @@ export function checkRepoUrl(url: string): void {
       'invalidArgument',
       `Not a repository address git can clone: "${u.slice(0, 200)}".`,
       'Give an https://, ssh:// or git@host:path address.',
+    );
+  // A password in the address would be kept in the container's labels and git config for anyone to read.
+  if (/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(u))
+    throw new RuntimeError(
+      'invalidArgument',
+      'The repository address holds a password.',
+      "Leave it out (https://host/path): this machine's git credentials are lent to the clone.",
     );
 }
 

@@ -3,6 +3,8 @@ import type { ContainerState, ContainerSummary, RuntimeCapabilities } from '../.
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
 import { stateWord } from '../../ui/stateWords';
 import { containerContextValue } from '../contextValues';
+import { LABELS } from '../../../core/runtime/labels';
+import { shortRepoAddress } from '../../../core/workspace/repoAddress';
 import { workspaceUri } from '../workspaceDecorations';
 
 const ICONS: Record<ContainerState, [string, string | undefined]> = {
@@ -58,15 +60,19 @@ export function containerItem(
   const text = stateText(c);
   // The state first: in a narrow sidebar the end of the description is what gets cut off.
   const tunnel = o.tunnel ? tunnelText(o.tunnel) : undefined;
-  item.description = [text, tunnel, c.image].filter(Boolean).join(' · ');
+  // A workspace cloned into a volume is known by its repository, not its image.
+  const repo = c.labels[LABELS.repo] ? shortRepoAddress(c.labels[LABELS.repo]) : undefined;
+  item.description = [text, tunnel, repo ? vscode.l10n.t('clone of {0}', repo) : c.image].filter(Boolean).join(' · ');
   item.iconPath = containerIcon(c);
   item.contextValue = containerContextValue(c, o.caps, o.tunnel);
   if (o.workspace) item.resourceUri = workspaceUri(`container/${c.id}`);
   const state = text ?? stateWord(c.state);
   item.accessibilityInformation = {
-    label: o.workspace
-      ? vscode.l10n.t('{0}, {1}, {2}, in this workspace', c.name, c.image, state)
-      : vscode.l10n.t('{0}, {1}, {2}', c.name, c.image, state),
+    label: repo
+      ? vscode.l10n.t('{0}, clone of {1}, {2}', c.name, repo, state)
+      : o.workspace
+        ? vscode.l10n.t('{0}, {1}, {2}, in this workspace', c.name, c.image, state)
+        : vscode.l10n.t('{0}, {1}, {2}', c.name, c.image, state),
   };
   return item;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { forwardedItems, type ForwardItem } from '../../../core/forwarding/types';
 import { LABELS } from '../../../core/runtime/labels';
+import { shortRepoAddress } from '../../../core/workspace/repoAddress';
 import type { ContainerSummary, MountInfo } from '../../../core/runtime/types';
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
 import { stateWord } from '../../ui/stateWords';
@@ -96,6 +97,11 @@ export function containerTooltip(c: ContainerSummary, workspace?: string, tunnel
     lines.push(`$(layers) ${vscode.l10n.t('Compose {0}', project)}`);
   }
   if (workspace) lines.push(`$(root-folder) ${vscode.l10n.t('In this workspace ({0})', md(workspace))}`);
+  const repo = c.labels[LABELS.repo];
+  if (repo) {
+    const volume = code(c.labels[LABELS.repoVolume] ?? '?');
+    lines.push(`$(repo) ${vscode.l10n.t('Clone of {0} in volume {1}', md(shortRepoAddress(repo)), volume)}`);
+  }
   if (tunnel) lines.push(`$(remote) ${tunnelLine(tunnel)}`);
   const borrowed = forwardedItems(c.labels[LABELS.forward]);
   if (borrowed.length)
