@@ -85,6 +85,22 @@ describe('Restricted Mode (an untrusted folder)', function () {
     assert.match(message, /Creating the container runs what this folder's files say/);
   });
 
+  it('Create Workspace Container from Repository is refused, before the address is asked', async () => {
+    const inputs = vscode.window.showInputBox;
+    let asked = 0;
+    (vscode.window as { showInputBox: unknown }).showInputBox = () => {
+      asked++;
+      return Promise.resolve(undefined);
+    };
+    try {
+      const message = await refused('containerWorkspaces.createWorkspaceContainerFromRepository');
+      assert.match(message, /Creating a container from a repository runs what its files say/);
+    } finally {
+      (vscode.window as { showInputBox: unknown }).showInputBox = inputs;
+    }
+    assert.equal(asked, 0, 'no address was asked');
+  });
+
   it('Compose verbs are refused (Up, Down, Logs)', async () => {
     const project = await waitFor('the project in the Services view', async () =>
       (await ext.services.getChildren()).find((n): n is ProjectNode => n.kind === 'project'),
