@@ -7,6 +7,9 @@ import { writeFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppleRuntime } from '../../src/core/runtime/apple/appleRuntime';
 import { RuntimeError } from '../../src/core/runtime/errors';
+import { ForwardServers } from '../../src/core/forwarding/serve';
+import { NONE_FORWARDED } from '../../src/core/forwarding/types';
+import { forwardAtCreate, withForwarding } from '../../src/core/workspace/forwarding';
 import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/core/runtime/types';
 import { alive, FakeBed, fakeGrandchildren } from '../support/appleFake';
 import { isCode, until } from '../support/until';
@@ -225,6 +228,25 @@ describe('apple runtime (fake container CLI)', function () {
       const env = await rt.exec(id, { cmd: ['sh', '-c', 'echo "$CWS_GREETING"; pwd'] });
       assert.equal(env.stdout, 'hello world\n/tmp\n');
       await assert.rejects(rt.createContainer({ image: IMAGE, name: 'opts' }), isCode('conflict'));
+    });
+
+    it("a workspace container lending the SSH agent is created with Apple's own --ssh, not a socket mount", async () => {
+      const rt = bed.runtime();
+      const fw = await forwardAtCreate(
+        rt,
+        {
+          choice: { ...NONE_FORWARDED, sshAgent: true },
+          servers: new ForwardServers(),
+          env: { ...process.env, CWS_FORWARD_DIR: join(bed.dir, 'fwd') },
+        },
+        () => undefined,
+        'darwin',
+      );
+      assert.ok(fw?.sshAgent, 'the plan asks for --ssh');
+      assert.equal(fw.env.SSH_AUTH_SOCK, undefined, 'the CLI sets SSH_AUTH_SOCK itself');
+      await rt.createContainer(withForwarding({ image: IMAGE, name: 'lender', cmd: ['sleep', '60'] }, fw));
+      const create = bed.calls().find((c) => c.args[0] === 'create' && c.args.includes('lender'));
+      assert.ok(create?.args.includes('--ssh'), create?.args.join(' '));
     });
 
     it('removeVolume: refused while a container uses the volume, then deleted; a second time notFound', async () => {
