@@ -51,9 +51,9 @@ Commands:
   tunnel status ID [--json]    Whether a tunnel runs there, its address or pending login
   tunnel stop ID               End it
   start|stop|restart ID... [-t SECONDS]
-  rm ID... [--force] [--volumes]
-                               Remove; volumes are kept unless --volumes (anonymous ones and a
-                               cloned workspace's repository volume, with the clone, then go)
+  rm ID... [--force] [--volumes] [--repo-volume]
+                               Remove; volumes are kept: --volumes deletes anonymous ones,
+                               --repo-volume a cloned workspace's volume (the clone in it)
 
 Options:
   --json            Machine-readable output (the normalised shape)
@@ -103,7 +103,7 @@ const FLAGS: Record<string, [string[], string[]]> = {
   start: [[], []],
   stop: [['t', 'time'], []],
   restart: [['t', 'time'], []],
-  rm: [[], ['force', 'f', 'volumes', 'v']],
+  rm: [[], ['force', 'f', 'volumes', 'v', 'repo-volume']],
 };
 
 function flagSpec(command: string | undefined): FlagSpec {

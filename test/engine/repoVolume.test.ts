@@ -4,7 +4,7 @@
 // forwarded credentials, its dev container config read from the volume, and the workspace container
 // made with the volume as its workspace folder. The same URL reuses the volume; without the
 // credentials the clone fails, says why and leaves nothing half-cloned; removing keeps the volume
-// unless asked (cws rm --volumes), and keeps it anyway while another container uses it.
+// unless asked (cws rm --repo-volume), and keeps it anyway while another container uses it.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -231,6 +231,23 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       }
     });
 
+    it('a folder appearing where the clone goes (another clone under way): refused, and not tidied away', async () => {
+      const taken = { url, ref: 'main' };
+      const name = repoVolumeName(taken);
+      const inVolume = (script: string) =>
+        engineCli(engine, ['run', '--rm', '-v', `${name}:/workspaces`, DEBIAN_IMAGE, 'sh', '-c', script]);
+      try {
+        // What another clone has made the moment before git writes into it: an empty folder.
+        await inVolume(`mkdir /workspaces/${engine}-app`);
+        const raced = await failsCleanly({ repo: taken });
+        assert.equal(raced.code, 'conflict');
+        assert.match(raced.message, /appeared in volume .* as the clone began: another clone of it is under way/);
+        assert.equal(await inVolume(`test -d /workspaces/${engine}-app && echo there`), 'there', 'left as it was');
+      } finally {
+        await engineCli(engine, ['volume', 'rm', '-f', name]).catch(() => undefined);
+      }
+    });
+
     it('clones with this machine’s credentials, builds from the config in the volume, works in the clone as the remote user', async () => {
       progress.length = 0;
       const w = await create();
@@ -296,7 +313,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       assert.ok((await volumes()).includes(repoVolumeName({ url })));
     });
 
-    it('cws rm --volumes: a volume another container still uses is kept (and said); else it goes, with its copied config', async () => {
+    it('cws rm --repo-volume: a volume another container still uses is kept (and said); else it goes, with its copied config', async () => {
       const env = {
         ...hostEnv,
         ...(engine === 'docker'
@@ -304,9 +321,30 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
           : { CONTAINER_RUNTIME: 'podman' }),
       };
       const cwsRm = (id: string) =>
-        run(process.execPath, [CWS, 'rm', '--force', '--volumes', id], { env, timeout: 60_000 });
+        run(process.execPath, [CWS, 'rm', '--force', '--volumes', '--repo-volume', id], { env, timeout: 60_000 });
+      const plain = await create();
+      assert.equal(plain.created, true, 'a new container on the kept clone');
+      const kept = await run(process.execPath, [CWS, 'rm', '--force', '--volumes', plain.id], { env, timeout: 60_000 });
+      assert.match(
+        kept.stderr,
+        new RegExp(`the clone stays in volume ${plain.volume} \\(cws rm --repo-volume deletes it`),
+      );
+      assert.ok((await volumes()).includes(plain.volume), '--volumes alone keeps the clone');
+      // A label alone names no volume of its own: a decoy removed with --repo-volume deletes nothing.
+      const decoy = await engineCli(engine, [
+        'run',
+        '-d',
+        '--label',
+        `${TEST_LABEL}=${tag}`,
+        '--label',
+        `${LABELS.repoVolume}=${plain.volume}`,
+        DEBIAN_IMAGE,
+        'sleep',
+        '600',
+      ]);
+      await cwsRm(decoy.trim());
+      assert.ok((await volumes()).includes(plain.volume), 'the decoy did not take the clone with it');
       const again = await create();
-      assert.equal(again.created, true, 'a new container on the kept clone');
       const other = await engineCli(engine, [
         'run',
         '-d',

@@ -1,6 +1,5 @@
-import { LABELS } from '../../core/runtime/labels';
 import { releaseForwarding } from '../../core/workspace/forwarding';
-import { removeRepoVolume } from '../../core/workspace/repoVolume';
+import { removeRepoVolume, repoVolumeOf } from '../../core/workspace/repoVolume';
 import { UsageError } from '../args';
 import { operands, type CliCommand, type CliContext } from '../context';
 import { safe } from '../format';
@@ -28,19 +27,21 @@ export const start = each('start', async (ctx, id) => (await ctx.runtime()).star
 export const stop = each('stop', async (ctx, id) => (await ctx.runtime()).stop(id, seconds(ctx)));
 export const restart = each('restart', async (ctx, id) => (await ctx.runtime()).restart(id, seconds(ctx)));
 /**
- * Keeps volumes unless --volumes (then anonymous ones and a cloned workspace's repository volume
- * go too); a running container needs --force. A workspace container's forwarding folder goes with it.
+ * Keeps volumes unless --volumes (anonymous ones then go, as with docker rm -v); a cloned workspace's
+ * repository volume, with the clone in it, goes only with --repo-volume. A running container needs
+ * --force. A workspace container's forwarding folder goes with it.
  */
 export const rm = each('rm', async (ctx, id) => {
   const rt = await ctx.runtime();
-  const labels = (await rt.inspect(id).catch(() => undefined))?.labels ?? {};
+  const details = await rt.inspect(id).catch(() => undefined);
+  const labels = details?.labels ?? {};
   const volumes = ctx.args.flags.has('volumes') || ctx.args.flags.has('v');
   await rt.remove(id, { force: ctx.args.flags.has('force') || ctx.args.flags.has('f'), volumes });
   await releaseForwarding(labels, undefined);
-  const repo = labels[LABELS.repoVolume];
+  const repo = details && repoVolumeOf(details);
   if (!repo) return;
-  if (!volumes) {
-    ctx.err(`the clone stays in volume ${safe(repo)} (cws rm --volumes deletes it with the container)`);
+  if (!ctx.args.flags.has('repo-volume')) {
+    ctx.err(`the clone stays in volume ${safe(repo)} (cws rm --repo-volume deletes it with the container)`);
     return;
   }
   if ((await removeRepoVolume(rt, repo)) === 'inUse')

@@ -24,7 +24,8 @@ import type { CreateWorkspaceOptions, WorkspaceContainer, WorkspaceForwarding, W
 import { REPO_MOUNT } from './types';
 
 export { REPO_MOUNT };
-export { shortRepoAddress } from './repoAddress';
+export { repoVolumeOf, shortRepoAddress } from './repoAddress';
+import { REPO_VOLUME_NAME } from './repoAddress';
 
 /** The helper's image when none is given: a small one with git and ssh. */
 export const DEFAULT_CLONE_IMAGE = 'docker.io/alpine/git:latest';
@@ -115,7 +116,7 @@ export async function removeRepoVolume(
   volume: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<RepoVolumeRemoval> {
-  if (!/^cws-repo-[a-z0-9][a-z0-9._-]*$/.test(volume))
+  if (!REPO_VOLUME_NAME.test(volume))
     throw new RuntimeError('invalidArgument', `Not a repository volume of ours: "${volume.slice(0, 80)}".`);
   let result: RepoVolumeRemoval = 'deleted';
   try {
@@ -214,6 +215,12 @@ async function followToEnd(rt: ContainerRuntime, id: string, o: CloneOptions & {
  * clone's config as root on a folder the remote user owns: safe.directory is given for this call.
  */
 const PROBE_TAKEN = 3;
+/**
+ * The clone makes its folder first, atomically: a folder that is there already (a clone started
+ * meanwhile) is never cloned into, nor tidied away after a failure (exit CLONE_RACED).
+ */
+const CLONE_RACED = 97;
+const CLONE_SCRIPT = `mkdir "$1" || exit ${CLONE_RACED}; d=$1; shift; exec git "$@" "$d"`;
 const PROBE_SCRIPT = [
   'if [ -d "$1/.git" ]; then',
   '  printf "origin=%s\\n" "$(git -c safe.directory="*" -C "$1" config --get remote.origin.url)"; exit 0',
@@ -310,6 +317,11 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
         `Nothing was changed. Look at what is in it, then remove that volume ` +
           `(\`${volumeRm(rt)} ${volume}\`) to clone afresh.`,
       );
+    if (probe.exitCode !== 1)
+      throw new RuntimeError(
+        'internal',
+        `The helper could not look into volume ${volume} (exit code ${probe.exitCode}); nothing was changed.`,
+      );
     o.onProgress?.({ message: `Cloning ${r.url}${r.ref ? ` (${r.ref})` : ''} into volume ${volume}…` });
     const fw = o.forwarding
       ? await forwardAtCreate(
@@ -339,15 +351,7 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
       const helperArg = fw?.state.items.includes('gitCredentials')
         ? ['-c', 'credential.helper=', '-c', `credential.helper=/run/container-workspaces/git-credential ${token}`]
         : [];
-      const cmd = [
-        ...helperArg,
-        'clone',
-        '--progress',
-        ...(r.ref ? ['--branch', r.ref] : []),
-        '--',
-        r.url.trim(),
-        path,
-      ];
+      const cmd = [...helperArg, 'clone', '--progress', ...(r.ref ? ['--branch', r.ref] : []), '--', r.url.trim()];
       let reason = '';
       // Nothing was at the clone's place before (the probe said so): what git left there goes, also
       // after a cancel (a half-clone would pass for a clone next time); the volume itself goes too
@@ -367,10 +371,10 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
         clone = await runHelper(
           rt,
           volume,
-          cmd,
+          ['-c', CLONE_SCRIPT, 'sh', path, ...cmd],
           {
             ...o,
-            entrypoint: ['git'],
+            entrypoint: ['/bin/sh'],
             onLine: (l) => {
               if (/^(fatal|error): /.test(l)) reason ||= l;
               o.onProgress?.({ message: l });
@@ -383,6 +387,14 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
         throw err;
       }
       helpers.push(clone.id);
+      if (clone.exitCode === CLONE_RACED)
+        throw new RuntimeError(
+          'conflict',
+          `${path} appeared in volume ${volume} as the clone began: another clone of it is under way, or an ` +
+            'empty folder is there.',
+          'Nothing was changed. Wait for the other clone and run this again (it will reuse it), or remove ' +
+            `that volume (\`${volumeRm(rt)} ${volume}\`).`,
+        );
       if (clone.exitCode !== 0) {
         await tidyUp();
         const why = reason ? `: ${escapeControl(reason.replace(/^(fatal|error): /, ''), { maxLength: 300 })}` : '';

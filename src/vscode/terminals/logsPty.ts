@@ -113,6 +113,10 @@ export class LogsPty implements vscode.Pseudoterminal {
       failure = err;
     }
     if (this.closed) return;
+    if (this.session && this.session.runtime !== this.rt) {
+      this.note(vscode.l10n.t('[the runtime was switched: the log stream ended]'));
+      return;
+    }
     const gone = failure instanceof RuntimeError && failure.code === 'notFound';
     const transient = (failure !== undefined && !gone) || state === 'restarting';
     if (transient && attempt < RESUME_TRIES) {
@@ -120,7 +124,7 @@ export class LogsPty implements vscode.Pseudoterminal {
       return;
     }
     if (failure !== undefined && !gone) {
-      const why = escapeControl(failure instanceof Error ? failure.message : JSON.stringify(failure));
+      const why = escapeControl(failure instanceof Error ? failure.message : `${failure as string}`);
       this.note(vscode.l10n.t('[{0} answers again, but not about this container: {1}]', this.rt.label, why));
       return;
     }

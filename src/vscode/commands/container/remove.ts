@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
-import { LABELS } from '../../../core/runtime/labels';
+import { repoVolumeOf } from '../../../core/workspace/repoAddress';
 import type { ContainerSummary } from '../../../core/runtime/types';
 import type { Command, CommandDeps } from '../types';
 import { loadDetection } from '../../detection/loadDetection';
@@ -9,9 +9,7 @@ import { containerTargets } from './targets';
 import { windowForwarding } from '../../forwarding/forwarding';
 
 /** The repository volumes of workspaces cloned into one, each once. */
-const repoVolumes = (list: ContainerSummary[]) => [
-  ...new Set(list.map((c) => c.labels[LABELS.repoVolume]).filter((v): v is string => !!v)),
-];
+const repoVolumes = (list: ContainerSummary[]) => [...new Set(list.map(repoVolumeOf).filter((v): v is string => !!v))];
 
 const isRunning = (c: ContainerSummary) => c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 
@@ -55,7 +53,11 @@ async function removeRepoVolumes(deps: CommandDeps, names: string[]): Promise<vo
   if (!rt || !names.length) return;
   const bg = loadDetection();
   for (const name of names) {
-    const r = await bg.removeRepoVolume(rt, name);
+    const r = await bg.removeRepoVolume(rt, name).catch((err: unknown) => {
+      deps.log.warn(`Repository volume ${name} not deleted: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    });
+    if (r === undefined) continue;
     if (r === 'inUse') {
       deps.log.info(`Repository volume ${name} kept: another container uses it.`);
       void vscode.window.showInformationMessage(
@@ -89,17 +91,23 @@ export const removeContainer: Command = {
     );
     if (!choice) return;
     const volumes = choice === withVolumes;
-    await runOnContainers(deps, list, {
-      progress: {
-        one: (name) => vscode.l10n.t('Removing {0}…', name),
-        many: (count) => vscode.l10n.t('Removing {0} containers…', count),
-      },
-      action: async (rt, c) => {
-        await rt.remove(c.id, { force: running.includes(c), volumes });
-        // A workspace container's forwarding folder goes with it.
-        await windowForwarding.removed(c.labels, c.id);
-      },
-    });
-    if (volumes) await removeRepoVolumes(deps, repoVolumes(list));
+    // The repository volumes of the containers that did go (a failure elsewhere keeps none back).
+    const removed: ContainerSummary[] = [];
+    try {
+      await runOnContainers(deps, list, {
+        progress: {
+          one: (name) => vscode.l10n.t('Removing {0}…', name),
+          many: (count) => vscode.l10n.t('Removing {0} containers…', count),
+        },
+        action: async (rt, c) => {
+          await rt.remove(c.id, { force: running.includes(c), volumes });
+          removed.push(c);
+          // A workspace container's forwarding folder goes with it.
+          await windowForwarding.removed(c.labels, c.id);
+        },
+      });
+    } finally {
+      if (volumes) await removeRepoVolumes(deps, repoVolumes(removed));
+    }
   },
 };
