@@ -9,7 +9,6 @@ import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   cpSync,
-  createReadStream,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,6 +21,7 @@ import {
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { exportHolds } from '../support/exportHolds';
 import { detectDirectory } from '../../src/core/detection/detect';
 import { parseForwardLabel } from '../../src/core/forwarding/forwardDir';
 import { ForwardServers } from '../../src/core/forwarding/serve';
@@ -51,25 +51,6 @@ const CWS = join(repoRoot, 'dist', 'cws.js');
 const GIT_USER = 'alice';
 const NAME = 'Cws Tester';
 const EMAIL = 'tester@example.invalid';
-
-/**
- * Which of `needles` occur in the container's whole filesystem, as `engine export` writes it (to a
- * file: Podman cannot write to a socket's /dev/stdout).
- */
-async function exportHolds(engine: EngineId, id: string, needles: string[], dir: string): Promise<string[]> {
-  const tar = join(dir, `export-${id.slice(0, 12)}.tar`);
-  await run(engine, ['export', '-o', tar, id], { timeout: 120_000 });
-  const found = new Set<string>();
-  const keep = Math.max(...needles.map((n) => n.length));
-  let tail = '';
-  for await (const chunk of createReadStream(tar, { encoding: 'latin1' })) {
-    const text = tail + (chunk as string);
-    for (const n of needles) if (text.includes(n)) found.add(n);
-    tail = text.slice(-keep);
-  }
-  rmSync(tar, { force: true });
-  return [...found];
-}
 
 /** Every regular file's text under `dir` (sockets and folders skipped). */
 function filesUnder(dir: string): string {

@@ -30,6 +30,7 @@ import {
 import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
 import { recordingHooks } from '../support/hooks';
 import { repoRoot } from '../support/paths';
+import { exportHolds } from '../support/exportHolds';
 
 const run = promisify(execFile);
 const CWS = join(repoRoot, 'dist', 'cws.js');
@@ -285,6 +286,29 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         progress.some((l) => l.startsWith('Cloning ')),
         progress.join('\n'),
       );
+    });
+
+    it("the password is nowhere: not in the progress, the clone's volume, the container's filesystem or labels", async () => {
+      assert.ok(!progress.join('\n').includes(password), 'not in the progress');
+      const c = (await rt.listContainers({ all: true })).find(
+        (x) => x.labels[LABELS.repo] === url && !x.labels['dev.containerworkspaces.helper'],
+      )!;
+      assert.ok(!JSON.stringify(await rt.inspect(c.id)).includes(password), 'not in its labels or environment');
+      // grep exits 1 when nothing matched, 0 (with the file names) when something did.
+      const inVolume = await engineCli(engine, [
+        'run',
+        '--rm',
+        '-v',
+        `${repoVolumeName({ url })}:/w`,
+        DEBIAN_IMAGE,
+        'sh',
+        '-c',
+        'grep -rlF -e "$1" /w; echo "grep exit $?"',
+        'sh',
+        password,
+      ]);
+      assert.equal(inVolume, 'grep exit 1', 'not in the volume');
+      assert.deepEqual(await exportHolds(engine, c.id, [password], root), [], "not in the container's filesystem");
     });
 
     it('the same URL again reuses the volume and the container; cws exec --repo starts in the clone', async () => {
