@@ -7,7 +7,7 @@
 // unless asked (cws rm --repo-volume), and keeps it anyway while another container uses it.
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,6 +31,7 @@ import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer
 import { recordingHooks } from '../support/hooks';
 import { repoRoot } from '../support/paths';
 import { exportHolds } from '../support/exportHolds';
+import { until } from '../support/until';
 
 const run = promisify(execFile);
 const CWS = join(repoRoot, 'dist', 'cws.js');
@@ -246,6 +247,53 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         assert.equal(await inVolume(`test -d /workspaces/${engine}-app && echo there`), 'there', 'left as it was');
       } finally {
         await engineCli(engine, ['volume', 'rm', '-f', name]).catch(() => undefined);
+      }
+    });
+
+    it('a clone cancelled while git fetches: cancelled, and no half-clone, helper or volume left; the next one is whole', async () => {
+      let open: () => void = () => undefined;
+      // A server of its own whose answers wait: the cancel lands while git is fetching, every time.
+      const gated = await startGitHttpServer({
+        root: join(root, 'repos'),
+        user: 'carol',
+        password,
+        gate: new Promise<void>((r) => (open = r)),
+      });
+      const gatedUrl = `${gated.url}/team/${engine}-app.git`;
+      try {
+        appendFileSync(join(root, 'home', '.git-credentials'), `http://carol:${password}@127.0.0.1:${gated.port}\n`);
+        const ac = new AbortController();
+        const pending = create({ repo: { url: gatedUrl }, signal: ac.signal }).then(
+          () => assert.fail('it was cancelled'),
+          (e: unknown) => e,
+        );
+        await until(
+          'git to reach the server with the credentials',
+          () => gated.counts.allowed > 0 || undefined,
+          60_000,
+        );
+        ac.abort();
+        const err = await pending;
+        assert.ok(err instanceof RuntimeError && err.code === 'cancelled', String(err));
+        const helpers = (await rt.listContainers({ all: true })).filter(
+          (c) => c.labels[TEST_LABEL] === tag && c.labels['dev.containerworkspaces.helper'],
+        );
+        assert.deepEqual(helpers, [], 'no helper container is left');
+        assert.ok(!(await volumes()).includes(repoVolumeName({ url: gatedUrl })), 'no volume is left');
+        open();
+        const whole = await create({ repo: { url: gatedUrl } });
+        folders.add(whole.folder);
+        assert.equal(whole.created, true);
+        const log = await rt.exec(whole.id, {
+          cmd: ['git', '-C', whole.workspaceFolder, 'log', '-1', '--format=%s'],
+          user: 'dev',
+        });
+        assert.equal(log.stdout.trim(), 'the first commit', 'a whole clone, not a half one passed for it');
+        await rt.remove(whole.id, { force: true });
+      } finally {
+        open();
+        await gated.close();
+        await engineCli(engine, ['volume', 'rm', '-f', repoVolumeName({ url: gatedUrl })]).catch(() => undefined);
       }
     });
 
