@@ -63,6 +63,20 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         ...more,
       });
     };
+    /** Runs a shell script (given `args` as $1…) in a throw-away container with the volume at /workspaces. */
+    const shIn = (volume: string, script: string, ...args: string[]) =>
+      engineCli(engine, [
+        'run',
+        '--rm',
+        '-v',
+        `${volume}:/workspaces`,
+        DEBIAN_IMAGE,
+        'sh',
+        '-c',
+        script,
+        'sh',
+        ...args,
+      ]);
     const volumes = async () =>
       (await engineCli(engine, ['volume', 'ls', '-q'])).split('\n').filter((v) => v.startsWith('cws-repo-'));
 
@@ -206,8 +220,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     it('a volume name already taken (files, or another repository where the clone goes): refused, left as it was', async () => {
       const taken = { url, ref: 'main' };
       const name = repoVolumeName(taken);
-      const inVolume = (script: string) =>
-        engineCli(engine, ['run', '--rm', '-v', `${name}:/workspaces`, DEBIAN_IMAGE, 'sh', '-c', script]);
+      const inVolume = (script: string) => shIn(name, script);
       try {
         await inVolume(`mkdir -p /workspaces/${engine}-app && echo mine > /workspaces/${engine}-app/notes.txt`);
         const files = await failsCleanly({ repo: taken });
@@ -236,8 +249,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     it('a folder appearing where the clone goes (another clone under way): refused, and not tidied away', async () => {
       const taken = { url, ref: 'main' };
       const name = repoVolumeName(taken);
-      const inVolume = (script: string) =>
-        engineCli(engine, ['run', '--rm', '-v', `${name}:/workspaces`, DEBIAN_IMAGE, 'sh', '-c', script]);
+      const inVolume = (script: string) => shIn(name, script);
       try {
         // What another clone has made the moment before git writes into it: an empty folder.
         await inVolume(`mkdir /workspaces/${engine}-app`);
@@ -343,18 +355,11 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
       )!;
       assert.ok(!JSON.stringify(await rt.inspect(c.id)).includes(password), 'not in its labels or environment');
       // grep exits 1 when nothing matched, 0 (with the file names) when something did.
-      const inVolume = await engineCli(engine, [
-        'run',
-        '--rm',
-        '-v',
-        `${repoVolumeName({ url })}:/w`,
-        DEBIAN_IMAGE,
-        'sh',
-        '-c',
-        'grep -rlF -e "$1" /w; echo "grep exit $?"',
-        'sh',
+      const inVolume = await shIn(
+        repoVolumeName({ url }),
+        'grep -rlF -e "$1" /workspaces; echo "grep exit $?"',
         password,
-      ]);
+      );
       assert.equal(inVolume, 'grep exit 1', 'not in the volume');
       assert.deepEqual(await exportHolds(engine, c.id, [password], root), [], "not in the container's filesystem");
     });

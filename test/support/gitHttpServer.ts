@@ -1,9 +1,14 @@
 // A real git HTTP server on loopback for tests: `git http-backend` (git's own smart-HTTP CGI) behind a
 // small Node HTTP server that asks for basic auth. Every request is counted by its outcome, so a
 // test can tell a clone that used the credentials from one that never tried.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface GitHttpServer {
   /** http://127.0.0.1:PORT */
@@ -104,4 +109,23 @@ export async function startGitHttpServer(o: {
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Makes `bare` a bare repository whose default branch, main, has one commit holding `files`
+ * (path → text, folders made), committed from the work tree `seed`.
+ */
+export async function seedBareRepository(bare: string, seed: string, files: Record<string, string>): Promise<void> {
+  const git = (...a: string[]) =>
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-C', seed, ...a]);
+  await run('git', ['init', '-q', '--bare', bare]);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(seed, path)), { recursive: true });
+    writeFileSync(join(seed, path), text);
+  }
+  await run('git', ['init', '-q', seed]);
+  await git('add', '.');
+  await git('commit', '-q', '-m', 'seed');
+  await git('push', '-q', bare, 'HEAD:refs/heads/main');
+  await run('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
 }

@@ -4,14 +4,12 @@
 // volume. The repository is served by git http-backend behind basic auth; this machine's git holds
 // the password in a throw-away `store` file and lends it to the clone.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { DEBIAN_IMAGE, engineCli, requireDebianImage, requireEngine } from '../support/engines';
-import { startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
+import { seedBareRepository, startGitHttpServer, type GitHttpServer } from '../support/gitHttpServer';
 import {
   openContainersView,
   openWorkbench,
@@ -20,8 +18,6 @@ import {
   runFromContextMenu,
   type Workbench,
 } from './workbench';
-
-const run = promisify(execFile);
 
 describe('UI: a workspace cloned from a repository into a volume', function () {
   this.timeout(300_000);
@@ -57,18 +53,10 @@ describe('UI: a workspace cloned from a repository into a volume', function () {
     writeFileSync(join(root, 'gitconfig'), `[credential]\n\thelper = store --file ${join(root, 'creds')}\n`);
     writeFileSync(join(root, 'creds'), `http://erin:${password}@127.0.0.1:${http.port}\n`, { mode: 0o600 });
     const bare = join(repos, 'ui-app.git');
-    await run('git', ['init', '-q', '--bare', bare]);
-    const seed = join(root, 'seed');
-    mkdirSync(join(seed, '.devcontainer'), { recursive: true });
-    writeFileSync(join(seed, 'from-the-clone.txt'), 'cloned\n');
-    writeFileSync(join(seed, '.devcontainer', 'devcontainer.json'), JSON.stringify({ image: DEBIAN_IMAGE }));
-    const git = (...a: string[]) =>
-      run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-C', seed, ...a]);
-    await run('git', ['init', '-q', seed]);
-    await git('add', '.');
-    await git('commit', '-q', '-m', 'seed');
-    await git('push', '-q', bare, 'HEAD:refs/heads/main');
-    await run('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+    await seedBareRepository(bare, join(root, 'seed'), {
+      'from-the-clone.txt': 'cloned\n',
+      '.devcontainer/devcontainer.json': JSON.stringify({ image: DEBIAN_IMAGE }),
+    });
     wb = await openWorkbench({
       env: {
         CONTAINER_RUNTIME: 'docker',

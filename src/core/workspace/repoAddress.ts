@@ -1,11 +1,21 @@
-/** A repository's address as a row or a tooltip shows it: no scheme, no user name, no ".git". */
-export function shortRepoAddress(url: string): string {
+import { LABELS } from '../runtime/labels';
+
+/** One repository's address however it was typed: trimmed, no trailing slash, no ".git". */
+export function normalRepoUrl(url: string): string {
   return url
     .trim()
-    .replace(/^[a-z]+:\/\//i, '')
-    .replace(/^[^/@]*@/, '')
     .replace(/\/+$/, '')
     .replace(/\.git$/i, '');
+}
+
+/** A repository's address as a row or a tooltip shows it: no scheme, no user name, no ".git". */
+export function shortRepoAddress(url: string): string {
+  return normalRepoUrl(
+    url
+      .trim()
+      .replace(/^[a-z]+:\/\//i, '')
+      .replace(/^[^/@]*@/, ''),
+  );
 }
 
 /** The names we give repository volumes ("cws-repo-<name>-<hash>"). */
@@ -20,7 +30,7 @@ export function repoVolumeOf(c: {
   labels: Record<string, string>;
   mounts?: readonly { type: string; source?: string }[];
 }): string | undefined {
-  const name = c.labels['dev.containerworkspaces.repo.volume'];
+  const name = c.labels[LABELS.repoVolume];
   if (!name || !REPO_VOLUME_NAME.test(name) || c.labels['dev.containerworkspaces.helper']) return undefined;
   return c.mounts?.some((m) => m.type === 'volume' && m.source === name) ? name : undefined;
 }

@@ -25,7 +25,7 @@ import { REPO_MOUNT } from './types';
 
 export { REPO_MOUNT };
 export { repoVolumeOf, shortRepoAddress } from './repoAddress';
-import { REPO_VOLUME_NAME } from './repoAddress';
+import { normalRepoUrl, REPO_VOLUME_NAME } from './repoAddress';
 
 /** The helper's image when none is given: a small one with git and ssh. */
 export const DEFAULT_CLONE_IMAGE = 'docker.io/alpine/git:latest';
@@ -74,10 +74,7 @@ export function repoFolderName(url: string): string {
 
 /** The volume's name: the same for the same URL and ref ("cws-repo-<name>-<hash>"). */
 export function repoVolumeName(r: RepoRef): string {
-  const key = `${r.url
-    .trim()
-    .replace(/\/+$/, '')
-    .replace(/\.git$/i, '')}#${r.ref ?? ''}`;
+  const key = `${normalRepoUrl(r.url)}#${r.ref ?? ''}`;
   const hash = createHash('sha256').update(key).digest('hex').slice(0, 10);
   const name = repoFolderName(r.url)
     .toLowerCase()
@@ -232,16 +229,6 @@ const PROBE_SCRIPT = [
 /** The command that deletes a volume, for hints. */
 const volumeRm = (rt: ContainerRuntime) => (rt.id === 'apple' ? 'container volume delete' : `${rt.id} volume rm`);
 
-/** The same repository: the addresses alike but for a trailing slash or ".git". */
-function sameRepo(a: string, b: string): boolean {
-  const norm = (u: string) =>
-    u
-      .trim()
-      .replace(/\/+$/, '')
-      .replace(/\.git$/i, '');
-  return norm(a) === norm(b);
-}
-
 /** What to do after a failed clone, from git's own reason. */
 function cloneHint(reason: string): string {
   if (/Authentication failed|could not read Username|terminal prompts disabled|403|401/i.test(reason))
@@ -298,7 +285,7 @@ export async function cloneIntoVolume(rt: ContainerRuntime, r: RepoRef, o: Clone
     checkSignal(o.signal);
     if (probe.exitCode === 0) {
       const origin = seen.find((l) => l.startsWith('origin='))?.slice('origin='.length) ?? '';
-      if (sameRepo(origin, r.url)) {
+      if (normalRepoUrl(origin) === normalRepoUrl(r.url)) {
         o.onProgress?.({ message: `Reusing the clone in volume ${volume}.` });
         return { volume, folderName, path, reused: true };
       }

@@ -5,20 +5,17 @@
 // the clone, Open Shell opens there, Remove Container keeps the volume (and says so), and Remove with
 // Volumes deletes it.
 import * as assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as vscode from 'vscode';
 import type { RepoWorkspace } from '../../../src/core/workspace/repoVolume';
 import type { ExtensionInternals } from '../../../src/vscode/testAccess';
 import type { ContainerNode, ContainersNode, GroupNode } from '../../../src/vscode/views/containers/containersTree';
 import { DEBIAN_IMAGE, engineCli, requireDebianImage, requireEngine, type EngineId } from '../../support/engines';
-import { startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
+import { seedBareRepository, startGitHttpServer, type GitHttpServer } from '../../support/gitHttpServer';
 import { extensionInternals, setSetting, waitFor } from './helpers';
 
-const run = promisify(execFile);
 const ENV_KEYS = ['GIT_CONFIG_GLOBAL', 'GIT_CONFIG_NOSYSTEM', 'CWS_FORWARD_DIR', 'CWS_REPOS_DIR'] as const;
 
 for (const engine of ['docker', 'podman'] as EngineId[]) {
@@ -52,18 +49,10 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         CWS_REPOS_DIR: join(root, 'configs'),
       });
       const bare = join(repos, `exthost-${engine}.git`);
-      await run('git', ['init', '-q', '--bare', bare]);
-      const seed = join(root, 'seed');
-      mkdirSync(join(seed, '.devcontainer'), { recursive: true });
-      writeFileSync(join(seed, 'hello.txt'), 'cloned\n');
-      writeFileSync(join(seed, '.devcontainer', 'devcontainer.json'), JSON.stringify({ image: DEBIAN_IMAGE }));
-      const git = (...a: string[]) =>
-        run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-C', seed, ...a]);
-      await run('git', ['init', '-q', seed]);
-      await git('add', '.');
-      await git('commit', '-q', '-m', 'seed');
-      await git('push', '-q', bare, 'HEAD:refs/heads/main');
-      await run('git', ['--git-dir', bare, 'symbolic-ref', 'HEAD', 'refs/heads/main']);
+      await seedBareRepository(bare, join(root, 'seed'), {
+        'hello.txt': 'cloned\n',
+        '.devcontainer/devcontainer.json': JSON.stringify({ image: DEBIAN_IMAGE }),
+      });
       await setSetting('clone.image', DEBIAN_IMAGE);
       await setSetting('clone.network', 'host');
       await setSetting('runtime', engine);

@@ -136,12 +136,12 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
  * Ids and names go to the CLI as positional arguments: one that starts with "-" would be read as an
  * option, and no container id has control characters (a NUL could not even be passed).
  */
-function checkId(id: string): string {
+function checkId(id: string, what = 'container id'): string {
   // eslint-disable-next-line no-control-regex
   if (typeof id !== 'string' || !id || id.startsWith('-') || /[\u0000-\u001f\u007f-\u009f]/.test(id))
     throw new RuntimeError(
       'invalidArgument',
-      `Not a valid container id: "${escapeControl(String(id), { maxLength: 80 })}".`,
+      `Not a valid ${what}: "${escapeControl(String(id), { maxLength: 80 })}".`,
     );
   return id;
 }
@@ -488,13 +488,7 @@ export class AppleRuntime implements ContainerRuntime {
   }
 
   async removeVolume(name: string): Promise<void> {
-    // eslint-disable-next-line no-control-regex
-    if (!name || name.startsWith('-') || /[\u0000-\u001f\u007f-\u009f]/.test(name))
-      throw new RuntimeError(
-        'invalidArgument',
-        `Not a valid volume name: "${escapeControl(name, { maxLength: 80 })}".`,
-      );
-    await this.run(['volume', 'delete', name], { what: `volume delete ${name}` });
+    await this.run(['volume', 'delete', checkId(name, 'volume name')], { what: `volume delete ${name}` });
   }
 
   async remove(id: string, options: RemoveOptions = {}): Promise<void> {
