@@ -22,6 +22,15 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { exportHolds } from '../support/exportHolds';
+import {
+  clearComposeToolCache,
+  composeInvocation,
+  findComposeTool,
+  runCompose,
+  type ComposeTool,
+} from '../../src/core/compose/composeTool';
+import { composeOverrideDir } from '../../src/core/workspace/compose';
+import { workspaceContainerName } from '../../src/core/workspace/name';
 import { detectDirectory } from '../../src/core/detection/detect';
 import { parseForwardLabel } from '../../src/core/forwarding/forwardDir';
 import { ForwardServers } from '../../src/core/forwarding/serve';
@@ -47,6 +56,8 @@ import { onPath, startTestSshd, type TestSshd } from '../support/sshd';
 
 const run = promisify(execFile);
 const FIXTURE = join(repoRoot, 'test/fixtures/workspaces/forwarding');
+const COMPOSE_FIXTURE = join(repoRoot, 'test/fixtures/workspaces/forwarding-compose');
+const COMPOSE_IMAGE = 'localhost/cws-test/forwarding-compose:latest';
 const CWS = join(repoRoot, 'dist', 'cws.js');
 const GIT_USER = 'alice';
 const NAME = 'Cws Tester';
@@ -83,6 +94,8 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     const outputs: string[] = [];
     let a: WorkspaceContainer;
     let folderA = '';
+    let tool: ComposeTool | undefined;
+    const composeProjects: { name: string; workingDir: string; files: string[] }[] = [];
 
     const host = (cmd: string, args: string[], cwd?: string) =>
       run(cmd, args, { env: hostEnv, cwd, timeout: 60_000 }).then((r) => r.stdout.trim());
@@ -98,6 +111,8 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         this.skip();
       }
       rt = engineRuntime(engine);
+      clearComposeToolCache();
+      tool = await findComposeTool(engine);
       mkdirSync(home, { recursive: true });
       mkdirSync(gnupg, { mode: 0o700 });
       mkdirSync(repos);
@@ -162,6 +177,18 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
 
     after(async function () {
       await servers.closeAll();
+      for (const p of composeProjects)
+        if (tool)
+          await runCompose(composeInvocation(tool, p, ['down', '--timeout', '0'], { endpointUrl: rt.endpoint })).catch(
+            () => undefined,
+          );
+      if (composeProjects.length) await engineCli(engine, ['rmi', '-f', COMPOSE_IMAGE]).catch(() => undefined);
+      if (existsSync(composeOverrideDir()))
+        for (const f of folders)
+          for (const file of readdirSync(composeOverrideDir()).filter((o) =>
+            o.startsWith(`${workspaceContainerName(f)}-`),
+          ))
+            rmSync(join(composeOverrideDir(), file), { force: true });
       if (rt) {
         const ours = (await rt.listContainers({ all: true })).filter((c) =>
           c.labels[LABELS.workspace]?.startsWith(root),
@@ -181,10 +208,13 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
     });
 
     const folders: string[] = [];
-    const create = async (name: string, choice: ForwardChoice) => {
+    const create = (name: string, choice: ForwardChoice) => {
       const folder = join(mkdtempSync(join(root, 'f-')), name);
       folders.push(folder);
-      cpSync(FIXTURE, folder, { recursive: true });
+      return createIn(folder, FIXTURE, choice);
+    };
+    const createIn = async (folder: string, fixture: string, choice: ForwardChoice = ALL_FORWARDED) => {
+      cpSync(fixture, folder, { recursive: true });
       const ctx = await detectDirectory(folder, { env: hostEnv });
       const source = workspaceSources(ctx).find((s) => s.kind === 'devcontainer')!;
       const { runner } = recordingHooks(rt);
@@ -194,6 +224,7 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         env: hostEnv,
         hooks: runner,
         labels: { [TEST_LABEL]: 'forwarding' },
+        ...(source.devcontainer?.kind === 'compose' ? { composeTool: tool, endpointUrl: rt.endpoint } : {}),
         forwarding: { choice, servers, env: hostEnv, log: (l) => logs.push(l) },
         onProgress: (p) => logs.push(p.message),
       });
@@ -383,6 +414,62 @@ for (const engine of ['docker', 'podman'] as EngineId[]) {
         { choice: ALL_FORWARDED, servers, env: hostEnv },
         { configure: false },
       );
+    });
+
+    it('a Compose workspace container borrows the same (identity, HTTPS push, SSH clone, signed commit); its sidecar nothing; down releases it', async function () {
+      if (!tool) {
+        if (isCI) throw new Error(`No Compose tool for ${engine}; CI needs one (scripts/setup-engines.sh).`);
+        this.skip();
+      }
+      const folder = join(mkdtempSync(join(root, 'f-')), 'compose-on');
+      const project = { name: 'compose-on_devcontainer', workingDir: join(folder, '.devcontainer') };
+      composeProjects.push({ ...project, files: [join(folder, '.devcontainer/compose.yaml')] });
+      folders.push(folder);
+      const { made: w } = await createIn(folder, COMPOSE_FIXTURE);
+      const d = await rt.inspect(w.id);
+      assert.equal(d.labels[LABELS.composeService], 'app');
+      const state = parseForwardLabel(d.labels[LABELS.forward]);
+      assert.deepEqual(state?.items, ['gitIdentity', 'gitCredentials', 'sshAgent', 'gpg']);
+      assert.equal(d.mounts.find((m) => m.destination === FORWARD_MOUNT)?.source, state.dir);
+      const sidecar = (await rt.listContainers({ all: true })).find(
+        (c) => c.labels[LABELS.composeProject] === project.name && c.labels[LABELS.composeService] === 'sidecar',
+      );
+      assert.ok(sidecar, 'the sidecar runs');
+      const sd = await rt.inspect(sidecar.id);
+      assert.deepEqual(
+        [sd.labels[LABELS.forward], sd.mounts.some((m) => m.destination === FORWARD_MOUNT)],
+        [undefined, false],
+      );
+      const post = await inContainer(w.id, 'cat /tmp/post-create-ls-remote.txt; echo "$SSH_AUTH_SOCK"');
+      assert.match(post.stdout, /\trefs\/heads\/main\n(?:.*\n)*exit 0\n/, post.stdout);
+      assert.match(post.stdout, new RegExp(`${FORWARD_MOUNT}/ssh-agent.sock\n$`));
+      const r = await inContainer(
+        w.id,
+        `rm -rf c && git clone -q "${http.url}/proj.git" c && cd c && git commit -q -S --allow-empty -m from-compose && ` +
+          `git push -q origin HEAD:refs/heads/compose && git log -1 --format=%an/%ae && ` +
+          `git clone -q "${sshUrl()}" ../cs && cat ../cs/README`,
+      );
+      assert.equal(r.exitCode, 0, r.stderr);
+      assert.deepEqual(r.stdout.trim().split('\n'), [`${NAME}/${EMAIL}`, 'seeded']);
+      const { stderr } = await run('git', ['--git-dir', join(repos, 'proj.git'), 'verify-commit', 'compose'], {
+        env: hostEnv,
+      });
+      assert.match(stderr, /Good signature from "Cws Tester <tester@example.invalid>"/);
+      // Off: the same push fails.
+      const target = { id: w.id, labels: d.labels, workspaceFolder: w.workspaceFolder, folder, user: 'dev' };
+      await startForwarding(rt, target, { choice: NONE_FORWARDED, servers, env: hostEnv }, { configure: true });
+      const off = await inContainer(w.id, 'cd c && git push -q origin HEAD:refs/heads/compose-off');
+      assert.notEqual(off.exitCode, 0);
+      const found = await exportHolds(engine, w.id, [password, sshKeyLine], root);
+      assert.deepEqual(found, [], `found in the Compose container's filesystem: ${found.length}`);
+      // Compose down takes the container; its forwarding goes with it.
+      await runCompose(
+        composeInvocation(tool, composeProjects[composeProjects.length - 1], ['down', '--timeout', '0'], {
+          endpointUrl: rt.endpoint,
+        }),
+      );
+      await releaseForwarding(d.labels, servers, hostEnv);
+      assert.deepEqual([servers.dirs.includes(state.dir), existsSync(state.dir)], [false, false]);
     });
 
     it("no secret in the log, the command output, the container's filesystem or the forwarding folder", async () => {

@@ -2,12 +2,14 @@
 // order, the mount and in-container folder, names of odd folders, post-create argv forms, the
 // Compose override.
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { parseDevcontainer } from '../../src/core/detection/devcontainers';
 import type { ComposeProject, DevcontainerConfig, FolderContext } from '../../src/core/detection/types';
 import { LABELS } from '../../src/core/runtime/labels';
-import { composeOverride } from '../../src/core/workspace/compose';
+import { composeOverride, readComposeFacts } from '../../src/core/workspace/compose';
 import { matchWorkspaceContainers } from '../../src/core/workspace/find';
 import { parseMountString } from '../../src/core/workspace/mounts';
 import { sanitizeName, workspaceContainerName, workspaceImageTag } from '../../src/core/workspace/name';
@@ -421,6 +423,59 @@ describe('workspace plan (src/core/workspace)', () => {
       assert.match(text, /Y: "yes"/);
       assert.equal(svc.user, 'u');
       assert.equal((parse(composeOverride(p)) as { version?: string }).version, undefined);
+    });
+
+    it("the Compose override with forwarding: its folder read-only, SSH_AUTH_SOCK and label on the service; the config's variable wins; the project's own files' variables are read", async () => {
+      const dc = devcontainer(
+        {
+          dockerComposeFile: 'compose.yaml',
+          service: 'app',
+          workspaceFolder: '/w',
+          containerEnv: { SSH_AUTH_SOCK: '/mine.sock' },
+        },
+        '/tmp/p',
+      );
+      const p = planWorkspace(
+        '/tmp/p',
+        { kind: 'devcontainer', label: 'x', devcontainer: dc },
+        { runtime: 'docker', env: {} },
+      );
+      const forward = {
+        state: { dir: '/home/u/.cache/cws-fwd/0123456789abcdef', items: ['sshAgent' as const] },
+        mounts: [
+          {
+            type: 'bind' as const,
+            source: '/home/u/.cache/cws-fwd/0123456789abcdef',
+            target: '/run/cws',
+            readOnly: true,
+          },
+        ],
+        env: { SSH_AUTH_SOCK: '/run/cws/ssh-agent.sock', OTHER: 'o' },
+        labels: { [LABELS.forward]: '{"dir":"x"}' },
+      };
+      const svc = (
+        parse(composeOverride(p, undefined, forward)) as {
+          services: {
+            app: { labels: Record<string, string>; volumes: unknown[]; environment: Record<string, string> };
+          };
+        }
+      ).services.app;
+      assert.deepEqual(svc.volumes, ['/tmp/p:/w', '/home/u/.cache/cws-fwd/0123456789abcdef:/run/cws:ro']);
+      assert.deepEqual(svc.environment, { SSH_AUTH_SOCK: '/mine.sock', OTHER: 'o' });
+      assert.equal(svc.labels[LABELS.forward], '{"dir":"x"}');
+      assert.equal(svc.labels[LABELS.workspace], '/tmp/p');
+      const dir = mkdtempSync(join(tmpdir(), 'cws-facts-'));
+      try {
+        writeFileSync(join(dir, 'a.yaml'), 'services:\n  app:\n    environment: [SSH_AUTH_SOCK=/x, "B"]\n');
+        writeFileSync(
+          join(dir, 'b.yaml'),
+          'services:\n  app:\n    environment: { C: c }\n  other:\n    environment: { D: d }\n',
+        );
+        const facts = await readComposeFacts([join(dir, 'a.yaml'), join(dir, 'b.yaml')], 'app');
+        assert.deepEqual([...facts.serviceEnv!].sort(), ['B', 'C', 'SSH_AUTH_SOCK']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it("finding a folder's containers: ours by label, the Dev Containers tooling's by local_folder; running first", () => {

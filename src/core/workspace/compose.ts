@@ -16,6 +16,8 @@ import { LABELS } from '../runtime/labels';
 import type { ContainerRuntime, ContainerSummary } from '../runtime/types';
 import { cancelledError, checkSignal } from './cancel';
 import { matchWorkspaceContainers } from './find';
+import type { ForwardAtCreate } from './forwarding';
+import type { MountSpec } from '../runtime/types';
 import type { ComposePlan, WorkspacePlan } from './plan';
 import type { WorkspaceProgress } from './types';
 import { ENGINE_FAN_OUT, mapLimit } from '../util/mapLimit';
@@ -34,14 +36,22 @@ function escapeMap(m: Record<string, string>): Record<string, string> {
 export interface ComposeFileFacts {
   version?: string;
   name?: string;
+  /** The variables the files set on the service themselves (asked for with a service). */
+  serviceEnv?: Set<string>;
+}
+
+/** The names an `environment:` sets, in its map or its list form. */
+function envNames(e: unknown): string[] {
+  if (Array.isArray(e)) return e.filter((x): x is string => typeof x === 'string').map((x) => x.split('=')[0]);
+  return e && typeof e === 'object' ? Object.keys(e) : [];
 }
 
 /**
  * Reads `version:` (first file that has one) and `name:` (the last) from the project's files;
  * unreadable files say nothing.
  */
-export async function readComposeFacts(files: readonly string[]): Promise<ComposeFileFacts> {
-  const facts: ComposeFileFacts = {};
+export async function readComposeFacts(files: readonly string[], service?: string): Promise<ComposeFileFacts> {
+  const facts: ComposeFileFacts = service === undefined ? {} : { serviceEnv: new Set() };
   for (const f of files) {
     let doc: unknown;
     try {
@@ -54,41 +64,49 @@ export async function readComposeFacts(files: readonly string[]): Promise<Compos
     if (facts.version === undefined && (typeof d.version === 'string' || typeof d.version === 'number'))
       facts.version = String(d.version);
     if (typeof d.name === 'string' && d.name && !d.name.includes('$')) facts.name = d.name;
+    const svc = service === undefined ? undefined : (doc as { services?: Record<string, unknown> }).services?.[service];
+    if (svc && typeof svc === 'object')
+      for (const k of envNames((svc as { environment?: unknown }).environment)) facts.serviceEnv?.add(k);
   }
   return facts;
 }
 
+/** A mount as Compose takes it: short syntax for a bind where it can be (no `:` in either path), else long. */
+function composeVolume(m: Pick<MountSpec, 'type' | 'source' | 'target' | 'readOnly'>): unknown {
+  // Compose passes a short bind on as a `Binds` entry, which Podman's compat API takes with `"` and
+  // `,` in the path; its structured mounts do not.
+  const short = m.type === 'bind' && !m.source.includes(':') && !m.target.includes(':');
+  return short
+    ? escape(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)
+    : {
+        type: m.type,
+        source: escape(m.source),
+        target: escape(m.target),
+        ...(m.readOnly ? { read_only: true } : {}),
+      };
+}
+
 /**
- * The override file's text: the service gets our labels, the workspace mount (short syntax for a
- * bind where it can be, else long syntax; a named volume is declared by its own name), the dev
- * container's environment and containerUser. With `version`, the same format version as the
- * project's first file (Compose v1 refuses a mix).
+ * The override file's text: the service gets our labels, the workspace mount (a named volume is
+ * declared by its own name), the dev container's environment and containerUser, and what the
+ * forwarding adds (its folder, SSH_AUTH_SOCK, its label; the config's own variable wins). With
+ * `version`, the same format version as the project's first file (Compose v1 refuses a mix).
  */
-export function composeOverride(plan: WorkspacePlan, version?: string): string {
+export function composeOverride(plan: WorkspacePlan, version?: string, forward?: ForwardAtCreate): string {
   const c = plan.compose!;
-  const service: Record<string, unknown> = { labels: escapeMap(plan.labels) };
+  const service: Record<string, unknown> = { labels: escapeMap({ ...plan.labels, ...(forward?.labels ?? {}) }) };
   const doc: Record<string, unknown> = {};
   if (version !== undefined) doc.version = version;
   doc.services = { [c.service]: service };
+  const volumes: unknown[] = [];
   if (plan.mount) {
-    const m = plan.mount;
-    // A bind in short syntax where it can be (no `:` in either path): Compose passes it on as a
-    // `Binds` entry, which Podman's compat API takes with `"` and `,` in the path; its structured
-    // mounts do not.
-    const short = m.type === 'bind' && !m.source.includes(':') && !m.target.includes(':');
-    service.volumes = [
-      short
-        ? escape(`${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`)
-        : {
-            type: m.type,
-            source: escape(m.source),
-            target: escape(m.target),
-            ...(m.readOnly ? { read_only: true } : {}),
-          },
-    ];
-    if (m.type === 'volume') doc.volumes = { [m.source]: { name: escape(m.source) } };
+    volumes.push(composeVolume(plan.mount));
+    if (plan.mount.type === 'volume') doc.volumes = { [plan.mount.source]: { name: escape(plan.mount.source) } };
   }
-  if (Object.keys(plan.env).length) service.environment = escapeMap(plan.env);
+  for (const m of forward?.mounts ?? []) if (m.target !== plan.mount?.target) volumes.push(composeVolume(m));
+  if (volumes.length) service.volumes = volumes;
+  const env = { ...(forward?.env ?? {}), ...plan.env };
+  if (Object.keys(env).length) service.environment = escapeMap(env);
   if (plan.containerUser) service.user = escape(plan.containerUser);
   // Every string double-quoted, never folded: Compose v1 reads YAML 1.1, where a plain `yes` is a boolean.
   const text = stringify(doc, { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 });
@@ -155,6 +173,8 @@ export interface ComposeUpOptions {
   signal?: AbortSignal;
   /** Start an existing container as it is (reuse), rather than recreating a changed one. */
   noRecreate?: boolean;
+  /** What the forwarding adds to the service (a create). */
+  forward?: ForwardAtCreate;
 }
 
 /** The project ref with its final name: a dev container's files may name the project (top-level `name:`). */
@@ -162,7 +182,7 @@ async function resolvedProject(
   c: ComposePlan,
   env: NodeJS.ProcessEnv,
 ): Promise<{ facts: ComposeFileFacts; plan: ComposePlan }> {
-  const facts = await readComposeFacts(c.project.files);
+  const facts = await readComposeFacts(c.project.files, c.service);
   if (c.fromDevcontainer && !env.COMPOSE_PROJECT_NAME && facts.name && normalizeProjectName(facts.name)) {
     return { facts, plan: { ...c, project: { ...c.project, name: normalizeProjectName(facts.name) } } };
   }
@@ -195,7 +215,12 @@ export async function composeUp(
   const { facts, plan: c } = await resolvedProject(planIn.compose!, env);
   const plan: WorkspacePlan = { ...planIn, compose: c };
   checkSignal(o.signal);
-  const override = writeComposeOverride(plan, composeOverride(plan, facts.version));
+  // The project's own value of a variable the forwarding sets (SSH_AUTH_SOCK) wins, as the config's does.
+  const forward = o.forward && {
+    ...o.forward,
+    env: Object.fromEntries(Object.entries(o.forward.env).filter(([k]) => !facts.serviceEnv?.has(k))),
+  };
+  const override = writeComposeOverride(plan, composeOverride(plan, facts.version, forward));
   const project = { ...c.project, files: [...c.project.files, override] };
   const verb = ['up', '-d', ...(o.noRecreate ? ['--no-recreate'] : []), c.service, ...c.alsoStart];
   o.onProgress?.({ message: `${o.tool.label} up -d ${c.service} (project ${c.project.name})…` });

@@ -17,7 +17,7 @@ import type {
   MountSpec,
 } from '../runtime/types';
 import { cancelledError, checkSignal, step } from './cancel';
-import { composeUp, noComposeOnApple, type ComposeUpOptions } from './compose';
+import { composeUp, noComposeOnApple, serviceContainers, type ComposeUpOptions } from './compose';
 import { configHash } from './configHash';
 import { prepareFeatureImage, type FeatureImage } from './featureImage';
 import { forwardAtCreate, releaseForwarding, reportForwarding, startForwarding, withForwarding } from './forwarding';
@@ -143,11 +143,7 @@ async function forwardNow(
   const f = o.forwarding;
   if (!f) return;
   if (!labels[LABELS.forward]) {
-    if (
-      Object.values(f.choice).some(Boolean) &&
-      labels[LABELS.workspaceSource] !== 'compose' &&
-      !labels[LABELS.composeService]
-    )
+    if (Object.values(f.choice).some(Boolean))
       o.onProgress?.({
         message: `Note: ${w.name} was made before git and SSH credentials were forwarded: rebuild it to have them.`,
       });
@@ -484,16 +480,33 @@ function startError(err: unknown, plan: WorkspacePlan): RuntimeError {
   return new RuntimeError(e.code, `Could not start the workspace container: ${e.message}`, hint, { cause: err });
 }
 
-/** Brings the Compose service up (with what it depends on) as the workspace container. */
+/**
+ * Brings the Compose service up (with what it depends on) as the workspace container, with what the
+ * forwarding adds to it, served and set up before any hook runs.
+ */
 async function createFromCompose(
   rt: ContainerRuntime,
   plan: WorkspacePlan,
   o: CreateWorkspaceOptions,
   folder: string,
 ): Promise<WorkspaceContainer> {
-  const up = await composeUp(rt, plan, composeUpOptions(rt, o, folder));
+  const fw = o.forwarding ? await forwardAtCreate(rt, o.forwarding, (w) => warn(o, plan, w)) : undefined;
+  let up: Awaited<ReturnType<typeof composeUp>>;
+  try {
+    up = await composeUp(rt, plan, { ...composeUpOptions(rt, o, folder), ...(fw ? { forward: fw } : {}) });
+  } catch (err) {
+    // Its folder goes unless a container of the service was made with it (a dependency failed).
+    if (fw) {
+      const list = await rt.listContainers({ all: true }).catch(() => []);
+      const label = fw.labels[LABELS.forward];
+      if (!serviceContainers(list, plan, folder).some((c) => c.labels[LABELS.forward] === label))
+        await releaseForwarding(fw.labels, o.forwarding?.servers, o.forwarding?.env);
+    }
+    throw err;
+  }
   const made = workspaceContainer(plan, up.container.id, up.container.name, true);
   o.onProgress?.({ message: `Service ${plan.compose!.service} runs as ${made.name}.`, increment: 85 });
+  await forwardNow(rt, made, up.container.labels, { ...o, forwarding: fw ? o.forwarding : undefined }, folder, true);
   return withHooks(rt, 'create', plan.hooks, plan, o, made, plan.env);
 }
 
@@ -560,8 +573,6 @@ export async function createWorkspaceContainer(
   await warnHostRequirements(plan, o, folder);
   let made: WorkspaceContainer;
   if (plan.compose) {
-    if (o.forwarding && Object.values(o.forwarding.choice).some(Boolean))
-      warn(o, plan, 'git and SSH credentials are not forwarded into a Compose workspace container yet.');
     made = await createFromCompose(rt, plan, o, folder);
   } else {
     const holder = list.find((c) => c.name === plan.name || c.names.includes(plan.name));

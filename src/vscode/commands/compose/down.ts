@@ -1,9 +1,18 @@
 import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
-import type { Command } from '../types';
+import type { Command, CommandDeps } from '../types';
 import { composeTarget } from './composeTarget';
 import { composeTrusted } from './composeTool';
 import { runComposeVerb } from './runComposeVerb';
+import { LABELS } from '../../../core/runtime/labels';
+import type { ContainerSummary } from '../../../core/runtime/types';
+import { windowForwarding } from '../../forwarding/forwarding';
+
+/** The project's containers that borrow from this machine (a workspace container made from a service). */
+async function forwardingContainers(deps: CommandDeps, project: string): Promise<ContainerSummary[]> {
+  const list = await deps.session.runtime?.listContainers({ all: true }).catch(() => []);
+  return (list ?? []).filter((c) => c.labels[LABELS.composeProject] === project && c.labels[LABELS.forward]);
+}
 
 /** `down` for a whole project, after a modal confirmation; volumes are kept unless asked. */
 export const composeDown: Command = {
@@ -27,7 +36,8 @@ export const composeDown: Command = {
       withVolumes,
     );
     if (!choice) return undefined;
-    return runComposeVerb(deps, target, {
+    const borrowing = await forwardingContainers(deps, target.project.name);
+    const exitCode = await runComposeVerb(deps, target, {
       title: 'Down',
       args: choice === withVolumes ? ['down', '--volumes'] : ['down'],
       texts: {
@@ -35,5 +45,8 @@ export const composeDown: Command = {
         failed: (name, exitCode) => vscode.l10n.t('Compose Down failed for {0} (exit code {1})', name, exitCode),
       },
     });
+    // The workspace container went with the project: its forwarding folder goes too.
+    if (exitCode === 0) for (const c of borrowing) await windowForwarding.removed(c.labels, c.id);
+    return exitCode;
   },
 };
