@@ -11,13 +11,16 @@ import { context } from './commands/context';
 import { create } from './commands/create';
 import { exec } from './commands/exec';
 import { forward } from './commands/forward';
+import { images } from './commands/images';
 import { inspect } from './commands/inspect';
 import { restart, rm, start, stop } from './commands/lifecycle';
 import { logs } from './commands/logs';
+import { networks } from './commands/networks';
 import { ls } from './commands/ls';
 import { runtimes } from './commands/runtimes';
 import { stats } from './commands/stats';
 import { tunnel } from './commands/tunnel';
+import { volumes } from './commands/volumes';
 import type { CliCommand, CliContext } from './context';
 import { safe } from './format';
 
@@ -54,6 +57,11 @@ Commands:
   rm ID... [--force] [--volumes] [--repo-volume]
                                Remove; volumes are kept: --volumes deletes anonymous ones,
                                --repo-volume a cloned workspace's volume (the clone in it)
+  images [ls] | rm REF... [--force] | tag SOURCE TARGET
+                               Images by repository, with the containers using each; rm refuses
+                               one a container uses (unless --force)
+  volumes [ls] | rm NAME...    Volumes and the containers mounting each; rm refuses one in use
+  networks [ls] | rm NAME...   Networks and the containers attached; the engine's own are kept
 
 Options:
   --json            Machine-readable output (the normalised shape)
@@ -76,6 +84,9 @@ const COMMANDS: Record<string, CliCommand> = {
   tunnel,
   create,
   forward,
+  images,
+  volumes,
+  networks,
 };
 /** Flags every command takes. */
 const GLOBAL_VALUED = ['runtime'];
@@ -104,6 +115,9 @@ const FLAGS: Record<string, [string[], string[]]> = {
   stop: [['t', 'time'], []],
   restart: [['t', 'time'], []],
   rm: [[], ['force', 'f', 'volumes', 'v', 'repo-volume']],
+  images: [[], ['force', 'f']],
+  volumes: [[], []],
+  networks: [[], []],
 };
 
 function flagSpec(command: string | undefined): FlagSpec {

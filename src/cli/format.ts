@@ -35,3 +35,13 @@ export function safeJson(value: unknown, indent: number | undefined = 2): string
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
+
+/** "3 days ago", as `docker images` says it; "-" when the engine gave no date. */
+export function since(ms: number | undefined, now = Date.now()): string {
+  if (!ms) return '-';
+  const s = Math.max(0, Math.round((now - ms) / 1000));
+  const [n, unit] =
+    s < 60 ? [s, 'second'] : s < 3600 ? [s / 60, 'minute'] : s < 86_400 ? [s / 3600, 'hour'] : [s / 86_400, 'day'];
+  const r = Math.round(n);
+  return `${r} ${unit}${r === 1 ? '' : 's'} ago`;
+}

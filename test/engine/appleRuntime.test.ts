@@ -12,6 +12,10 @@ import { NONE_FORWARDED } from '../../src/core/forwarding/types';
 import { forwardAtCreate, withForwarding } from '../../src/core/workspace/forwarding';
 import type { LogChunk, ProgressEvent, RuntimeEvent, StatsSample } from '../../src/core/runtime/types';
 import { alive, FakeBed, fakeGrandchildren } from '../support/appleFake';
+import { imageInventory } from '../../src/core/inventory/images';
+import { networkInventory } from '../../src/core/inventory/networks';
+import { removeImageChecked, removeNetworkChecked, removeVolumeChecked } from '../../src/core/inventory/remove';
+import { volumeInventory } from '../../src/core/inventory/volumes';
 import { isCode, until } from '../support/until';
 
 const IMAGE = 'docker.io/library/busybox:latest';
@@ -263,6 +267,56 @@ describe('apple runtime (fake container CLI)', function () {
       assert.ok(bed.calls().some((c) => c.args.join(' ') === 'volume delete cws-repo-app-0123456789'));
       await assert.rejects(rt.removeVolume('cws-repo-app-0123456789'), isCode('notFound'));
       await assert.rejects(rt.removeVolume('--all'), isCode('invalidArgument'));
+    });
+  });
+
+  describe('images, volumes and networks', () => {
+    it('a tag, a volume and the default network list with the container that uses each; removal refused while in use', async () => {
+      const rt = bed.runtime();
+      await rt.tagImage(IMAGE, 'example.test/team/app:1');
+      const id = await rt.createContainer({
+        image: 'example.test/team/app:1',
+        name: 'user1',
+        cmd: ['sleep', '60'],
+        mounts: [{ type: 'volume', source: 'appdata', target: '/data' }],
+      });
+      const containers = await rt.listContainers({ all: true });
+      const inv = imageInventory(await rt.listImages(), containers);
+      const row = inv.groups.find((g) => g.repository === 'example.test/team/app')?.rows[0];
+      assert.deepEqual([row?.tag, row?.usedBy.map((c) => c.name)], ['1', ['user1']]);
+      const vol = volumeInventory(await rt.listVolumes(), containers).find((v) => v.volume.name === 'appdata');
+      assert.deepEqual(
+        vol?.usedBy.map((c) => c.name),
+        ['user1'],
+      );
+      assert.equal((await bed.cli(['network', 'create', 'side'])).code, 0);
+      const nets = networkInventory('apple', await rt.listNetworks(), containers);
+      assert.deepEqual(
+        nets.map((n) => [n.network.name, n.builtIn, n.attached.map((c) => c.name)]),
+        [
+          ['default', true, ['user1']],
+          ['side', false, []],
+        ],
+      );
+      assert.ok(nets[0].network.created! > Date.UTC(2024, 0, 1), 'the 2001-epoch date is read');
+      await assert.rejects(removeVolumeChecked(rt, 'appdata'), isCode('conflict'));
+      await assert.rejects(removeNetworkChecked(rt, nets[0].network), isCode('invalidArgument'));
+      await assert.rejects(rt.removeNetwork('default'), isCode('invalidArgument'));
+      await removeNetworkChecked(rt, nets[1].network);
+      assert.deepEqual(
+        (await rt.listNetworks()).map((n) => n.name),
+        ['default'],
+      );
+      // The tag is the only one of its image here (Apple lists a row per reference): refused in use.
+      await assert.rejects(removeImageChecked(rt, 'example.test/team/app:1'), isCode('conflict'));
+      await rt.remove(id, { force: true });
+      await removeImageChecked(rt, 'example.test/team/app:1');
+      await removeVolumeChecked(rt, 'appdata');
+      assert.ok(bed.calls().some((c) => c.args.join(' ') === 'image delete example.test/team/app:1'));
+      assert.equal(
+        (await rt.listImages()).some((i) => i.tags.includes('example.test/team/app:1')),
+        false,
+      );
     });
   });
 

@@ -99,7 +99,9 @@ describe('apple: container JSON of every generation', () => {
     assert.deepEqual(d.command, ['nginx', '-g', 'daemon off;']);
     assert.equal(toSummary(fresh).state, 'created');
     // Same container, either generation: the same summary.
-    const from1x = toSummary(list(LS_1X)[0], STARTED_MS + 5 * 60_000);
+    // 1.x also names the image's digest (what the Images view marks as in use).
+    const { imageId, ...from1x } = toSummary(list(LS_1X)[0], STARTED_MS + 5 * 60_000);
+    assert.equal(imageId, 'sha256:aaa');
     assert.deepEqual({ ...s, ports: [], mounts: [] }, { ...from1x, ports: [], mounts: [] });
   });
 

@@ -41,6 +41,8 @@ export interface ContainerSummary {
   mounts?: MountInfo[];
   /** Names of the networks it is attached to. */
   networkNames?: string[];
+  /** The id of the image it was made from, where the engine says (Docker's ImageID, Apple's digest). */
+  imageId?: string;
 }
 
 export interface MountInfo {
@@ -257,6 +259,31 @@ export interface ImageSummary {
   tags: string[];
   size: number;
   created: number;
+  /** "repo@sha256:…": the manifests it was pulled (or pushed) as. */
+  digests?: string[];
+  labels?: Record<string, string>;
+}
+
+export interface VolumeSummary {
+  name: string;
+  driver: string;
+  /** Where the engine keeps it (on the engine's machine). */
+  mountpoint?: string;
+  /** ms since the epoch, when the engine says. */
+  created?: number;
+  labels: Record<string, string>;
+  scope?: string;
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  driver: string;
+  scope: string;
+  /** ms since the epoch, when the engine says. */
+  created?: number;
+  labels: Record<string, string>;
+  internal?: boolean;
 }
 
 export interface ProgressEvent {
@@ -328,6 +355,10 @@ export interface ContainerRuntime {
    * `notFound` when there is none by that name.
    */
   removeVolume(name: string): Promise<void>;
+  listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]>;
+  listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]>;
+  /** Removes a network by id or name. */
+  removeNetwork(idOrName: string): Promise<void>;
   /** Waits until the container stops; resolves with its exit code. */
   wait(id: string, signal?: AbortSignal): Promise<number>;
 
@@ -343,6 +374,10 @@ export interface ContainerRuntime {
   subscribeEvents(onEvent: (e: RuntimeEvent) => void, onError?: (err: Error) => void): Subscription;
 
   listImages(signal?: AbortSignal): Promise<ImageSummary[]>;
+  /** Removes an image by id or reference (a tag: only that tag, unless it is the last). */
+  removeImage(ref: string, options?: { force?: boolean }): Promise<void>;
+  /** Gives the image `source` the reference `target` as well. */
+  tagImage(source: string, target: string): Promise<void>;
   imageExists(ref: string, signal?: AbortSignal): Promise<boolean>;
   /** The image's USER ("" when it sets none); absent where the runtime cannot tell (Apple). */
   imageUser?(ref: string, signal?: AbortSignal): Promise<string>;

@@ -3,6 +3,7 @@
  * and no event stream: everything is a CLI call with an argument array and a time-out, events are
  * derived by polling `container ls` while subscribed, and CPU % comes from two stats snapshots.
  */
+import { toNetworks, toVolumes } from './resources';
 import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
@@ -19,6 +20,8 @@ import type {
   ExecOptions,
   ExecResult,
   ImageSummary,
+  NetworkSummary,
+  VolumeSummary,
   InteractiveExec,
   InteractiveExecOptions,
   ListOptions,
@@ -487,6 +490,23 @@ export class AppleRuntime implements ContainerRuntime {
     await this.changed();
   }
 
+  async listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]> {
+    const r = await this.run(['volume', 'list', '--format', 'json'], { signal, what: 'volume list' });
+    return toVolumes(parseJson(r.stdout, 'container volume list'));
+  }
+
+  /** Networks need macOS 26: on an older system the CLI's refusal is what the caller is told. */
+  async listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]> {
+    const r = await this.run(['network', 'list', '--format', 'json'], { signal, what: 'network list' });
+    return toNetworks(parseJson(r.stdout, 'container network list'));
+  }
+
+  async removeNetwork(idOrName: string): Promise<void> {
+    if (idOrName === 'default')
+      throw new RuntimeError('invalidArgument', 'The default network of Apple Containers cannot be removed.');
+    await this.run(['network', 'delete', checkId(idOrName, 'network name')], { what: `network delete ${idOrName}` });
+  }
+
   async removeVolume(name: string): Promise<void> {
     await this.run(['volume', 'delete', checkId(name, 'volume name')], { what: `volume delete ${name}` });
   }
@@ -734,6 +754,17 @@ export class AppleRuntime implements ContainerRuntime {
   async listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
     const r = await this.run(['image', 'ls', '--format', 'json'], { signal, what: 'image ls' });
     return toImageSummaries(parseJson(r.stdout, 'container image ls'));
+  }
+
+  /** `image delete` has no force: what uses the image is checked by the caller (core/inventory). */
+  async removeImage(ref: string, _options: { force?: boolean } = {}): Promise<void> {
+    await this.run(['image', 'delete', checkId(ref, 'image reference')], { what: `image delete ${ref}` });
+  }
+
+  async tagImage(source: string, target: string): Promise<void> {
+    await this.run(['image', 'tag', checkId(source, 'image reference'), checkId(target, 'image reference')], {
+      what: `image tag ${source} ${target}`,
+    });
   }
 
   async imageExists(ref: string, signal?: AbortSignal): Promise<boolean> {

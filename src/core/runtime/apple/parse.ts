@@ -23,18 +23,18 @@ export const APPLE_EPOCH_OFFSET_S = 978_307_200;
 /** The largest time a JavaScript Date holds (ms either side of 1970). */
 const MAX_DATE_MS = 8.64e15;
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
-function obj(v: unknown): Obj | undefined {
+export function obj(v: unknown): Obj | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined;
 }
-function arr(v: unknown): unknown[] {
+export function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
-function str(v: unknown): string | undefined {
+export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
-function num(v: unknown): number | undefined {
+export function num(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   return undefined;
@@ -112,7 +112,7 @@ function kindOf(v: unknown): string {
 }
 
 /** The list a command prints; a lone object when `lone` (older CLIs printed one for one container). */
-function listOf(json: unknown, what: string, expected: string, lone: boolean): unknown[] {
+export function listOf(json: unknown, what: string, expected: string, lone: boolean): unknown[] {
   if (Array.isArray(json)) {
     if (json.length > MAX_LIST_ENTRIES)
       throw badAnswer(what, `${json.length} entries, more than the ${MAX_LIST_ENTRIES} accepted`);
@@ -189,7 +189,7 @@ function statusText(word: string, state: ContainerState, started: number | undef
   }
 }
 
-function labelsOf(config: Obj): Record<string, string> {
+export function labelsOf(config: Obj): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj(config.labels) ?? {})) if (typeof v === 'string') out[k] = v;
   return out;
@@ -251,10 +251,12 @@ export function toSummary(raw: unknown, now = Date.now()): ContainerSummary {
     labels,
     ports: portsOf(config),
     mounts: mountsOf(config),
-    networkNames: networksOf(c).map((n) => n.name),
+    networkNames: networkNamesOf(c, config),
   };
   const project = labels['com.docker.compose.project'];
   const service = labels['com.docker.compose.service'];
+  const digest = str(obj(obj(config.image)?.descriptor)?.digest);
+  if (digest) summary.imageId = digest;
   if (project) summary.composeProject = project;
   if (service) summary.composeService = service;
   return summary;
@@ -328,6 +330,15 @@ function networksOf(c: Obj): { name: string; ipAddress?: string }[] {
     out.push({ name: str(o.network) ?? str(o.name) ?? 'default', ipAddress });
   }
   return out;
+}
+
+/** The networks it is on: the running ones' from the status, else those its configuration names (a stopped one). */
+function networkNamesOf(c: Obj, config: Obj): string[] {
+  const running = networksOf(c).map((n) => n.name);
+  if (running.length) return running;
+  return arr(config.networks)
+    .map((n) => str(obj(n)?.network))
+    .filter((n): n is string => !!n);
 }
 
 /** Normalises one `inspect` entry. Apple keeps the entrypoint and the command as one argv. */

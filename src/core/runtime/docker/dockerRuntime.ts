@@ -15,6 +15,8 @@ import type {
   ExecOptions,
   ExecResult,
   ImageSummary,
+  NetworkSummary,
+  VolumeSummary,
   InteractiveExec,
   InteractiveExecOptions,
   ListOptions,
@@ -42,7 +44,8 @@ import {
 } from './boundedRequest';
 import { toRuntimeEvent } from './events';
 import { toDetails, toSummaries } from './normalize';
-import { MalformedAnswer, Shape, topList, topObject, type Origin } from './shape';
+import { checkReference, imagePath, splitReference, toImages, toNetworks, toVolumes } from './resources';
+import { MalformedAnswer, Shape, topObject, type Origin } from './shape';
 import { toRawStats, toStatsSample } from './stats';
 import { OutputRelay } from '../streams/outputRelay';
 
@@ -431,6 +434,22 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
+  async listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]> {
+    return toVolumes(await this.getJson('/volumes', { signal }), this.origin('/volumes'));
+  }
+
+  async listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]> {
+    return toNetworks(await this.getJson('/networks', { signal }), this.origin('/networks'));
+  }
+
+  async removeNetwork(idOrName: string): Promise<void> {
+    await this.call(
+      (abortSignal) => this.docker.getNetwork(encodeURIComponent(idOrName)).remove({ abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
+  }
+
   async removeVolume(name: string): Promise<void> {
     await this.call(
       (abortSignal) => this.docker.getVolume(encodeURIComponent(name)).remove({ abortSignal }),
@@ -686,15 +705,24 @@ export class DockerRuntime implements ContainerRuntime {
   // ---- images ----
 
   async listImages(signal?: AbortSignal): Promise<ImageSummary[]> {
-    const origin = this.origin('/images/json');
-    const list = topList(await this.getJson('/images/json', { signal }), origin, 'an image list');
-    const f = new Shape(origin, 'an image');
-    return list.map((i) => ({
-      id: f.str(i, 'Id') ?? '',
-      tags: f.strings(i, 'RepoTags').filter((t) => t !== '<none>:<none>'),
-      size: f.num(i, 'Size') ?? 0,
-      created: (f.num(i, 'Created') ?? 0) * 1000,
-    }));
+    return toImages(await this.getJson('/images/json', { signal }), this.origin('/images/json'));
+  }
+
+  async removeImage(ref: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.call(
+      (abortSignal) => this.docker.getImage(imagePath(ref)).remove({ force: options.force ?? false, abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
+  }
+
+  async tagImage(source: string, target: string): Promise<void> {
+    const { repo, tag } = splitReference(checkReference(target));
+    await this.call(
+      (abortSignal) => this.docker.getImage(imagePath(source)).tag({ repo, tag, abortSignal }),
+      undefined,
+      this.lifecycleTimeoutMs,
+    );
   }
 
   async imageExists(ref: string, signal?: AbortSignal): Promise<boolean> {

@@ -63,6 +63,7 @@ export function toSummary(raw: unknown, origin: Origin = SOMEWHERE): ContainerSu
     exitCode: exitCodeFromStatus(status),
     mounts: toMounts(f, c),
     networkNames: Object.keys(networks),
+    ...(f.str(c, 'ImageID') ? { imageId: f.str(c, 'ImageID') } : {}),
   };
 }
 

@@ -1,10 +1,18 @@
 import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { RuntimeError } from '../errors';
-import type { BuildOptions, CreateContainerOptions, ProgressEvent, StatsSample, Subscription } from '../types';
+import type {
+  BuildOptions,
+  CreateContainerOptions,
+  NetworkSummary,
+  ProgressEvent,
+  StatsSample,
+  Subscription,
+} from '../types';
 import { DockerRuntime, type DockerRuntimeOptions } from './dockerRuntime';
 import type { DockerEndpoint } from './endpoint';
 import { fromLibpodSamples, type LibpodStats } from './podmanStats';
+import { toLibpodNetworks } from './resources';
 
 /**
  * Podman through its Docker-compatible socket. Its compat stats endpoint samples only every 5 s and
@@ -60,6 +68,12 @@ export class PodmanRuntime extends DockerRuntime {
       const id = i.Id;
       await this.call(() => this.docker.getImage(id).remove()).catch(() => undefined);
     }
+  }
+
+  /** libpod's list: the default network by the name containers give it ("podman", not "bridge"). */
+  override async listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]> {
+    const path = '/v4.0.0/libpod/networks/json';
+    return toLibpodNetworks(await this.getJson(path, { signal }), this.origin(path));
   }
 
   private openLibpodStats(id: string, signal: AbortSignal): Promise<Readable> {
