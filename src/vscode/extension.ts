@@ -19,6 +19,11 @@ import { ContainerTaskProvider, TASK_TYPE } from './tasks/containerTasks';
 import { registerTestAccess } from './testAccess';
 import { TunnelManager } from './tunnels/tunnelManager';
 import { ContainersTree, type ContainersNode } from './views/containers/containersTree';
+import { ImagesTree, type ImagesNode } from './views/engine/imagesTree';
+import { NetworksTree, type NetworkNode } from './views/engine/networksTree';
+import { VolumesTree, type VolumeNode } from './views/engine/volumesTree';
+import { holdWhileVisible } from './live/holdWhileVisible';
+import { LiveResources } from './live/liveResources';
 import { ServicesTree, type ServicesNode } from './views/services/servicesTree';
 import { WorkspaceDecorations } from './views/workspaceDecorations';
 import { safeLog } from './ui/safeLog';
@@ -34,11 +39,18 @@ interface Parts {
   readonly containers: ContainersTree;
   readonly services: ServicesTree;
   readonly stats: StatsPanels;
+  readonly resources: LiveResources;
+  readonly images: ImagesTree;
+  readonly volumes: VolumesTree;
+  readonly networks: NetworksTree;
 }
 
 interface Views {
   readonly containersView: vscode.TreeView<ContainersNode>;
   readonly servicesView: vscode.TreeView<ServicesNode>;
+  readonly imagesView: vscode.TreeView<ImagesNode>;
+  readonly volumesView: vscode.TreeView<VolumeNode>;
+  readonly networksView: vscode.TreeView<NetworkNode>;
 }
 
 function createParts(context: vscode.ExtensionContext): Parts {
@@ -51,10 +63,28 @@ function createParts(context: vscode.ExtensionContext): Parts {
   const containers = new ContainersTree(session, live, tunnels);
   const services = new ServicesTree(session, live, workspaceContext);
   const stats = new StatsPanels({ session, live, log, extensionUri: context.extensionUri });
-  return { log, composeOutput, session, live, workspaceContext, tunnels, containers, services, stats };
+  const resources = new LiveResources(session, live);
+  const images = new ImagesTree(session, live, resources.images);
+  const volumes = new VolumesTree(session, live, resources.volumes);
+  const networks = new NetworksTree(session, live, resources.networks);
+  return {
+    log,
+    composeOutput,
+    session,
+    live,
+    workspaceContext,
+    tunnels,
+    containers,
+    services,
+    stats,
+    resources,
+    images,
+    volumes,
+    networks,
+  };
 }
 
-function createViews({ containers, services }: Parts): Views {
+function createViews({ containers, services, images, volumes, networks }: Parts): Views {
   const containersView = vscode.window.createTreeView('containerWorkspaces.containers', {
     treeDataProvider: containers,
     canSelectMany: true,
@@ -65,7 +95,20 @@ function createViews({ containers, services }: Parts): Views {
     canSelectMany: true,
     showCollapseAll: true,
   });
-  return { containersView, servicesView };
+  const imagesView = vscode.window.createTreeView('containerWorkspaces.images', {
+    treeDataProvider: images,
+    canSelectMany: true,
+    showCollapseAll: true,
+  });
+  const volumesView = vscode.window.createTreeView('containerWorkspaces.volumes', {
+    treeDataProvider: volumes,
+    canSelectMany: true,
+  });
+  const networksView = vscode.window.createTreeView('containerWorkspaces.networks', {
+    treeDataProvider: networks,
+    canSelectMany: true,
+  });
+  return { containersView, servicesView, imagesView, volumesView, networksView };
 }
 
 /** `container-workspaces` tasks run in the container named, else in the workspace's running one. */
@@ -97,11 +140,14 @@ function followCounts(containers: ContainersTree, view: vscode.TreeView<Containe
 }
 
 /** The views hold the live store only while visible, and keep their badge and message current. */
-function wireViews({ live, containers }: Parts, { containersView, servicesView }: Views): vscode.Disposable[] {
+function wireViews({ live, containers, images, volumes, networks }: Parts, v: Views): vscode.Disposable[] {
   return [
-    live.holdWhileVisible(containersView),
-    live.holdWhileVisible(servicesView),
-    followCounts(containers, containersView),
+    live.holdWhileVisible(v.containersView),
+    live.holdWhileVisible(v.servicesView),
+    holdWhileVisible(v.imagesView, () => images.store.acquire()),
+    holdWhileVisible(v.volumesView, () => volumes.store.acquire()),
+    holdWhileVisible(v.networksView, () => networks.store.acquire()),
+    followCounts(containers, v.containersView),
   ];
 }
 
@@ -148,7 +194,7 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
   const parts = createParts(context);
   const views = createViews(parts);
   const { log, composeOutput, session, live, workspaceContext, tunnels, containers, services, stats } = parts;
-  const { containersView, servicesView } = views;
+  const { containersView, servicesView, imagesView, volumesView, networksView } = views;
   const deps: CommandDeps = { ...parts, containersView, state: context.workspaceState };
   const tasks = createTaskProvider(deps);
   const api = new PublicApi(session, live);
@@ -164,6 +210,13 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
     services,
     containersView,
     servicesView,
+    parts.resources,
+    parts.images,
+    parts.volumes,
+    parts.networks,
+    imagesView,
+    volumesView,
+    networksView,
     workspaceContext,
     ...wireViews(parts, views),
     new RuntimeStatusItem(session),
@@ -181,6 +234,12 @@ export function activate(context: vscode.ExtensionContext): ContainerWorkspacesA
       tasks,
       tunnels,
       stats,
+      images: parts.images,
+      volumes: parts.volumes,
+      networks: parts.networks,
+      imagesView,
+      volumesView,
+      networksView,
     }),
   );
 

@@ -18,6 +18,9 @@ import type { ContainerTaskProvider } from './tasks/containerTasks';
 import type { TunnelManager } from './tunnels/tunnelManager';
 import type { ContainersNode, ContainersTree } from './views/containers/containersTree';
 import type { ServicesNode, ServicesTree } from './views/services/servicesTree';
+import type { ImagesNode, ImagesTree } from './views/engine/imagesTree';
+import type { NetworkNode, NetworksTree } from './views/engine/networksTree';
+import type { VolumeNode, VolumesTree } from './views/engine/volumesTree';
 
 /** Run it with vscode.commands.executeCommand; resolves to ExtensionInternals. */
 export const TEST_INTERNALS_COMMAND = '_containerWorkspaces.testInternals';
@@ -34,6 +37,12 @@ export interface ExtensionInternals {
   readonly tasks: ContainerTaskProvider;
   readonly tunnels: TunnelManager;
   readonly stats: StatsPanels;
+  readonly images: ImagesTree;
+  readonly volumes: VolumesTree;
+  readonly networks: NetworksTree;
+  readonly imagesView: vscode.TreeView<ImagesNode>;
+  readonly volumesView: vscode.TreeView<VolumeNode>;
+  readonly networksView: vscode.TreeView<NetworkNode>;
 }
 
 /** In Test mode, registers the test-only command (the disposable returned); otherwise does nothing. */

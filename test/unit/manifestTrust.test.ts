@@ -47,6 +47,13 @@ const NEEDS_TRUST: Record<string, true | string> = {
   startTunnel: true,
   stopTunnel: 'ends a tunnel',
   showStats: 'viewing',
+  refreshResources: 'lists images, volumes and networks',
+  pullImage: 'pulls the image the user types, nothing from the folder',
+  tagImage: 'a reference the user types',
+  copyImageId: 'viewing',
+  removeImage: 'removes an existing image (asks first)',
+  removeVolume: 'removes an existing volume (asks first)',
+  removeNetwork: 'removes an existing network (asks first)',
 };
 
 const SRC = join(repoRoot, 'src');

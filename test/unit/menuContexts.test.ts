@@ -13,6 +13,10 @@ import {
   composeServiceContextValue,
   containerContextValue,
   devcontainerContextValue,
+  imageContextValue,
+  imageGroupContextValue,
+  networkContextValue,
+  volumeContextValue,
 } from '../../src/vscode/views/contextValues';
 import type { TunnelInfo } from '../../src/vscode/tunnels/tunnelManager';
 import { repoRoot } from '../support/paths';
@@ -26,9 +30,24 @@ interface Manifest {
   contributes: { menus: Record<string, MenuEntry[]> };
 }
 
-const VIEWS = ['containerWorkspaces.containers', 'containerWorkspaces.services'] as const;
+const VIEWS = [
+  'containerWorkspaces.containers',
+  'containerWorkspaces.services',
+  'containerWorkspaces.images',
+  'containerWorkspaces.volumes',
+  'containerWorkspaces.networks',
+] as const;
 type View = (typeof VIEWS)[number];
-type Kind = 'container' | 'composeGroup' | 'composeProject' | 'composeService' | 'devcontainer';
+type Kind =
+  | 'container'
+  | 'composeGroup'
+  | 'composeProject'
+  | 'composeService'
+  | 'devcontainer'
+  | 'image'
+  | 'imageGroup'
+  | 'volume'
+  | 'network';
 
 /** One tree row the code can produce, with what it was made from. */
 interface Row {
@@ -43,6 +62,9 @@ interface Row {
   tunnel?: boolean;
   /** The runtime can run Compose. */
   compose?: boolean;
+  /** An image, volume or network a container uses; a network of the engine's own. */
+  inUse?: boolean;
+  builtIn?: boolean;
 }
 
 // Exhaustive by type: adding a state to ContainerState or ServiceState without listing it here fails tsc.
@@ -125,6 +147,15 @@ function rows(build: ContainerValue = containerContextValue): Row[] {
   }
   for (const state of SERVICE_STATES)
     out.push({ view: VIEWS[1], kind: 'devcontainer', state, value: devcontainerContextValue(state) });
+  for (const inUse of [false, true]) {
+    for (const dangling of [false, true])
+      out.push({ view: VIEWS[2], kind: 'image', inUse, value: imageContextValue({ inUse, dangling }) });
+    out.push({ view: VIEWS[3], kind: 'volume', inUse, value: volumeContextValue(inUse) });
+    for (const builtIn of [false, true])
+      out.push({ view: VIEWS[4], kind: 'network', inUse, builtIn, value: networkContextValue({ builtIn, inUse }) });
+  }
+  for (const dangling of [false, true])
+    out.push({ view: VIEWS[2], kind: 'imageGroup', value: imageGroupContextValue(dangling) });
   return out;
 }
 
@@ -208,6 +239,13 @@ const EXPECTED: Record<string, { menu?: (r: Row) => boolean; inline?: (r: Row) =
   },
   'containerWorkspaces.composeRestart': { menu: compose(has('running', 'partial', 'exited', 'created', 'dead')) },
   'containerWorkspaces.composeLogs': { menu: compose((r) => r.state !== 'notCreated') },
+  // Every image row, in use or not (one in use is named and kept unless forced); never a group.
+  'containerWorkspaces.removeImage': { menu: (r) => r.kind === 'image' },
+  'containerWorkspaces.tagImage': { menu: (r) => r.kind === 'image' },
+  'containerWorkspaces.copyImageId': { menu: (r) => r.kind === 'image' },
+  'containerWorkspaces.removeVolume': { menu: (r) => r.kind === 'volume' },
+  // The engine's own networks have no Remove.
+  'containerWorkspaces.removeNetwork': { menu: (r) => r.kind === 'network' && !r.builtIn },
 };
 
 const BUILDERS = new Set([
@@ -215,6 +253,10 @@ const BUILDERS = new Set([
   composeProjectContextValue.name,
   composeServiceContextValue.name,
   devcontainerContextValue.name,
+  imageContextValue.name,
+  imageGroupContextValue.name,
+  volumeContextValue.name,
+  networkContextValue.name,
 ]);
 
 /** Every `….contextValue = …` in src/vscode: the builder it calls, or the literal it sets. */

@@ -1,5 +1,5 @@
 import { RuntimeError } from '../runtime/errors';
-import type { ContainerRuntime, ContainerSummary, RuntimeEvent, Subscription } from '../runtime/types';
+import type { ContainerRuntime, ContainerSummary, ResourceEvent, RuntimeEvent, Subscription } from '../runtime/types';
 import { Backoff } from './backoff';
 
 /** What changed in one step; `reset` means everything was replaced (runtime switched). */
@@ -95,6 +95,7 @@ export class ContainerStore {
   private settled: Promise<void> = Promise.resolve();
   private readonly changeListeners = new Set<Listener<StoreChange>>();
   private readonly statusListeners = new Set<Listener<void>>();
+  private readonly resourceListeners = new Set<Listener<ResourceEvent>>();
   private readonly reconcileMs: number;
   private readonly pollMs: number;
   private readonly probeMs: number;
@@ -148,6 +149,12 @@ export class ContainerStore {
   onDidChange(l: Listener<StoreChange>): () => void {
     this.changeListeners.add(l);
     return () => this.changeListeners.delete(l);
+  }
+
+  /** Image, volume and network events from the same stream (the Images, Volumes and Networks views). */
+  onResourceEvent(l: Listener<ResourceEvent>): () => void {
+    this.resourceListeners.add(l);
+    return () => this.resourceListeners.delete(l);
   }
 
   /** loaded/error changed. */
@@ -215,6 +222,7 @@ export class ContainerStore {
     this.disconnect();
     this.changeListeners.clear();
     this.statusListeners.clear();
+    this.resourceListeners.clear();
   }
 
   // ---- connection ----
@@ -232,6 +240,9 @@ export class ContainerStore {
       const sub = rt.subscribeEvents(
         (e) => this.onEvent(epoch, e),
         (err) => this.fail(epoch, err, 'event stream'),
+        (r) => {
+          if (epoch === this.epoch) for (const l of this.resourceListeners) l(r);
+        },
       );
       this.events = sub;
       void sub.ended.then(() => {

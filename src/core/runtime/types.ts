@@ -254,6 +254,15 @@ export interface RuntimeEvent {
   attributes: Record<string, string>;
 }
 
+/** An engine event about an image, a volume or a network: something in that list changed. */
+export interface ResourceEvent {
+  type: 'image' | 'volume' | 'network';
+  /** The engine's word: pull, tag, untag, delete, create, destroy, connect, disconnect, … */
+  action: string;
+  id: string;
+  time: number;
+}
+
 export interface ImageSummary {
   id: string;
   tags: string[];
@@ -371,7 +380,16 @@ export interface ContainerRuntime {
   subscribeStats(id: string, onSample: (s: StatsSample) => void, onError?: (err: Error) => void): Subscription;
 
   /** Container events; runtimes that cannot push poll while subscribed. */
-  subscribeEvents(onEvent: (e: RuntimeEvent) => void, onError?: (err: Error) => void): Subscription;
+  /**
+   * The engine's events on one stream: containers' to `onEvent`; images', volumes' and networks' to
+   * `onResource` when given (one stream serves every view). A runtime that cannot push derives
+   * container events by polling and has no resource events.
+   */
+  subscribeEvents(
+    onEvent: (e: RuntimeEvent) => void,
+    onError?: (err: Error) => void,
+    onResource?: (e: ResourceEvent) => void,
+  ): Subscription;
 
   listImages(signal?: AbortSignal): Promise<ImageSummary[]>;
   /** Removes an image by id or reference (a tag: only that tag, unless it is the last). */

@@ -18,6 +18,13 @@ import { startContainer } from './container/start';
 import { stopContainer } from './container/stop';
 import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
+import { copyImageId } from './engine/copyImageId';
+import { pullImage } from './engine/pullImage';
+import { refreshResources } from './engine/refreshResources';
+import { removeImage } from './engine/removeImage';
+import { removeNetwork } from './engine/removeNetwork';
+import { removeVolume } from './engine/removeVolume';
+import { tagImage } from './engine/tagImage';
 import { createWorkspaceContainer } from './workspace/createWorkspaceContainer';
 import { createWorkspaceContainerFromRepository } from './workspace/createFromRepository';
 import { followLogs } from './workspace/followLogs';
@@ -65,6 +72,13 @@ const COMMANDS: Command[] = [
   startTunnel,
   stopTunnel,
   showStats,
+  refreshResources,
+  pullImage,
+  tagImage,
+  copyImageId,
+  removeImage,
+  removeVolume,
+  removeNetwork,
 ];
 
 /**

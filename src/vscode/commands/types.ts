@@ -6,6 +6,9 @@ import type { ContainersTree } from '../views/containers/containersTree';
 import type { LiveContainers } from '../live/liveContainers';
 import type { ServicesTree } from '../views/services/servicesTree';
 import type { WorkspaceContextService } from '../detection/workspaceContextService';
+import type { ImagesTree } from '../views/engine/imagesTree';
+import type { NetworksTree } from '../views/engine/networksTree';
+import type { VolumesTree } from '../views/engine/volumesTree';
 
 /** What commands may use. They hold no container logic: they call the runtime layer. */
 export interface CommandDeps {
@@ -24,6 +27,10 @@ export interface CommandDeps {
   stats: StatsPanels;
   /** The Containers view (filter text, messages). */
   containersView: vscode.TreeView<unknown>;
+  /** The Images, Volumes and Networks views' trees. */
+  images: ImagesTree;
+  volumes: VolumesTree;
+  networks: NetworksTree;
 }
 
 export interface Command {

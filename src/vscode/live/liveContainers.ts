@@ -3,6 +3,7 @@ import { ContainerStore, type StoreChange } from '../../core/live/containerStore
 import { RuntimeError } from '../../core/runtime/errors';
 import type { ContainerSummary } from '../../core/runtime/types';
 import type { RuntimeSession } from '../runtimeSession';
+import { holdWhileVisible } from './holdWhileVisible';
 
 /**
  * The live container list shared by the views, tied to the session: it follows runtime switches,
@@ -45,21 +46,7 @@ export class LiveContainers implements vscode.Disposable {
 
   /** Holds the store while the view is visible (and lets go when it is hidden or disposed). */
   holdWhileVisible(view: vscode.TreeView<unknown>): vscode.Disposable {
-    let release: (() => void) | undefined;
-    const update = () => {
-      if (view.visible && !release) release = this.store.acquire();
-      else if (!view.visible && release) {
-        release();
-        release = undefined;
-      }
-    };
-    const sub = view.onDidChangeVisibility(update);
-    update();
-    return new vscode.Disposable(() => {
-      sub.dispose();
-      release?.();
-      release = undefined;
-    });
+    return holdWhileVisible(view, () => this.store.acquire());
   }
 
   /** What the views show: waits for the first list when one is under way. Empty when not reachable. */

@@ -42,3 +42,23 @@ export function composeServiceContextValue(state: ServiceState, runtimeId: Runti
 export function devcontainerContextValue(state: ServiceState): string {
   return `devcontainer.${state}`;
 }
+
+/** An image row: `image`, `.inUse` when a container uses it, `.dangling` when it has no tag. */
+export function imageContextValue(o: { inUse: boolean; dangling: boolean }): string {
+  return `image${o.inUse ? '.inUse' : ''}${o.dangling ? '.dangling' : ''}`;
+}
+
+/** An Images view group: `imageGroup` (a repository), `imageGroup.dangling`. */
+export function imageGroupContextValue(dangling: boolean): string {
+  return dangling ? 'imageGroup.dangling' : 'imageGroup';
+}
+
+/** A volume row: `volume`, `.inUse` when a container mounts it. */
+export function volumeContextValue(inUse: boolean): string {
+  return inUse ? 'volume.inUse' : 'volume';
+}
+
+/** A network row: `network.builtIn` (the engine's own), else `network`, `.inUse` with containers attached. */
+export function networkContextValue(o: { builtIn: boolean; inUse: boolean }): string {
+  return o.builtIn ? 'network.builtIn' : o.inUse ? 'network.inUse' : 'network';
+}

@@ -16,6 +16,7 @@ import type {
   ExecResult,
   ImageSummary,
   NetworkSummary,
+  ResourceEvent,
   VolumeSummary,
   InteractiveExec,
   InteractiveExecOptions,
@@ -42,7 +43,7 @@ import {
   type BoundedRequest,
   type Dialer,
 } from './boundedRequest';
-import { toRuntimeEvent } from './events';
+import { toResourceEvent, toRuntimeEvent } from './events';
 import { toDetails, toSummaries } from './normalize';
 import { checkReference, imagePath, splitReference, toImages, toNetworks, toVolumes } from './resources';
 import { MalformedAnswer, Shape, topObject, type Origin } from './shape';
@@ -653,12 +654,21 @@ export class DockerRuntime implements ContainerRuntime {
     );
   }
 
-  subscribeEvents(onEvent: (e: RuntimeEvent) => void, onError?: (err: Error) => void): Subscription {
+  subscribeEvents(
+    onEvent: (e: RuntimeEvent) => void,
+    onError?: (err: Error) => void,
+    onResource?: (e: ResourceEvent) => void,
+  ): Subscription {
+    const type = onResource ? ['container', 'image', 'volume', 'network'] : ['container'];
     return this.openStream(
-      (signal) => this.openStreamAt('/events', { filters: { type: ['container'] } }, signal),
+      (signal) => this.openStreamAt('/events', { filters: { type } }, signal),
       (raw) => {
         const e = toRuntimeEvent(raw);
         if (e) onEvent(e);
+        else if (onResource) {
+          const r = toResourceEvent(raw);
+          if (r) onResource(r);
+        }
       },
       onError,
     );

@@ -1,4 +1,4 @@
-import type { ContainerAction, RuntimeEvent } from '../types';
+import type { ContainerAction, ResourceEvent, RuntimeEvent } from '../types';
 
 const ACTIONS: ReadonlySet<string> = new Set<ContainerAction>([
   'create',
@@ -23,6 +23,19 @@ interface RawEvent {
   Actor?: { ID?: string; Attributes?: Record<string, string> };
   time?: number;
   timeNano?: number;
+}
+
+const RESOURCE_TYPES: ReadonlySet<string> = new Set(['image', 'volume', 'network']);
+
+/** GET /events message about an image, a volume or a network → ResourceEvent; undefined otherwise. */
+export function toResourceEvent(raw: unknown): ResourceEvent | undefined {
+  const e = cleanEvent(raw);
+  if (!e?.Type || !RESOURCE_TYPES.has(e.Type)) return undefined;
+  const id = e.Actor?.ID ?? e.id;
+  const action = (e.Action ?? e.status ?? '').split(':')[0].trim();
+  if (!id || !action) return undefined;
+  const time = e.timeNano ? Math.floor(e.timeNano / 1e6) : (e.time ?? Date.now() / 1000) * 1000;
+  return { type: e.Type as ResourceEvent['type'], action, id, time };
 }
 
 /** GET /events message → RuntimeEvent, or undefined for what the views do not use (exec_*, attach, …). */

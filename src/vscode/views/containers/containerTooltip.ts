@@ -6,7 +6,8 @@ import type { ContainerSummary, MountInfo } from '../../../core/runtime/types';
 import type { TunnelInfo } from '../../tunnels/tunnelManager';
 import { stateWord } from '../../ui/stateWords';
 
-const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+/** Text as Markdown shows it literally. */
+export const md = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
 /** What a workspace container borrows from this machine, in words. */
