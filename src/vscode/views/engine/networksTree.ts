@@ -48,6 +48,15 @@ export class NetworksTree extends ResourceTree<NetworkNode> {
     if (count)
       tip.appendMarkdown(`\n\n$(vm-running) ${md(vscode.l10n.t('Attached: {0}', containerNames(row.attached)))}`);
     item.tooltip = tip;
+    item.accessibilityInformation = {
+      label: [
+        vscode.l10n.t('network {0}', n.name),
+        row.builtIn ? vscode.l10n.t('built in') : undefined,
+        count ? vscode.l10n.t('attached: {0}', containerNames(row.attached)) : undefined,
+      ]
+        .filter(Boolean)
+        .join(', '),
+    };
     return item;
   }
 }

@@ -50,6 +50,11 @@ export class VolumesTree extends ResourceTree<VolumeNode> {
     if (v.mountpoint) tip.appendMarkdown(`\n\n$(folder) ${md(v.mountpoint)}`);
     if (users) tip.appendMarkdown(`\n\n$(vm-running) ${md(vscode.l10n.t('Used by {0}', containerNames(row.usedBy)))}`);
     item.tooltip = tip;
+    item.accessibilityInformation = {
+      label: users
+        ? vscode.l10n.t('volume {0}, used by {1}', v.name, containerNames(row.usedBy))
+        : vscode.l10n.t('volume {0}, unused', v.name),
+    };
     return item;
   }
 }
