@@ -16,6 +16,7 @@ import { inspect } from './commands/inspect';
 import { restart, rm, start, stop } from './commands/lifecycle';
 import { logs } from './commands/logs';
 import { networks } from './commands/networks';
+import { prune, system } from './commands/prune';
 import { ls } from './commands/ls';
 import { runtimes } from './commands/runtimes';
 import { stats } from './commands/stats';
@@ -62,6 +63,11 @@ Commands:
                                one a container uses (unless --force)
   volumes [ls] | rm NAME...    Volumes and the containers mounting each; rm refuses one in use
   networks [ls] | rm NAME...   Networks and the containers attached; the engine's own are kept
+  prune [containers|images|volumes|networks...] [--all-images] [--all-volumes] [--label L] [--yes]
+                               What would go and the space freed; --yes removes exactly that
+                               (stopped containers, dangling images, unused anonymous volumes,
+                               unused networks; --all-* widens images and volumes)
+  system df                    What images, containers, volumes and the build cache take
 
 Options:
   --json            Machine-readable output (the normalised shape)
@@ -87,6 +93,8 @@ const COMMANDS: Record<string, CliCommand> = {
   images,
   volumes,
   networks,
+  prune,
+  system,
 };
 /** Flags every command takes. */
 const GLOBAL_VALUED = ['runtime'];
@@ -118,6 +126,8 @@ const FLAGS: Record<string, [string[], string[]]> = {
   images: [[], ['force', 'f']],
   volumes: [[], []],
   networks: [[], []],
+  prune: [['label'], ['all-images', 'all-volumes', 'yes', 'y']],
+  system: [[], []],
 };
 
 function flagSpec(command: string | undefined): FlagSpec {

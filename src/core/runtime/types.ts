@@ -273,6 +273,19 @@ export interface ImageSummary {
   labels?: Record<string, string>;
 }
 
+/** What the engine says its things take on disk (`docker system df`); absent figures were not given. */
+export interface DiskUsage {
+  /** Image id (without "sha256:") → its size and the part shared with other images. */
+  images: Map<string, { size: number; shared?: number }>;
+  /** Container id → the size of its writable layer. */
+  containers: Map<string, number>;
+  /** Volume name → its size (-1: the engine could not say). */
+  volumes: Map<string, number>;
+  buildCache?: { size: number; reclaimable: number; entries: number };
+  /** Every image layer once (shared layers counted once), when the engine says. */
+  layersSize?: number;
+}
+
 export interface VolumeSummary {
   name: string;
   driver: string;
@@ -365,6 +378,8 @@ export interface ContainerRuntime {
    */
   removeVolume(name: string): Promise<void>;
   listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]>;
+  /** What images, containers, volumes and the build cache take on disk (one engine call where it has one). */
+  diskUsage(signal?: AbortSignal): Promise<DiskUsage>;
   listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]>;
   /** Removes a network by id or name. */
   removeNetwork(idOrName: string): Promise<void>;

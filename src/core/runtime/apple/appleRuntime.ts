@@ -19,6 +19,7 @@ import type {
   CreateContainerOptions,
   ExecOptions,
   ExecResult,
+  DiskUsage,
   ImageSummary,
   NetworkSummary,
   VolumeSummary,
@@ -493,6 +494,13 @@ export class AppleRuntime implements ContainerRuntime {
   async listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]> {
     const r = await this.run(['volume', 'list', '--format', 'json'], { signal, what: 'volume list' });
     return toVolumes(parseJson(r.stdout, 'container volume list'));
+  }
+
+  /** Apple's CLI has no disk-usage report: the image list's sizes, nothing for containers or volumes. */
+  async diskUsage(signal?: AbortSignal): Promise<DiskUsage> {
+    const images = new Map<string, { size: number }>();
+    for (const i of await this.listImages(signal)) images.set(i.id.replace(/^sha256:/, ''), { size: i.size });
+    return { images, containers: new Map(), volumes: new Map() };
   }
 
   /** Networks need macOS 26: on an older system the CLI's refusal is what the caller is told. */

@@ -11,6 +11,7 @@ import type {
   ContainerDetails,
   ContainerRuntime,
   ContainerSummary,
+  DiskUsage,
   CreateContainerOptions,
   ExecOptions,
   ExecResult,
@@ -45,7 +46,7 @@ import {
 } from './boundedRequest';
 import { toResourceEvent, toRuntimeEvent } from './events';
 import { toDetails, toSummaries } from './normalize';
-import { checkReference, imagePath, splitReference, toImages, toNetworks, toVolumes } from './resources';
+import { checkReference, imagePath, splitReference, toDiskUsage, toImages, toNetworks, toVolumes } from './resources';
 import { MalformedAnswer, Shape, topObject, type Origin } from './shape';
 import { toRawStats, toStatsSample } from './stats';
 import { OutputRelay } from '../streams/outputRelay';
@@ -437,6 +438,12 @@ export class DockerRuntime implements ContainerRuntime {
 
   async listVolumes(signal?: AbortSignal): Promise<VolumeSummary[]> {
     return toVolumes(await this.getJson('/volumes', { signal }), this.origin('/volumes'));
+  }
+
+  async diskUsage(signal?: AbortSignal): Promise<DiskUsage> {
+    // The engine walks every layer and volume for this: a busy one takes a while.
+    const r = await this.getJson('/system/df', { signal, timeoutMs: Math.max(this.requestTimeoutMs, 120_000) });
+    return toDiskUsage(r, this.origin('/system/df'));
   }
 
   async listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]> {

@@ -1,7 +1,7 @@
 // The Engine API's image, volume and network lists in the runtime's shape, every field checked
 // (shape.ts). Docker and Podman's compatible API answer alike; where they differ it is said here.
 import { RuntimeError } from '../errors';
-import type { ImageSummary, NetworkSummary, VolumeSummary } from '../types';
+import type { DiskUsage, ImageSummary, NetworkSummary, VolumeSummary } from '../types';
 import { Shape, topList, topObject, type Origin } from './shape';
 
 /** An ISO date ("2024-05-01T10:00:00Z", Podman's with nanoseconds) → ms, or undefined. */
@@ -89,4 +89,40 @@ export function toLibpodNetworks(raw: unknown, origin: Origin): NetworkSummary[]
     labels: f.strMap(n, 'labels'),
     ...(f.bool(n, 'internal') ? { internal: true } : {}),
   }));
+}
+
+const bareId = (id: string) => id.replace(/^sha256:/, '');
+
+/** GET /system/df → the sizes the engine gives (Docker and Podman's compatible answer). */
+export function toDiskUsage(raw: unknown, origin: Origin): DiskUsage {
+  const top = topObject(raw, origin, 'a disk usage report');
+  const f = new Shape(origin, 'a disk usage report');
+  const images = new Map<string, { size: number; shared?: number }>();
+  for (const i of f.objects(top, 'Images')) {
+    const id = f.str(i, 'Id');
+    if (!id) continue;
+    const shared = f.num(i, 'SharedSize');
+    images.set(bareId(id), { size: f.num(i, 'Size') ?? 0, ...(shared !== undefined && shared >= 0 ? { shared } : {}) });
+  }
+  const containers = new Map<string, number>();
+  for (const c of f.objects(top, 'Containers')) {
+    const id = f.str(c, 'Id');
+    if (id) containers.set(id, f.num(c, 'SizeRw') ?? 0);
+  }
+  const volumes = new Map<string, number>();
+  for (const v of f.objects(top, 'Volumes')) {
+    const name = f.str(v, 'Name');
+    if (name) volumes.set(name, f.num(f.obj(v, 'UsageData') ?? {}, 'Size') ?? -1);
+  }
+  const cache = f.objects(top, 'BuildCache');
+  const usage: DiskUsage = { images, containers, volumes };
+  const layers = f.num(top, 'LayersSize');
+  if (layers) usage.layersSize = layers;
+  if (cache.length)
+    usage.buildCache = {
+      size: cache.reduce((n, b) => n + (f.num(b, 'Size') ?? 0), 0),
+      reclaimable: cache.filter((b) => !f.bool(b, 'InUse')).reduce((n, b) => n + (f.num(b, 'Size') ?? 0), 0),
+      entries: cache.length,
+    };
+  return usage;
 }
