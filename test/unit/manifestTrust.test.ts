@@ -54,6 +54,7 @@ const NEEDS_TRUST: Record<string, true | string> = {
   removeImage: 'removes an existing image (asks first)',
   removeVolume: 'removes an existing volume (asks first)',
   removeNetwork: 'removes an existing network (asks first)',
+  prune: 'removes unused engine things after a preview (asks first)',
 };
 
 const SRC = join(repoRoot, 'src');

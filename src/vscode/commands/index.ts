@@ -20,6 +20,7 @@ import { unpauseContainer } from './container/unpause';
 import { refresh } from './refresh';
 import { copyImageId } from './engine/copyImageId';
 import { pullImage } from './engine/pullImage';
+import { prune } from './engine/prune';
 import { refreshResources } from './engine/refreshResources';
 import { removeImage } from './engine/removeImage';
 import { removeNetwork } from './engine/removeNetwork';
@@ -79,6 +80,7 @@ const COMMANDS: Command[] = [
   removeImage,
   removeVolume,
   removeNetwork,
+  prune,
 ];
 
 /**

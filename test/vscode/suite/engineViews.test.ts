@@ -144,6 +144,28 @@ describe('Images, Volumes and Networks views (real dockerd)', function () {
     assert.ok((await engineCli('docker', ['volume', 'ls', '-q'])).split('\n').includes(volume));
   });
 
+  it('Prune: the question lists the stopped container and not what is in use; dismissed, nothing goes', async () => {
+    const stopped = (await runTestContainer('docker', `${name}-stopped`, ['true'])).trim();
+    await engineCli('docker', ['wait', stopped]);
+    const realPick = vscode.window.showQuickPick;
+    (vscode.window as { showQuickPick: unknown }).showQuickPick = (items: { picked?: boolean }[]) =>
+      Promise.resolve(items.filter((i) => i.picked));
+    asked.length = 0;
+    try {
+      await vscode.commands.executeCommand('containerWorkspaces.prune');
+    } finally {
+      (vscode.window as { showQuickPick: unknown }).showQuickPick = realPick;
+    }
+    assert.equal(asked.length, 1);
+    assert.match(asked[0].message, /^Remove these \d+ items\? .* is freed\.$/);
+    const lines = (asked[0].detail ?? '').split('\n');
+    // Containers come first in the list (its first 20 lines are shown).
+    assert.ok(lines.includes(`container ${name}-stopped`), asked[0].detail);
+    assert.ok(!lines.some((l) => l.includes(name) && l !== `container ${name}-stopped`), 'nothing in use is listed');
+    assert.deepEqual(asked[0].buttons, ['Prune']);
+    assert.equal((await engineCli('docker', ['inspect', '-f', '{{.State.Status}}', stopped])).trim(), 'exited');
+  });
+
   it('a container and an image removed outside VS Code leave the views without a refresh', async () => {
     const before = proxy.count(/\/images\/json/);
     await engineCli('docker', ['rm', '-f', container]);
