@@ -17,3 +17,9 @@ export {
   repoFolderName,
   repoVolumeName,
 } from './workspace/repoVolume';
+export { imageInventory } from './inventory/images';
+export { networkInventory } from './inventory/networks';
+export { volumeInventory } from './inventory/volumes';
+export { removeImageChecked, removeNetworkChecked, removeVolumeChecked } from './inventory/remove';
+export { executePrune, prunePlan } from './inventory/prune';
+export { composeInvocation, composeMissingHint, findComposeTool, runCompose } from './compose/composeTool';

@@ -1,12 +1,7 @@
 import * as vscode from 'vscode';
 import { RuntimeError } from '../../../core/runtime/errors';
-import {
-  composeInvocation,
-  composeMissingHint,
-  findComposeTool,
-  type ComposeInvocation,
-  type ComposeTool,
-} from '../../../core/compose/composeTool';
+import type { ComposeInvocation, ComposeTool } from '../../../core/compose/composeTool';
+import { loadDetection } from '../../detection/loadDetection';
 import { offerSwitchRuntime, requireTrust } from '../../ui/notify';
 import type { CommandDeps } from '../types';
 import type { ComposeTarget } from './composeTarget';
@@ -33,16 +28,16 @@ export async function prepareCompose(
     offerSwitchRuntime(vscode.l10n.t('Compose needs Docker or Podman; the active runtime is {0}.', deps.session.label));
     return undefined;
   }
-  const tool = await findComposeTool(id);
+  const tool = await loadDetection().findComposeTool(id);
   if (!tool) {
     throw new RuntimeError(
       'notFound',
       vscode.l10n.t('No Compose tool found for {0}.', deps.session.label),
-      composeMissingHint(id),
+      loadDetection().composeMissingHint(id),
     );
   }
   const args = target.service ? [...verbArgs, target.service] : verbArgs;
-  return { tool, inv: composeInvocation(tool, target.project, args, { endpointUrl: rt.endpoint }) };
+  return { tool, inv: loadDetection().composeInvocation(tool, target.project, args, { endpointUrl: rt.endpoint }) };
 }
 
 /** The command line as a person would type it (for the output channel only; never run). */

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { RuntimeError } from '../../../core/runtime/errors';
-import { runCompose, type ComposeInvocation, type ComposeRunResult } from '../../../core/compose/composeTool';
+import type { ComposeInvocation, ComposeRunResult } from '../../../core/compose/composeTool';
+import { loadDetection } from '../../detection/loadDetection';
 import { restated } from '../../ui/errors';
 import { notify } from '../../ui/notify';
 import type { CommandDeps } from '../types';
@@ -39,7 +40,7 @@ async function runWithProgress(out: vscode.OutputChannel, inv: ComposeInvocation
         const sub = token.onCancellationRequested(() => ctl.abort());
         let shown = 0;
         try {
-          return await runCompose(inv, {
+          return await loadDetection().runCompose(inv, {
             signal: ctl.signal,
             onLine: (line, stream) => {
               out.appendLine(line);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { executePrune, prunePlan, type PruneItem, type PruneKind } from '../../../core/inventory/prune';
+import type { PruneItem, PruneKind } from '../../../core/inventory/prune';
+import { loadDetection } from '../../detection/loadDetection';
 import { formatBytes } from '../../../core/text/bytes';
 import { shownName } from '../../ui/format';
 import type { Command } from '../types';
@@ -71,7 +72,7 @@ export const prune: Command = {
     const plan = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Looking for what to prune…') },
       () =>
-        prunePlan(rt, {
+        loadDetection().prunePlan(rt, {
           kinds,
           allImages: picked.some((p) => p.prune === 'images' && p.all),
           allVolumes: picked.some((p) => p.prune === 'volumes' && p.all),
@@ -95,7 +96,7 @@ export const prune: Command = {
         const ctl = new AbortController();
         const sub = token.onCancellationRequested(() => ctl.abort());
         try {
-          return await executePrune(rt, plan, {
+          return await loadDetection().executePrune(rt, plan, {
             signal: ctl.signal,
             onItem: (i, _done, total) =>
               progress.report({ message: `${KIND_WORD(i.kind)} ${i.name}`, increment: 100 / total }),

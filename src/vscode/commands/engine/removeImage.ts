@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { imageInventory, type ImageRow } from '../../../core/inventory/images';
-import { removeImageChecked } from '../../../core/inventory/remove';
+import type { ImageRow } from '../../../core/inventory/images';
+import { loadDetection } from '../../detection/loadDetection';
 import { formatBytes } from '../../../core/text/bytes';
 import { shownName } from '../../ui/format';
 import { ImageNode } from '../../views/engine/imagesTree';
@@ -23,7 +23,7 @@ export const removeImage: Command = {
       title: vscode.l10n.t('Remove Images'),
       none: vscode.l10n.t('No image to remove.'),
       items: async () => {
-        const inv = imageInventory(await rt.listImages(), await rt.listContainers({ all: true }));
+        const inv = loadDetection().imageInventory(await rt.listImages(), await rt.listContainers({ all: true }));
         return [...inv.groups.flatMap((g) => g.rows), ...inv.dangling].map((r) => ({
           label: label(r),
           description: formatBytes(r.image.size),
@@ -65,9 +65,9 @@ export const removeImage: Command = {
         const forced = choice === force;
         // "Remove" leaves the images in use alone (they were named as kept).
         if (!forced && inUse.includes(r)) continue;
-        await removeImageChecked(rt, r.image.tags.length ? r.ref : r.image.id, { force: forced }).catch(
-          (err: unknown) => failures.push(err instanceof Error ? err.message : String(err)),
-        );
+        await loadDetection()
+          .removeImageChecked(rt, r.image.tags.length ? r.ref : r.image.id, { force: forced })
+          .catch((err: unknown) => failures.push(err instanceof Error ? err.message : String(err)));
       }
     });
     await deps.images.refresh();

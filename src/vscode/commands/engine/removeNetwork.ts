@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { networkInventory } from '../../../core/inventory/networks';
-import { removeNetworkChecked } from '../../../core/inventory/remove';
+import { loadDetection } from '../../detection/loadDetection';
 import { shownName } from '../../ui/format';
 import { NetworkNode } from '../../views/engine/networksTree';
 import type { Command } from '../types';
@@ -16,7 +15,8 @@ export const removeNetwork: Command = {
         title: vscode.l10n.t('Remove Networks'),
         none: vscode.l10n.t('No network to remove.'),
         items: async () =>
-          networkInventory(rt.id, await rt.listNetworks(), await rt.listContainers({ all: true }))
+          loadDetection()
+            .networkInventory(rt.id, await rt.listNetworks(), await rt.listContainers({ all: true }))
             .filter((r) => !r.builtIn)
             .map((r) => ({ label: r.network.name, description: r.network.driver, value: r })),
       })
@@ -32,7 +32,7 @@ export const removeNetwork: Command = {
     );
     if (choice !== remove) return;
     await vscode.window.withProgress({ location: { viewId: 'containerWorkspaces.networks' } }, async () => {
-      for (const r of rows) await removeNetworkChecked(rt, r.network);
+      for (const r of rows) await loadDetection().removeNetworkChecked(rt, r.network);
     });
     await deps.networks.refresh();
   },

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { removeVolumeChecked } from '../../../core/inventory/remove';
-import { volumeInventory } from '../../../core/inventory/volumes';
+import { loadDetection } from '../../detection/loadDetection';
 import { shownName } from '../../ui/format';
 import { containerNames } from '../../views/engine/resourceTree';
 import { VolumeNode } from '../../views/engine/volumesTree';
@@ -19,11 +18,13 @@ export const removeVolume: Command = {
       title: vscode.l10n.t('Remove Volumes'),
       none: vscode.l10n.t('No volume to remove.'),
       items: async () =>
-        volumeInventory(await rt.listVolumes(), await rt.listContainers({ all: true })).map((r) => ({
-          label: r.volume.name,
-          description: r.usedBy.length ? vscode.l10n.t('used by {0}', containerNames(r.usedBy)) : r.volume.driver,
-          value: r,
-        })),
+        loadDetection()
+          .volumeInventory(await rt.listVolumes(), await rt.listContainers({ all: true }))
+          .map((r) => ({
+            label: r.volume.name,
+            description: r.usedBy.length ? vscode.l10n.t('used by {0}', containerNames(r.usedBy)) : r.volume.driver,
+            value: r,
+          })),
     });
     if (!rows.length) return;
     const used = rows.find((r) => r.usedBy.length);
@@ -53,7 +54,7 @@ export const removeVolume: Command = {
     );
     if (choice !== remove) return;
     await vscode.window.withProgress({ location: { viewId: 'containerWorkspaces.volumes' } }, async () => {
-      for (const r of rows) await removeVolumeChecked(rt, r.volume.name);
+      for (const r of rows) await loadDetection().removeVolumeChecked(rt, r.volume.name);
     });
     await deps.volumes.refresh();
   },

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { shownName } from '../../ui/format';
-import { findComposeTool, type ComposeTool } from '../../../core/compose/composeTool';
+import type { ComposeTool } from '../../../core/compose/composeTool';
 import type { ContainerRuntime } from '../../../core/runtime/types';
 import type { WorkspaceContainer, WorkspaceSource, WorkspaceSourceKind } from '../../../core/workspace';
 import { loadDetection } from '../../detection/loadDetection';
@@ -112,7 +112,9 @@ const LAYER_PROGRESS = /^[0-9a-f]{12}: |\b\d{1,3}(\.\d+)?%/;
 /** The Compose tool, when the source needs one and the runtime has Compose. */
 async function composeToolFor(rt: ContainerRuntime, source: WorkspaceSource): Promise<ComposeTool | undefined> {
   const needsCompose = source.kind === 'compose' || source.devcontainer?.kind === 'compose';
-  return needsCompose && (rt.id === 'docker' || rt.id === 'podman') ? findComposeTool(rt.id) : undefined;
+  return needsCompose && (rt.id === 'docker' || rt.id === 'podman')
+    ? loadDetection().findComposeTool(rt.id)
+    : undefined;
 }
 
 /** Creates (or reuses) the container, with progress and Cancel; postCreateCommand only in a trusted folder. */

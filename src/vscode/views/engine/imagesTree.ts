@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { imageInventory, type ImageInventory, type ImageRow } from '../../../core/inventory/images';
+import type { ImageInventory, ImageRow } from '../../../core/inventory/images';
+import { loadDetection } from '../../detection/loadDetection';
 import type { ResourceStore } from '../../../core/live/resourceStore';
 import type { ImageSummary } from '../../../core/runtime/types';
 import { formatBytes } from '../../../core/text/bytes';
@@ -38,7 +39,7 @@ export class ImagesTree extends ResourceTree<ImagesNode> {
   /** What the view shows now (for commands and tests). */
   get inventory(): ImageInventory {
     const images = this.ready ? (this.store.items as ImageSummary[]) : [];
-    return imageInventory(images, this.ready ? this.containers : []);
+    return loadDetection().imageInventory(images, this.ready ? this.containers : []);
   }
 
   getChildren(node?: ImagesNode): ImagesNode[] {

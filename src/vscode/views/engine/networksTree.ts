@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ResourceStore } from '../../../core/live/resourceStore';
 import type { NetworkSummary } from '../../../core/runtime/types';
-import { networkInventory, type NetworkRow } from '../../../core/inventory/networks';
+import type { NetworkRow } from '../../../core/inventory/networks';
+import { loadDetection } from '../../detection/loadDetection';
 import type { LiveContainers } from '../../live/liveContainers';
 import type { RuntimeSession } from '../../runtimeSession';
 import { md } from '../containers/containerTooltip';
@@ -21,7 +22,9 @@ export class NetworksTree extends ResourceTree<NetworkNode> {
 
   get rows(): NetworkRow[] {
     const rt = this.session.runtime;
-    return this.ready && rt ? networkInventory(rt.id, this.store.items as NetworkSummary[], this.containers) : [];
+    return this.ready && rt
+      ? loadDetection().networkInventory(rt.id, this.store.items as NetworkSummary[], this.containers)
+      : [];
   }
 
   getChildren(node?: NetworkNode): NetworkNode[] {

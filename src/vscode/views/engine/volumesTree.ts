@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { ResourceStore } from '../../../core/live/resourceStore';
 import type { VolumeSummary } from '../../../core/runtime/types';
-import { volumeInventory, type VolumeRow } from '../../../core/inventory/volumes';
+import type { VolumeRow } from '../../../core/inventory/volumes';
+import { loadDetection } from '../../detection/loadDetection';
 import type { LiveContainers } from '../../live/liveContainers';
 import type { RuntimeSession } from '../../runtimeSession';
 import { ago, md } from '../containers/containerTooltip';
@@ -20,7 +21,7 @@ export class VolumesTree extends ResourceTree<VolumeNode> {
   }
 
   get rows(): VolumeRow[] {
-    return this.ready ? volumeInventory(this.store.items as VolumeSummary[], this.containers) : [];
+    return this.ready ? loadDetection().volumeInventory(this.store.items as VolumeSummary[], this.containers) : [];
   }
 
   getChildren(node?: VolumeNode): VolumeNode[] {
