@@ -70,6 +70,30 @@ export class PodmanRuntime extends DockerRuntime {
     }
   }
 
+  /**
+   * Podman's compatible wait can miss an exit that happens while the request is being set up (a
+   * helper that fails at once, on a busy machine) and then waits for ever. The container's state
+   * is read as well, after 0.5, 1, 2 … s (at most every 10 s) until one of them answers.
+   */
+  override async wait(id: string, signal?: AbortSignal): Promise<number> {
+    const stop = new AbortController();
+    const signals = AbortSignal.any([stop.signal, ...(signal ? [signal] : [])]);
+    const exited = async (): Promise<number> => {
+      for (let ms = 500; ; ms = Math.min(ms * 2, 10_000)) {
+        await new Promise((r) => setTimeout(r, ms).unref());
+        if (signals.aborted) return new Promise<number>(() => undefined);
+        const d = await this.inspect(id, signals).catch(() => undefined);
+        if (d && d.state !== 'running' && d.state !== 'paused' && d.state !== 'restarting' && d.state !== 'created')
+          return d.exitCode ?? -1;
+      }
+    };
+    try {
+      return await Promise.race([super.wait(id, signals), exited()]);
+    } finally {
+      stop.abort();
+    }
+  }
+
   /** libpod's list: the default network by the name containers give it ("podman", not "bridge"). */
   override async listNetworks(signal?: AbortSignal): Promise<NetworkSummary[]> {
     const path = '/v4.0.0/libpod/networks/json';
