@@ -188,9 +188,10 @@ describe('Images, Volumes and Networks views (real dockerd)', function () {
     );
     await waitFor('every connection closed', () => (proxy.openConnections === 0 ? true : undefined), 15_000);
     proxy.reset();
-    // A change on the engine while hidden: nothing listens, so nothing is asked.
+    // A change on the engine while hidden: no connection is open (waited on above), so nothing listens
+    // and nothing is asked.
     await engineCli('docker', ['volume', 'rm', volume]);
-    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(proxy.openConnections, 0);
     assert.equal(proxy.count(), 0, proxy.requests.join('\n'));
     assert.deepEqual(
       [ext.images.store.active, ext.volumes.store.active, ext.networks.store.active],
